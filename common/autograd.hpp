@@ -1,0 +1,61 @@
+// Autograd: how an op records itself, and how backward() replays the graph.
+//
+// An op computes its output, then calls record(out, inputs, name, backward).
+// If grad mode is on and some input requires a gradient, the output gets a
+// Node holding the inputs and a backward function. backward(out, grad_out)
+// adds each input's share of the gradient with accumulate_grad(), which
+// skips inputs that need none. A chapter adds its own fused op the same way.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tensor.hpp"
+
+namespace llm {
+
+struct Node {
+    std::string name;                 // "MmBackward", "LayerNormBackward" ...
+    std::vector<Tensor> inputs;       // keeps the graph (and saved inputs) alive
+    // grad_out has the output's shape; add into the inputs' grads.
+    std::function<void(const Tensor& grad_out)> backward;
+};
+
+// Is grad mode on (torch.is_grad_enabled())?
+bool grad_enabled();
+
+// torch.no_grad(): inside its scope no graph is recorded.
+class NoGradGuard {
+public:
+    NoGradGuard();
+    ~NoGradGuard();
+    NoGradGuard(const NoGradGuard&) = delete;
+    NoGradGuard& operator=(const NoGradGuard&) = delete;
+private:
+    bool previous_;
+};
+
+// True when grad mode is on and any of the inputs requires a gradient.
+bool needs_grad(std::initializer_list<const Tensor*> inputs);
+bool needs_grad(const std::vector<Tensor>& inputs);
+
+// Attach a Node to out when needed. The backward function captures what it
+// needs by value (Tensors are cheap handles). Returns out.
+Tensor record(Tensor out, std::vector<Tensor> inputs, std::string name,
+              std::function<void(const Tensor& grad_out)> backward);
+
+// t.grad += g (allocating t.grad on first use) when t requires a gradient.
+// g must have t's shape.
+void accumulate_grad(const Tensor& t, const Tensor& g);
+// The same from a raw buffer of t.numel() floats, scaled by alpha.
+void accumulate_grad(const Tensor& t, const float* g, float alpha = 1.0f);
+// t's gradient buffer (allocated and zeroed on first use) for ops that
+// write into it directly; nullptr when t needs no gradient.
+float* grad_buffer(const Tensor& t);
+
+// torch.autograd.grad(output, inputs): gradients of a one-element output
+// with respect to the given tensors, without touching their .grad.
+std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
+                         bool retain_graph = false);
+
+}  // namespace llm

@@ -1,0 +1,69 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "autograd.hpp"
+#include "error.hpp"
+#include "ops.hpp"
+
+using namespace llm;
+
+TEST_CASE("backward of a small expression matches the derivative worked by hand") {
+    // f(x, y) = x^2 y + exp(y); df/dx = 2xy, df/dy = x^2 + exp(y)
+    Tensor x = Tensor::from({3.0f}), y = Tensor::from({0.5f});
+    x.requires_grad_();
+    y.requires_grad_();
+    sum(x * x * y + exp(y)).backward();
+    CHECK(x.grad().item() == doctest::Approx(3.0));
+    CHECK(y.grad().item() == doctest::Approx(9.0 + std::exp(0.5)));
+}
+
+TEST_CASE("gradients accumulate across backward calls until zero_grad, as in PyTorch") {
+    Tensor w = Tensor::from({2.0f});
+    w.requires_grad_();
+    sum(w * 3.0f).backward();
+    sum(w * 3.0f).backward();
+    CHECK(w.grad().item() == doctest::Approx(6.0));
+    w.zero_grad();
+    CHECK(!w.grad().defined());
+}
+
+TEST_CASE("autograd::grad returns gradients without touching .grad") {
+    Tensor w = Tensor::from({2.0f});
+    w.requires_grad_();
+    const auto g = grad(sum(w * w), {w});
+    CHECK(g[0].item() == doctest::Approx(4.0));
+    CHECK(!w.grad().defined());
+}
+
+TEST_CASE("no_grad records nothing; backward on a tensor without grad is an error") {
+    Tensor w = Tensor::from({2.0f});
+    w.requires_grad_();
+    {
+        NoGradGuard ng;
+        const Tensor y = w * 2.0f;
+        CHECK(!y.requires_grad());
+        CHECK_THROWS_AS(y.backward(), ValueError);
+    }
+    CHECK((w * 2.0f).requires_grad());
+    CHECK_THROWS_AS((w * Tensor::ones({3})).backward(), ValueError);  // not a scalar
+}
+
+TEST_CASE("a chapter's own op: record() with a hand-written backward") {
+    // cube(x) = x^3 with backward 3x^2, registered the way chapters add fused ops
+    auto cube = [](const Tensor& x) {
+        Tensor out = Tensor::empty(x.shape());
+        for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = x.data()[i] * x.data()[i] * x.data()[i];
+        return record(out, {x}, "CubeBackward", [x](const Tensor& g) {
+            Tensor gx = Tensor::empty(x.shape());
+            for (int64_t i = 0; i < x.numel(); ++i) gx.data()[i] = 3 * x.data()[i] * x.data()[i] * g.data()[i];
+            accumulate_grad(x, gx);
+        });
+    };
+    Tensor x = Tensor::from({1.0f, -2.0f});
+    x.requires_grad_();
+    const Tensor y = cube(x);
+    CHECK(y.grad_fn()->name == "CubeBackward");
+    sum(y).backward();
+    CHECK(x.grad().to_vector() == std::vector<float>{3, 12});
+}

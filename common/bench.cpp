@@ -1,0 +1,61 @@
+#include "bench.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+#include "blas.hpp"
+
+namespace llm::bench {
+
+double now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double sgemm_gflops() {
+    // [rows, in] x [in, out] for rows = 2 x 256 tokens: the QKV, projection,
+    // feed-forward and output-head products of GPT-2 124M.
+    struct P { int m, k, n; };
+    const P shapes[] = {{512, 768, 2304}, {512, 768, 768}, {512, 768, 3072}, {512, 3072, 768}, {512, 768, 50257}};
+    double flops = 0, secs = 0;
+    for (const P& p : shapes) {
+        std::vector<float> A(static_cast<size_t>(p.m) * p.k, 0.5f), B(static_cast<size_t>(p.k) * p.n, 0.25f),
+            C(static_cast<size_t>(p.m) * p.n);
+        sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);  // warm-up
+        const int reps = p.n > 10000 ? 2 : 6;
+        const double t0 = now();
+        for (int r = 0; r < reps; ++r)
+            sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);
+        secs += now() - t0;
+        flops += 2.0 * p.m * p.k * p.n * reps;
+    }
+    return flops / secs / 1e9;
+}
+
+double mem_bandwidth_gbs() {
+    const size_t n = 64u << 20;  // 64 Mi floats = 256 MB per array
+    std::vector<float> a(n), b(n, 1.0f), c(n, 2.0f);
+    double best = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+        const double t0 = now();
+#pragma omp parallel for simd
+        for (size_t i = 0; i < n; ++i) a[i] = b[i] + 3.0f * c[i];
+        const double t = now() - t0;
+        best = std::max(best, 3.0 * n * sizeof(float) / t / 1e9);
+    }
+    if (a[n / 2] != 7.0f) std::fprintf(stderr, "triad check failed\n");
+    return best;
+}
+
+void record(const std::string& name, double value, const std::string& unit) {
+    std::printf("BENCH %s %.4g %s\n", name.c_str(), value, unit.c_str());
+    std::fflush(stdout);
+    if (const char* path = std::getenv("LLM_BENCH_JSON"); path && *path) {
+        std::ofstream out(path, std::ios::app);  // one JSON object per line; ./book bench merges them
+        out << "{\"name\": \"" << name << "\", \"value\": " << value << ", \"unit\": \"" << unit << "\"}\n";
+    }
+}
+
+}  // namespace llm::bench

@@ -1,0 +1,18 @@
+// Helpers shared by the benchmarks: the machine's own limits measured in
+// the same run (so figures are ratios, robust on a noisy machine), and
+// recording "BENCH name value unit" lines into build/bench.json.
+#pragma once
+#include <string>
+
+namespace llm::bench {
+
+// sgemm throughput on the products of a GPT-2 124M training step, GFLOP/s.
+double sgemm_gflops();
+// Streaming triad a = b + s*c over 3 x 256 MB, GB/s (both cores).
+double mem_bandwidth_gbs();
+// Seconds of wall-clock time since an arbitrary start.
+double now();
+// Prints "BENCH name value unit" and appends it to $LLM_BENCH_JSON (if set).
+void record(const std::string& name, double value, const std::string& unit);
+
+}  // namespace llm::bench

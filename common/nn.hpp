@@ -1,0 +1,118 @@
+// torch.nn: Module with named parameters, buffers and children, and the
+// basic layers. A module registers pointers to its own Tensor members, so
+// `model.out_head->weight = model.tok_emb->weight` ties two names to one
+// tensor, as in PyTorch, and named_parameters() yields the dotted names
+// of the book's state_dict ("trf_blocks.0.att.W_query.weight").
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tensor.hpp"
+
+namespace llm {
+
+class Module {
+public:
+    virtual ~Module() = default;
+    Module() = default;
+    Module(const Module&) = delete;
+    Module& operator=(const Module&) = delete;
+
+    // The single-input forward used by Sequential; layers with other
+    // signatures define their own and leave this one throwing.
+    virtual Tensor forward(const Tensor& x);
+    Tensor operator()(const Tensor& x) { return forward(x); }
+
+    // Parameters in registration order; a tensor shared by two names
+    // appears once, under its first name (as PyTorch's parameters()).
+    std::vector<std::pair<std::string, Tensor>> named_parameters() const;
+    std::vector<Tensor> parameters() const;
+    // Every name, shared tensors included, plus buffers: the state_dict.
+    std::vector<std::pair<std::string, Tensor>> state_dict() const;
+    // Copies values into the module's tensors (shapes must match); strict
+    // means missing and unexpected names are errors.
+    void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
+    int64_t num_parameters() const;  // sum of numel over parameters()
+
+    void train(bool on = true);
+    void eval() { train(false); }
+    bool is_training() const { return training_; }
+    void zero_grad();
+
+    // PyTorch's printout of the module tree.
+    std::string repr() const;
+    virtual std::string type_name() const = 0;
+    virtual std::string extra_repr() const { return ""; }
+
+protected:
+    void register_parameter(std::string name, Tensor* t);  // the tensor is made to require grad
+    void register_buffer(std::string name, Tensor* t);
+    template <typename M>
+    std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> m) {
+        children_.emplace_back(std::move(name), m);
+        return m;
+    }
+
+private:
+    void collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out, bool params,
+                 bool buffers) const;
+    std::vector<std::pair<std::string, Tensor*>> params_, buffers_;
+    std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+    bool training_ = true;
+};
+
+// y = x W^T + b, W [out, in]; initialised as PyTorch: U(-1/sqrt(in), 1/sqrt(in)), weight first.
+class Linear : public Module {
+public:
+    Linear(int64_t in_features, int64_t out_features, bool bias = true);
+    Tensor forward(const Tensor& x) override;
+    std::string type_name() const override { return "Linear"; }
+    std::string extra_repr() const override;
+    Tensor weight, bias;
+    int64_t in_features, out_features;
+};
+
+// A lookup table [num, dim], initialised N(0, 1).
+class Embedding : public Module {
+public:
+    Embedding(int64_t num_embeddings, int64_t embedding_dim);
+    Tensor forward(const IntTensor& ids);
+    std::string type_name() const override { return "Embedding"; }
+    std::string extra_repr() const override;
+    Tensor weight;
+};
+
+class Dropout : public Module {
+public:
+    explicit Dropout(float p = 0.5f) : p(p) {}
+    Tensor forward(const Tensor& x) override;
+    std::string type_name() const override { return "Dropout"; }
+    std::string extra_repr() const override;
+    float p;
+};
+
+class ReLU : public Module {
+public:
+    Tensor forward(const Tensor& x) override;
+    std::string type_name() const override { return "ReLU"; }
+};
+
+// Children named "0", "1", ... applied in order.
+class Sequential : public Module {
+public:
+    Sequential() = default;
+    explicit Sequential(std::vector<std::shared_ptr<Module>> layers);
+    void push_back(std::shared_ptr<Module> m);
+    Tensor forward(const Tensor& x) override;
+    std::string type_name() const override { return "Sequential"; }
+    size_t size() const { return layers_.size(); }
+    Module& operator[](size_t i) { return *layers_[i]; }
+    template <typename M> M& at(size_t i) { return dynamic_cast<M&>(*layers_[i]); }
+private:
+    std::vector<std::shared_ptr<Module>> layers_;
+};
+
+}  // namespace llm

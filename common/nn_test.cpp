@@ -1,0 +1,61 @@
+#include <doctest/doctest.h>
+
+#include "error.hpp"
+#include "nn.hpp"
+#include "ops.hpp"
+#include "random.hpp"
+
+using namespace llm;
+
+namespace {
+struct Net : Module {
+    std::shared_ptr<Linear> fc1 = register_module("fc1", std::make_shared<Linear>(4, 3));
+    std::shared_ptr<Sequential> layers = register_module("layers", std::make_shared<Sequential>(
+        std::vector<std::shared_ptr<Module>>{std::make_shared<Linear>(3, 2), std::make_shared<ReLU>()}));
+    std::string type_name() const override { return "Net"; }
+};
+}  // namespace
+
+TEST_CASE("named_parameters gives PyTorch's dotted names in registration order") {
+    Net net;
+    std::vector<std::string> names;
+    for (auto& [n, t] : net.named_parameters()) names.push_back(n);
+    CHECK(names == std::vector<std::string>{"fc1.weight", "fc1.bias", "layers.0.weight", "layers.0.bias"});
+    CHECK(net.num_parameters() == 4 * 3 + 3 + 3 * 2 + 2);
+    CHECK(net.repr() ==
+          "Net(\n  (fc1): Linear(in_features=4, out_features=3, bias=True)\n  (layers): Sequential(\n"
+          "    (0): Linear(in_features=3, out_features=2, bias=True)\n    (1): ReLU()\n  )\n)");
+}
+
+TEST_CASE("a tied weight is one tensor: counted once, listed under both names in the state_dict") {
+    struct Tied : Module {
+        std::shared_ptr<Embedding> emb = register_module("emb", std::make_shared<Embedding>(5, 3));
+        std::shared_ptr<Linear> head = register_module("head", std::make_shared<Linear>(3, 5, false));
+        std::string type_name() const override { return "Tied"; }
+    } m;
+    m.head->weight = m.emb->weight;
+    CHECK(m.num_parameters() == 15);
+    CHECK(m.state_dict().size() == 2);
+    CHECK(m.head->weight.data() == m.emb->weight.data());
+}
+
+TEST_CASE("train/eval reach every child; Dropout is the identity in eval mode") {
+    auto seq = std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{std::make_shared<Dropout>(0.5f)});
+    seq->eval();
+    const Tensor x = Tensor::ones({4, 4});
+    CHECK(seq->forward(x).to_vector() == x.to_vector());
+    seq->train();
+    CHECK(seq->forward(x).to_vector() != x.to_vector());
+}
+
+TEST_CASE("load_state_dict copies values and names what is missing, unexpected or mis-shaped") {
+    Net a, b;
+    std::map<std::string, Tensor> state;
+    for (auto& [n, t] : a.state_dict()) state[n] = t;
+    b.load_state_dict(state);
+    CHECK(b.fc1->weight.to_vector() == a.fc1->weight.to_vector());
+    state.erase("fc1.bias");
+    CHECK_THROWS_WITH_AS(b.load_state_dict(state), doctest::Contains("missing keys: fc1.bias"), ValueError);
+    state["fc1.bias"] = Tensor::zeros({4});
+    CHECK_THROWS_WITH_AS(b.load_state_dict(state), doctest::Contains("size mismatch for fc1.bias"), ShapeError);
+}

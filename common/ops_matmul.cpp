@@ -1,0 +1,112 @@
+// Matrix products, all through sgemm. Backward products use sgemm's
+// transpose flags (no transposed copies) and beta = 1 to add straight
+// into the gradient buffers.
+#include "autograd.hpp"
+#include "blas.hpp"
+#include "error.hpp"
+#include "ops.hpp"
+
+namespace llm {
+
+namespace {
+
+int as_int(int64_t v) { return static_cast<int>(v); }
+
+// [..., M, K] @ [K, N] -> [..., M, N]: one sgemm over all leading rows.
+Tensor matmul_2d_rhs(const Tensor& a, const Tensor& b) {
+    const int64_t K = a.size(-1), N = b.size(1), rows = a.numel() / std::max<int64_t>(K, 1);
+    Shape s = a.shape();
+    s.back() = N;
+    Tensor out = Tensor::empty(s);
+    sgemm(false, false, as_int(rows), as_int(N), as_int(K), 1.0f, a.data(), as_int(K), b.data(), as_int(N), 0.0f,
+          out.data(), as_int(N));
+    return record(out, {a, b}, "MmBackward0", [a, b, rows, K, N](const Tensor& g) {
+        if (float* ga = grad_buffer(a))  // dA[rows, K] += G[rows, N] @ B^T
+            sgemm(false, true, as_int(rows), as_int(K), as_int(N), 1.0f, g.data(), as_int(N), b.data(), as_int(N), 1.0f,
+                  ga, as_int(K));
+        if (float* gb = grad_buffer(b))  // dB[K, N] += A^T @ G
+            sgemm(true, false, as_int(K), as_int(N), as_int(rows), 1.0f, a.data(), as_int(K), g.data(), as_int(N), 1.0f,
+                  gb, as_int(N));
+    });
+}
+
+// [B..., M, K] @ [B..., K, N] -> [B..., M, N], one sgemm per batch entry.
+Tensor matmul_batched(const Tensor& a, const Tensor& b) {
+    const int64_t M = a.size(-2), K = a.size(-1), N = b.size(-1);
+    const int64_t batch = a.numel() / std::max<int64_t>(M * K, 1);
+    Shape s = a.shape();
+    s.back() = N;
+    Tensor out = Tensor::empty(s);
+    for (int64_t i = 0; i < batch; ++i)
+        sgemm(false, false, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
+              b.data() + i * K * N, as_int(N), 0.0f, out.data() + i * M * N, as_int(N));
+    return record(out, {a, b}, "BmmBackward0", [a, b, batch, M, K, N](const Tensor& g) {
+        float* ga = grad_buffer(a);
+        float* gb = grad_buffer(b);
+        for (int64_t i = 0; i < batch; ++i) {
+            const float* gi = g.data() + i * M * N;
+            if (ga) sgemm(false, true, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), b.data() + i * K * N,
+                          as_int(N), 1.0f, ga + i * M * K, as_int(K));
+            if (gb) sgemm(true, false, as_int(K), as_int(N), as_int(M), 1.0f, a.data() + i * M * K, as_int(K), gi,
+                          as_int(N), 1.0f, gb + i * K * N, as_int(N));
+        }
+    });
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+    if (a.dim() == 0 || b.dim() == 0) throw ShapeError("matmul: both arguments need at least 1 dimension");
+    if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+    if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
+    if (a.size(-1) != b.size(-2))
+        throw ShapeError("matmul: shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
+                         " cannot be multiplied (" + std::to_string(a.size(-1)) + " != " + std::to_string(b.size(-2)) + ")");
+    if (b.dim() == 2) return matmul_2d_rhs(a, b);
+    Shape ba(a.shape().begin(), a.shape().end() - 2), bb(b.shape().begin(), b.shape().end() - 2);
+    if (ba != bb)
+        throw ShapeError("matmul: batch dimensions of " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
+                         " differ (broadcast batches are not supported)");
+    return matmul_batched(a, b);
+}
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+    // x: [..., in], weight: [out, in], bias: [out] -> [..., out]
+    const int64_t in = weight.size(1), out_f = weight.size(0);
+    if (x.size(-1) != in)
+        throw ShapeError("linear: input of shape " + shape_str(x.shape()) + " for a weight of shape " +
+                         shape_str(weight.shape()) + " (expected last dimension " + std::to_string(in) + ")");
+    if (bias.defined() && (bias.dim() != 1 || bias.size(0) != out_f))
+        throw ShapeError("linear: bias of shape " + shape_str(bias.shape()) + " for " + std::to_string(out_f) + " outputs");
+    const int64_t rows = x.numel() / std::max<int64_t>(in, 1);
+    Shape s = x.shape();
+    s.back() = out_f;
+    Tensor y = Tensor::empty(s);
+    float* py = y.data();
+    if (bias.defined()) {
+        const float* pb = bias.data();
+#pragma omp parallel for if (rows * out_f > 65536)
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t j = 0; j < out_f; ++j) py[r * out_f + j] = pb[j];
+    }
+    // Y[rows, out] (+)= X[rows, in] @ W^T
+    sgemm(false, true, as_int(rows), as_int(out_f), as_int(in), 1.0f, x.data(), as_int(in), weight.data(), as_int(in),
+          bias.defined() ? 1.0f : 0.0f, py, as_int(out_f));
+    std::vector<Tensor> inputs{x, weight};
+    if (bias.defined()) inputs.push_back(bias);
+    return record(y, inputs, "AddmmBackward0", [x, weight, bias, rows, in, out_f](const Tensor& g) {
+        if (float* gx = grad_buffer(x))  // dX[rows, in] += G[rows, out] @ W[out, in]
+            sgemm(false, false, as_int(rows), as_int(in), as_int(out_f), 1.0f, g.data(), as_int(out_f), weight.data(),
+                  as_int(in), 1.0f, gx, as_int(in));
+        if (float* gw = grad_buffer(weight))  // dW[out, in] += G^T @ X
+            sgemm(true, false, as_int(out_f), as_int(in), as_int(rows), 1.0f, g.data(), as_int(out_f), x.data(),
+                  as_int(in), 1.0f, gw, as_int(in));
+        if (float* gb = grad_buffer(bias)) {  // db[out] += column sums of G
+            const float* pg = g.data();
+            for (int64_t r = 0; r < rows; ++r)
+                for (int64_t j = 0; j < out_f; ++j) gb[j] += pg[r * out_f + j];
+        }
+    });
+}
+
+}  // namespace llm

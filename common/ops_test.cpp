@@ -1,0 +1,87 @@
+// Finite-difference gradient checks for every differentiable op in common/.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "ops.hpp"
+#include "random.hpp"
+#include "testing.hpp"
+
+using namespace llm;
+using V = std::vector<Tensor>;
+
+namespace {
+Tensor r(const Shape& s, uint64_t seed, float lo = -1, float hi = 1) {
+    Generator g(seed);
+    Tensor t = rand(s, g);
+    for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = lo + (hi - lo) * t.data()[i];
+    return t;
+}
+#define GRADCHECK(f, ...)                                     \
+    do {                                                      \
+        const std::string err = testing::gradcheck(f, V{__VA_ARGS__}); \
+        CHECK_MESSAGE(err.empty(), err);                      \
+    } while (0)
+}  // namespace
+
+TEST_CASE("gradcheck: elementwise ops with broadcasting") {
+    GRADCHECK([](const V& x) { return x[0] + x[1]; }, r({2, 3}, 1), r({3}, 2));
+    GRADCHECK([](const V& x) { return x[0] - x[1]; }, r({2, 3}, 1), r({2, 1}, 2));
+    GRADCHECK([](const V& x) { return x[0] * x[1]; }, r({2, 3}, 1), r({1, 3}, 2));
+    GRADCHECK([](const V& x) { return x[0] / x[1]; }, r({2, 3}, 1), r({3}, 2, 1, 2));
+    GRADCHECK([](const V& x) { return x[0] * 3.0f + 1.0f; }, r({4}, 3));
+    GRADCHECK([](const V& x) { return exp(x[0]); }, r({5}, 4));
+    GRADCHECK([](const V& x) { return log(x[0]); }, r({5}, 5, 0.5f, 2));
+    GRADCHECK([](const V& x) { return sqrt(x[0]); }, r({5}, 6, 0.5f, 2));
+    GRADCHECK([](const V& x) { return pow(x[0], 3.0f); }, r({5}, 7));
+    GRADCHECK([](const V& x) { return tanh(x[0]); }, r({5}, 8));
+    GRADCHECK([](const V& x) { return sigmoid(x[0]); }, r({5}, 9));
+    GRADCHECK([](const V& x) { return relu(x[0]); }, r({6}, 10, 0.1f, 1));
+}
+
+TEST_CASE("gradcheck: reductions") {
+    GRADCHECK([](const V& x) { return sum(x[0]); }, r({2, 3}, 1));
+    GRADCHECK([](const V& x) { return sum(x[0], 1, true); }, r({2, 3, 2}, 2));
+    GRADCHECK([](const V& x) { return mean(x[0], 0); }, r({4, 3}, 3));
+    GRADCHECK([](const V& x) { return var(x[0], -1, false); }, r({3, 5}, 4));
+    GRADCHECK([](const V& x) { return max(x[0], 1); }, r({3, 5}, 5));
+}
+
+TEST_CASE("gradcheck: shape ops") {
+    GRADCHECK([](const V& x) { return x[0].view({3, 2}) * Tensor::arange(6).view({3, 2}); }, r({2, 3}, 1));
+    GRADCHECK([](const V& x) { return x[0].transpose(0, 2); }, r({2, 3, 4}, 2));
+    GRADCHECK([](const V& x) { return cat({x[0], x[1]}, 1); }, r({2, 3}, 3), r({2, 2}, 4));
+    GRADCHECK([](const V& x) { return narrow(x[0], 1, 1, 2); }, r({3, 4}, 5));
+    GRADCHECK([](const V& x) { return tril(x[0]); }, r({3, 3}, 6));
+    GRADCHECK([](const V& x) { return masked_fill(x[0], triu(Tensor::ones({3, 3}), 1), -5.0f); }, r({2, 3, 3}, 7));
+}
+
+TEST_CASE("gradcheck: matmul, batched matmul and linear") {
+    GRADCHECK([](const V& x) { return matmul(x[0], x[1]); }, r({3, 4}, 1), r({4, 2}, 2));
+    GRADCHECK([](const V& x) { return matmul(x[0], x[1]); }, r({2, 3, 4}, 3), r({4, 5}, 4));
+    GRADCHECK([](const V& x) { return matmul(x[0], x[1]); }, r({2, 2, 3, 4}, 5), r({2, 2, 4, 3}, 6));
+    GRADCHECK([](const V& x) { return matmul(x[0], x[1]); }, r({4}, 7), r({4, 3}, 8));
+    GRADCHECK([](const V& x) { return linear(x[0], x[1], x[2]); }, r({2, 3, 4}, 9), r({5, 4}, 10), r({5}, 11));
+}
+
+TEST_CASE("gradcheck: softmax, log_softmax, losses, embedding, dropout") {
+    GRADCHECK([](const V& x) { return softmax(x[0], -1); }, r({3, 5}, 1, -2, 2));
+    GRADCHECK([](const V& x) { return softmax(x[0], 0); }, r({4, 3}, 2, -2, 2));
+    GRADCHECK([](const V& x) { return log_softmax(x[0], 1); }, r({3, 5}, 3, -2, 2));
+    const IntTensor targets({4}, {1, 0, -100, 4});
+    GRADCHECK([&](const V& x) { return cross_entropy(x[0], targets); }, r({4, 5}, 4, -2, 2));
+    GRADCHECK([](const V& x) { return binary_cross_entropy_with_logits(x[0], Tensor::from({0, 1, 1})); }, r({3}, 5));
+    GRADCHECK([](const V& x) { return mse_loss(x[0], Tensor::from({0.5f, -1, 2})); }, r({3}, 6));
+    const IntTensor ids({2, 2}, {2, 0, 2, 1});
+    GRADCHECK([&](const V& x) { return embedding(x[0], ids); }, r({3, 4}, 7));
+    GRADCHECK([](const V& x) { Generator g(5); return dropout(x[0], 0.5f, true, g); }, r({4, 4}, 8));
+}
+
+TEST_CASE("cross_entropy equals -log softmax at the target, averaged, ignoring -100") {
+    const Tensor logits = Tensor::from({{2.0f, 1.0f, 0.1f}, {0.5f, 2.5f, 0.3f}});
+    const double e0 = -std::log(std::exp(2.0) / (std::exp(2.0) + std::exp(1.0) + std::exp(0.1)));
+    const double e1 = -std::log(std::exp(0.3) / (std::exp(0.5) + std::exp(2.5) + std::exp(0.3)));
+    CHECK(cross_entropy(logits, IntTensor({2}, {0, 2})).item() == doctest::Approx((e0 + e1) / 2).epsilon(1e-6));
+    CHECK(cross_entropy(logits, IntTensor({2}, {0, -100})).item() == doctest::Approx(e0).epsilon(1e-6));
+    CHECK(std::isnan(cross_entropy(logits, IntTensor({2}, {-100, -100})).item()));
+}

@@ -1,0 +1,52 @@
+// Random numbers, draw for draw as PyTorch's CPU generator.
+//
+// PyTorch's CPU generator is a 32-bit Mersenne Twister seeded like
+// std::mt19937. What matters for matching its numbers is how each
+// distribution turns the raw words into values (24-bit floats, 53-bit
+// doubles, Box-Muller in blocks of 16 for randn ...); random.cpp follows
+// PyTorch 1.13's CPU kernels and says which one each function mirrors.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <random>
+
+#include "tensor.hpp"
+
+namespace llm {
+
+class Generator {
+public:
+    explicit Generator(uint64_t seed = 67280421310721ULL);  // PyTorch's default seed
+    void manual_seed(uint64_t seed);
+    uint64_t initial_seed() const { return seed_; }
+
+    uint32_t random();      // one 32-bit word
+    uint64_t random64();    // two words, first one high
+    float uniform_float(float from, float to);   // 24 random bits
+    double uniform_double(double from, double to); // 53 random bits
+    double normal_double(double mean, double stdv); // Box-Muller, second value cached
+
+private:
+    uint64_t seed_;
+    std::mt19937 engine_;
+    std::optional<double> next_double_normal_;
+};
+
+// The process-wide generator torch.manual_seed() reseeds.
+Generator& default_generator();
+void manual_seed(uint64_t seed);
+
+Tensor rand(const Shape& shape, Generator& gen = default_generator());   // U[0, 1)
+Tensor randn(const Shape& shape, Generator& gen = default_generator());  // N(0, 1)
+void uniform_(Tensor& t, float from, float to, Generator& gen = default_generator());
+void normal_(Tensor& t, float mean, float stdv, Generator& gen = default_generator());
+// 1 with probability p, else 0, as Tensor.bernoulli_(p).
+void bernoulli_(Tensor& t, double p, Generator& gen = default_generator());
+IntTensor randperm(int64_t n, Generator& gen = default_generator());
+// torch.multinomial over the last dimension of probs ([C] or [N, C]).
+IntTensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement = false,
+                      Generator& gen = default_generator());
+// torch.empty((), dtype=torch.int64).random_(): a non-negative int64.
+int64_t random_int64(Generator& gen = default_generator());
+
+}  // namespace llm

@@ -1,0 +1,249 @@
+#include "tensor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+#include "autograd.hpp"
+#include "error.hpp"
+
+namespace llm {
+
+int64_t numel_of(const Shape& shape) {
+    int64_t n = 1;
+    for (int64_t s : shape) {
+        if (s < 0) throw ShapeError("negative dimension in shape " + shape_str(shape));
+        n *= s;
+    }
+    return n;
+}
+
+int64_t wrap_dim(int64_t d, int64_t ndim) {
+    const int64_t w = d < 0 ? d + ndim : d;
+    if (w < 0 || w >= std::max<int64_t>(ndim, 1))
+        throw ShapeError("dimension " + std::to_string(d) + " out of range for a " + std::to_string(ndim) +
+                         "-d tensor");
+    return w;
+}
+
+std::string shape_str(const Shape& shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+// ---- creation ---------------------------------------------------------------
+
+Tensor Tensor::empty(const Shape& shape) {
+    auto impl = std::make_shared<TensorImpl>();
+    impl->shape = shape;
+    impl->storage = std::make_shared<std::vector<float>>(static_cast<size_t>(numel_of(shape)));
+    return Tensor(std::move(impl));
+}
+
+Tensor Tensor::full(const Shape& shape, float value) {
+    Tensor t = empty(shape);
+    std::fill(t.data(), t.data() + t.numel(), value);
+    return t;
+}
+
+Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
+Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
+Tensor Tensor::scalar(float value) { return full({}, value); }
+
+Tensor Tensor::arange(int64_t end) { return arange(0.0f, static_cast<float>(end), 1.0f); }
+
+Tensor Tensor::arange(float start, float end, float step) {
+    if (step == 0.0f) throw ValueError("arange: step must be nonzero");
+    const auto n = static_cast<int64_t>(std::ceil((end - start) / step));
+    Tensor t = empty({std::max<int64_t>(n, 0)});
+    for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = start + step * static_cast<float>(i);
+    return t;
+}
+
+Tensor Tensor::from(std::vector<float> values, const Shape& shape) {
+    if (static_cast<int64_t>(values.size()) != numel_of(shape))
+        throw ShapeError("Tensor::from: " + std::to_string(values.size()) + " values do not fill shape " +
+                         shape_str(shape));
+    auto impl = std::make_shared<TensorImpl>();
+    impl->shape = shape;
+    impl->storage = std::make_shared<std::vector<float>>(std::move(values));
+    return Tensor(std::move(impl));
+}
+
+Tensor Tensor::from(std::initializer_list<float> values) {
+    return from(std::vector<float>(values), {static_cast<int64_t>(values.size())});
+}
+
+Tensor Tensor::from(std::initializer_list<std::initializer_list<float>> rows) {
+    std::vector<float> v;
+    const size_t cols = rows.size() ? rows.begin()->size() : 0;
+    for (const auto& r : rows) {
+        if (r.size() != cols) throw ShapeError("Tensor::from: rows of different lengths");
+        v.insert(v.end(), r.begin(), r.end());
+    }
+    return from(std::move(v), {static_cast<int64_t>(rows.size()), static_cast<int64_t>(cols)});
+}
+
+// ---- access -------------------------------------------------------------------
+
+int64_t Tensor::size(int64_t d) const { return shape()[static_cast<size_t>(wrap_dim(d, dim()))]; }
+int64_t Tensor::numel() const { return numel_of(shape()); }
+
+float Tensor::item() const {
+    if (numel() != 1) throw ShapeError("item(): tensor of shape " + shape_str(shape()) + " has " +
+                                       std::to_string(numel()) + " elements, expected 1");
+    return data()[0];
+}
+
+float Tensor::at(std::initializer_list<int64_t> index) const {
+    if (static_cast<int64_t>(index.size()) != dim())
+        throw ShapeError("at(): " + std::to_string(index.size()) + " indices for a " + std::to_string(dim()) +
+                         "-d tensor");
+    int64_t flat = 0, d = 0;
+    for (int64_t i : index) {
+        const int64_t n = shape()[static_cast<size_t>(d++)];
+        const int64_t w = i < 0 ? i + n : i;
+        if (w < 0 || w >= n) throw ShapeError("at(): index " + std::to_string(i) + " out of range " + std::to_string(n));
+        flat = flat * n + w;
+    }
+    return data()[flat];
+}
+
+// ---- autograd handles -------------------------------------------------------------
+
+Tensor& Tensor::requires_grad_(bool on) {
+    if (!is_leaf()) throw ValueError("requires_grad_(): only leaf tensors can change requires_grad");
+    impl_->requires_grad = on;
+    return *this;
+}
+
+Tensor Tensor::grad() const { return impl_->grad ? Tensor(impl_->grad) : Tensor(); }
+void Tensor::zero_grad() { impl_->grad.reset(); }
+
+Tensor Tensor::detach() const {
+    auto impl = std::make_shared<TensorImpl>();
+    impl->shape = shape();
+    impl->storage = impl_->storage;
+    return Tensor(std::move(impl));
+}
+
+Tensor Tensor::clone() const {
+    Tensor out = from(to_vector(), shape());
+    return record(out, {*this}, "CloneBackward", [self = *this](const Tensor& g) { accumulate_grad(self, g); });
+}
+
+// ---- integer tensors -------------------------------------------------------------
+
+IntTensor::IntTensor(Shape s, std::vector<int64_t> d) : shape(std::move(s)), data(std::move(d)) {
+    if (numel_of(shape) != static_cast<int64_t>(data.size()))
+        throw ShapeError("IntTensor: " + std::to_string(data.size()) + " values do not fill shape " + shape_str(shape));
+}
+
+IntTensor IntTensor::from(std::initializer_list<std::initializer_list<int64_t>> rows) {
+    std::vector<int64_t> v;
+    for (const auto& r : rows) v.insert(v.end(), r.begin(), r.end());
+    const int64_t n = static_cast<int64_t>(rows.size());
+    const int64_t cols = n ? static_cast<int64_t>(v.size()) / n : 0;
+    return IntTensor({n, cols}, std::move(v));
+}
+
+int64_t IntTensor::size(int64_t d) const {
+    return shape[static_cast<size_t>(wrap_dim(d, static_cast<int64_t>(shape.size())))];
+}
+
+IntTensor IntTensor::view(const Shape& s) const {
+    if (numel_of(s) != numel()) throw ShapeError("IntTensor::view: shape " + shape_str(s) + " is invalid for " +
+                                                  std::to_string(numel()) + " elements");
+    return IntTensor(s, data);
+}
+
+// ---- printing like PyTorch ---------------------------------------------------------
+
+namespace {
+
+// Nested brackets with PyTorch's indentation: "tensor(" is 7 characters.
+template <typename Fmt>
+void print_nested(std::ostringstream& os, const Shape& shape, size_t d, int64_t& flat, Fmt fmt, int indent) {
+    if (shape.empty()) { os << fmt(flat++); return; }
+    os << '[';
+    const int64_t n = shape[d];
+    for (int64_t i = 0; i < n; ++i) {
+        if (d + 1 == shape.size()) {
+            os << fmt(flat++);
+            if (i + 1 < n) os << ", ";
+        } else {
+            print_nested(os, shape, d + 1, flat, fmt, indent + 1);
+            if (i + 1 < n) {
+                os << ',' << std::string(shape.size() - d - 1, '\n') << std::string(static_cast<size_t>(indent + 1), ' ');
+            }
+        }
+    }
+    os << ']';
+}
+
+}  // namespace
+
+std::string to_string(const Tensor& t) {
+    if (!t.defined()) return "tensor(undefined)";
+    const float* v = t.data();
+    const int64_t n = t.numel();
+    bool integral = true;
+    double max_abs = 0, min_abs = INFINITY;
+    for (int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(v[i])) continue;
+        if (v[i] != std::nearbyint(v[i])) integral = false;
+        const double a = std::fabs(v[i]);
+        max_abs = std::max(max_abs, a);
+        if (a > 0) min_abs = std::min(min_abs, a);
+    }
+    // PyTorch switches to scientific notation for very large or very spread values.
+    const bool sci = !integral && n > 0 && (max_abs >= 1e8 || (min_abs < 1e-4 && max_abs > 0) ||
+                                            (min_abs > 0 && max_abs / min_abs > 1000.0));
+    auto one = [&](int64_t i) {
+        char buf[64];
+        const float x = v[i];
+        if (std::isnan(x)) return std::string("nan");
+        if (std::isinf(x)) return std::string(x > 0 ? "inf" : "-inf");
+        if (integral) std::snprintf(buf, sizeof buf, "%.0f.", static_cast<double>(x));
+        else if (sci) std::snprintf(buf, sizeof buf, "%.4e", static_cast<double>(x));
+        else std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(x));
+        return std::string(buf);
+    };
+    size_t width = 0;
+    for (int64_t i = 0; i < n; ++i) width = std::max(width, one(i).size());
+    auto fmt = [&](int64_t i) {
+        std::string s = one(i);
+        return std::string(width - s.size(), ' ') + s;
+    };
+    std::ostringstream os;
+    os << "tensor(";
+    int64_t flat = 0;
+    print_nested(os, t.shape(), 0, flat, fmt, 7);
+    if (t.grad_fn()) os << ", grad_fn=<" << t.grad_fn()->name << ">";
+    else if (t.requires_grad()) os << ", requires_grad=True";
+    os << ')';
+    return os.str();
+}
+
+std::string to_string(const IntTensor& t) {
+    size_t width = 0;
+    for (int64_t x : t.data) width = std::max(width, std::to_string(x).size());
+    auto fmt = [&](int64_t i) {
+        std::string s = std::to_string(t.data[static_cast<size_t>(i)]);
+        return std::string(width - s.size(), ' ') + s;
+    };
+    std::ostringstream os;
+    os << "tensor(";
+    int64_t flat = 0;
+    print_nested(os, t.shape, 0, flat, fmt, 7);
+    os << ')';
+    return os.str();
+}
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << to_string(t); }
+std::ostream& operator<<(std::ostream& os, const IntTensor& t) { return os << to_string(t); }
+
+}  // namespace llm
