@@ -1,0 +1,360 @@
+#include "gpt2_bpe.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "error.hpp"
+#include "paths.hpp"
+#include "utf8.hpp"
+
+namespace llm::ch02 {
+
+// ---- the byte <-> unicode table -------------------------------------------------
+
+const std::vector<char32_t>& bytes_to_unicode() {
+    static const std::vector<char32_t> table = [] {
+        std::vector<char32_t> t(256);
+        std::vector<bool> printable(256, false);
+        for (int b = '!'; b <= '~'; ++b) printable[b] = true;
+        for (int b = 0xA1; b <= 0xAC; ++b) printable[b] = true;
+        for (int b = 0xAE; b <= 0xFF; ++b) printable[b] = true;
+        char32_t next = 256;
+        for (int b = 0; b < 256; ++b) t[b] = printable[b] ? static_cast<char32_t>(b) : next++;
+        return t;
+    }();
+    return table;
+}
+
+// ---- the pre-tokenizer --------------------------------------------------------------
+
+namespace {
+
+enum Class : uint8_t { Letter, Number, Space, Other };
+
+Class classify(char32_t c) {
+    if (c < 0x80) {
+        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return Letter;
+        if (c >= '0' && c <= '9') return Number;
+        if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return Space;
+        return Other;
+    }
+    if (is_white_space(c)) return Space;
+    if (is_letter(c)) return Letter;
+    if (is_number(c)) return Number;
+    return Other;
+}
+
+// Decoded text: code points with their byte offsets (one extra at the end).
+struct Decoded {
+    std::vector<char32_t> cp;
+    std::vector<Class> cls;
+    std::vector<uint32_t> off;
+};
+
+Decoded decode_for_pretokenizer(std::string_view text) {
+    Decoded d;
+    const auto cps = decode_utf8(text);
+    d.cp = cps;
+    d.cls.reserve(cps.size());
+    d.off.reserve(cps.size() + 1);
+    uint32_t o = 0;
+    for (char32_t c : cps) {
+        d.cls.push_back(classify(c));
+        d.off.push_back(o);
+        o += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    d.off.push_back(o);
+    return d;
+}
+
+// End (code point index) of the piece that starts at i.
+size_t piece_end(const Decoded& d, size_t i) {
+    const size_t n = d.cp.size();
+    const auto& cp = d.cp;
+    const auto& cls = d.cls;
+    // 's 't 're 've 'm 'll 'd (case-sensitive, as in tiktoken's gpt2 pattern)
+    if (cp[i] == '\'' && i + 1 < n) {
+        const char32_t a = cp[i + 1];
+        if (a == 's' || a == 'd' || a == 'm' || a == 't') return i + 2;
+        if (i + 2 < n) {
+            const char32_t b = cp[i + 2];
+            if ((a == 'l' && b == 'l') || (a == 'v' && b == 'e') || (a == 'r' && b == 'e')) return i + 3;
+        }
+    }
+    // ' ?\p{L}+', ' ?\p{N}+', ' ?[^\s\p{L}\p{N}]+': an optional space, then a run of one class
+    size_t j = i;
+    if (cp[i] == ' ' && i + 1 < n && cls[i + 1] != Space) j = i + 1;
+    if (cls[j] != Space) {
+        const Class k = cls[j];
+        while (j < n && cls[j] == k) ++j;
+        return j;
+    }
+    // '\s+(?!\S)' then '\s+': a whitespace run, leaving its last character to
+    // start the next piece when a non-space follows
+    size_t e = i;
+    while (e < n && cls[e] == Space) ++e;
+    if (e == n || e - i == 1) return e;
+    return e - 1;
+}
+
+}  // namespace
+
+std::vector<std::string_view> gpt2_pretokenize(std::string_view text) {
+    std::vector<std::string_view> pieces;
+    if (text.empty()) return pieces;
+    const Decoded d = decode_for_pretokenizer(text);
+    for (size_t i = 0; i < d.cp.size();) {
+        const size_t e = piece_end(d, i);
+        pieces.push_back(text.substr(d.off[i], d.off[e] - d.off[i]));
+        i = e;
+    }
+    return pieces;
+}
+
+// ---- pair table and cache -----------------------------------------------------------------
+
+// Open-addressing hash map from a pair of token ids to the id of their
+// concatenation: the merge step's only lookup, with no allocation.
+struct GPT2Tokenizer::Impl {
+    std::vector<uint64_t> keys;   // (a << 32 | b) + 1; 0 marks an empty slot
+    std::vector<int32_t> values;
+    uint64_t mask = 0;
+    std::unordered_map<std::string, int32_t> bytes_to_id;
+    int32_t byte_id[256] = {};
+    mutable std::unordered_map<std::string, std::vector<int32_t>> cache;
+
+    static uint64_t key(int32_t a, int32_t b) {
+        return ((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b)) + 1;
+    }
+    static uint64_t hash(uint64_t k) { return (k * 0x9E3779B97F4A7C15ull) >> 20; }
+    void reserve(size_t n) {
+        size_t cap = 1;
+        while (cap < 2 * n) cap <<= 1;
+        keys.assign(cap, 0);
+        values.assign(cap, -1);
+        mask = cap - 1;
+    }
+    void insert(int32_t a, int32_t b, int32_t merged) {
+        const uint64_t k = key(a, b);
+        for (uint64_t s = hash(k) & mask;; s = (s + 1) & mask)
+            if (keys[s] == 0 || keys[s] == k) {
+                if (keys[s] == 0 || merged < values[s]) values[s] = merged;
+                keys[s] = k;
+                return;
+            }
+    }
+    int32_t find(int32_t a, int32_t b) const {  // -1 when a and b do not merge
+        const uint64_t k = key(a, b);
+        for (uint64_t s = hash(k) & mask;; s = (s + 1) & mask) {
+            if (keys[s] == k) return values[s];
+            if (keys[s] == 0) return -1;
+        }
+    }
+};
+
+GPT2Tokenizer::GPT2Tokenizer() : impl_(std::make_unique<Impl>()) {}
+GPT2Tokenizer::~GPT2Tokenizer() = default;
+GPT2Tokenizer::GPT2Tokenizer(GPT2Tokenizer&&) noexcept = default;
+GPT2Tokenizer& GPT2Tokenizer::operator=(GPT2Tokenizer&&) noexcept = default;
+
+// ---- loading ----------------------------------------------------------------------
+
+namespace {
+// A byte-level-unicode token string back to its raw bytes.
+bool unicode_to_bytes(const std::string& s, std::string& out) {
+    static const std::unordered_map<char32_t, unsigned char> inverse = [] {
+        std::unordered_map<char32_t, unsigned char> m;
+        const auto& t = bytes_to_unicode();
+        for (int b = 0; b < 256; ++b) m[t[b]] = static_cast<unsigned char>(b);
+        return m;
+    }();
+    out.clear();
+    std::vector<char32_t> cps;
+    try { cps = decode_utf8(s); } catch (const FormatError&) { return false; }
+    for (char32_t c : cps) {
+        auto it = inverse.find(c);
+        if (it == inverse.end()) return false;
+        out += static_cast<char>(it->second);
+    }
+    return true;
+}
+}  // namespace
+
+GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
+    return from_files(data_dir() / "gpt2" / "encoder.json", data_dir() / "gpt2" / "vocab.bpe");
+}
+
+GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_path, const std::filesystem::path& bpe_path) {
+    GPT2Tokenizer tok;
+    Impl& im = *tok.impl_;
+    const std::string where = encoder_path.string();
+    nlohmann::json enc;
+    try {
+        enc = nlohmann::json::parse(read_file(encoder_path));
+    } catch (const nlohmann::json::exception& e) {
+        throw FormatError(where + ": not valid JSON: " + e.what());
+    }
+    if (!enc.is_object() || enc.empty()) throw FormatError(where + ": expected a JSON object mapping tokens to ids");
+    tok.id_to_bytes_.assign(enc.size(), std::string());
+    std::vector<bool> seen(enc.size(), false);
+    for (auto it = enc.begin(); it != enc.end(); ++it) {
+        if (!it->is_number_integer()) throw FormatError(where + ": token '" + it.key() + "' maps to " + it->dump() + ", not an integer id");
+        const int64_t id = it->get<int64_t>();
+        if (id < 0 || id >= static_cast<int64_t>(enc.size()))
+            throw FormatError(where + ": token '" + it.key() + "' has id " + std::to_string(id) + ", outside 0.." +
+                              std::to_string(enc.size() - 1));
+        if (seen[static_cast<size_t>(id)])
+            throw FormatError(where + ": two tokens map to id " + std::to_string(id) + " (one of them is '" + it.key() + "')");
+        seen[static_cast<size_t>(id)] = true;
+        if (it.key().size() > 2 && it.key().front() == '<' && it.key().back() == '>' && it.key().find("<|") == 0) {
+            tok.specials_[it.key()] = id;  // <|endoftext|>: a special token, never produced by merges
+            tok.id_to_bytes_[static_cast<size_t>(id)] = it.key();
+            continue;
+        }
+        std::string bytes;
+        if (!unicode_to_bytes(it.key(), bytes) || bytes.empty())
+            throw FormatError(where + ": token '" + it.key() + "' (id " + std::to_string(id) +
+                              ") is not in GPT-2's byte-level alphabet");
+        tok.id_to_bytes_[static_cast<size_t>(id)] = bytes;
+        if (!im.bytes_to_id.emplace(bytes, static_cast<int32_t>(id)).second)
+            throw FormatError(where + ": two tokens stand for the same bytes (id " + std::to_string(id) + ")");
+    }
+    for (int b = 0; b < 256; ++b) {
+        auto it = im.bytes_to_id.find(std::string(1, static_cast<char>(b)));
+        if (it == im.bytes_to_id.end()) throw FormatError(where + ": no token for the single byte " + std::to_string(b));
+        im.byte_id[b] = it->second;
+    }
+    if (auto it = tok.specials_.find("<|endoftext|>"); it != tok.specials_.end()) tok.eot_ = it->second;
+
+    // vocab.bpe: "#version" header, then one merge "a b" per line, in rank order.
+    std::istringstream bpe(read_file(bpe_path));
+    std::string line;
+    size_t line_no = 0;
+    while (std::getline(bpe, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+        const size_t sp = line.find(' ');
+        if (sp == std::string::npos || sp == 0 || sp + 1 == line.size() || line.find(' ', sp + 1) != std::string::npos)
+            throw FormatError(bpe_path.string() + ":" + std::to_string(line_no) + ": expected two symbols separated by one space, got '" + line + "'");
+        std::string a, b;
+        if (!unicode_to_bytes(line.substr(0, sp), a) || !unicode_to_bytes(line.substr(sp + 1), b) ||
+            !im.bytes_to_id.count(a) || !im.bytes_to_id.count(b) || !im.bytes_to_id.count(a + b))
+            throw FormatError(bpe_path.string() + ":" + std::to_string(line_no) + ": merge '" + line +
+                              "' uses symbols that are not in " + encoder_path.filename().string());
+        ++tok.merges_;
+    }
+    if (tok.merges_ == 0) throw FormatError(bpe_path.string() + ": no merges found");
+
+    // Pair table, as tiktoken ranks a merge: two adjacent parts merge when
+    // their concatenation is a token, and the lowest such token id goes first.
+    size_t pairs = 0;
+    for (const auto& [bytes, id] : im.bytes_to_id) pairs += bytes.size() - 1;
+    im.reserve(pairs);
+    for (const auto& [bytes, id] : im.bytes_to_id)
+        for (size_t k = 1; k < bytes.size(); ++k) {
+            auto l = im.bytes_to_id.find(bytes.substr(0, k));
+            if (l == im.bytes_to_id.end()) continue;
+            auto r = im.bytes_to_id.find(bytes.substr(k));
+            if (r == im.bytes_to_id.end()) continue;
+            im.insert(l->second, r->second, id);
+        }
+    return tok;
+}
+
+// ---- encoding ----------------------------------------------------------------------
+
+void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& out) const {
+    const Impl& im = *impl_;
+    std::string key(piece);
+    if (auto it = im.bytes_to_id.find(key); it != im.bytes_to_id.end()) {  // the whole piece is a token
+        out.push_back(it->second);
+        return;
+    }
+    if (auto it = im.cache.find(key); it != im.cache.end()) {
+        out.insert(out.end(), it->second.begin(), it->second.end());
+        return;
+    }
+    thread_local std::vector<int32_t> parts;
+    parts.clear();
+    for (unsigned char c : piece) parts.push_back(im.byte_id[c]);
+    // Merge the adjacent pair whose merged token has the lowest id, leftmost on ties.
+    while (parts.size() > 1) {
+        int32_t best = -1;
+        size_t at = 0;
+        for (size_t i = 0; i + 1 < parts.size(); ++i) {
+            const int32_t m = im.find(parts[i], parts[i + 1]);
+            if (m >= 0 && (best < 0 || m < best)) { best = m; at = i; }
+        }
+        if (best < 0) break;
+        parts[at] = best;
+        parts.erase(parts.begin() + static_cast<long>(at) + 1);
+    }
+    if (im.cache.size() > 200000) im.cache.clear();  // bounded memory on huge inputs
+    im.cache.emplace(std::move(key), parts);
+    out.insert(out.end(), parts.begin(), parts.end());
+}
+
+void GPT2Tokenizer::encode_segment(std::string_view segment, std::vector<int64_t>& out) const {
+    for (std::string_view piece : gpt2_pretokenize(segment)) encode_piece(piece, out);
+}
+
+std::vector<int64_t> GPT2Tokenizer::encode_ordinary(std::string_view text) const {
+    std::vector<int64_t> out;
+    out.reserve(text.size() / 3);
+    encode_segment(text, out);
+    return out;
+}
+
+std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text, const std::set<std::string>& allowed) const {
+    check_utf8(text);
+    for (const auto& a : allowed)
+        if (!specials_.count(a)) throw ValueError("encode: '" + a + "' is not a special token of this tokenizer");
+    for (const auto& [s, id] : specials_)
+        if (!allowed.count(s))
+            if (const size_t at = text.find(s); at != std::string_view::npos)
+                throw ValueError("encode: the text contains the special token '" + s + "' at byte offset " + std::to_string(at) +
+                                 ", which is not allowed; pass it in allowed_special to encode it as a special token, "
+                                 "or use encode_ordinary to encode it as plain text");
+    std::vector<int64_t> out;
+    out.reserve(text.size() / 3);
+    size_t start = 0;
+    while (true) {  // split at the earliest allowed special token
+        size_t best = std::string_view::npos;
+        const std::string* which = nullptr;
+        for (const auto& s : allowed) {
+            const size_t at = text.find(s, start);
+            if (at < best) { best = at; which = &s; }
+        }
+        encode_segment(text.substr(start, best == std::string_view::npos ? std::string_view::npos : best - start), out);
+        if (!which) break;
+        out.push_back(specials_.at(*which));
+        start = best + which->size();
+    }
+    return out;
+}
+
+// ---- decoding -----------------------------------------------------------------------
+
+const std::string& GPT2Tokenizer::token_bytes(int64_t id) const {
+    if (id < 0 || id >= vocab_size())
+        throw ValueError("decode: token id " + std::to_string(id) + " is out of range (vocabulary of " +
+                         std::to_string(vocab_size()) + ")");
+    return id_to_bytes_[static_cast<size_t>(id)];
+}
+
+std::string GPT2Tokenizer::decode_bytes(const std::vector<int64_t>& ids) const {
+    std::string out;
+    for (size_t k = 0; k < ids.size(); ++k) {
+        if (ids[k] < 0 || ids[k] >= vocab_size())
+            throw ValueError("decode: token id " + std::to_string(ids[k]) + " at position " + std::to_string(k) +
+                             " is out of range (vocabulary of " + std::to_string(vocab_size()) + ")");
+        out += id_to_bytes_[static_cast<size_t>(ids[k])];
+    }
+    return out;
+}
+
+std::string GPT2Tokenizer::decode(const std::vector<int64_t>& ids) const { return decode_utf8_replace(decode_bytes(ids)); }
+
+}  // namespace llm::ch02

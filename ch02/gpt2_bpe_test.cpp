@@ -1,0 +1,148 @@
+// GPT-2 BPE against tiktoken: every fixture text in both modes, the book's
+// numbers, special tokens, decoding and errors.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "error.hpp"
+#include "gpt2_bpe.hpp"
+#include "paths.hpp"
+#include "testing.hpp"
+
+using namespace llm;
+using namespace llm::ch02;
+namespace fs = std::filesystem;
+
+namespace {
+const GPT2Tokenizer& tokenizer() {
+    static const GPT2Tokenizer tok = GPT2Tokenizer::from_data_dir();
+    return tok;
+}
+std::vector<int64_t> read_ids(const fs::path& p) {
+    std::istringstream in(read_file(p));
+    std::vector<int64_t> ids;
+    int64_t x;
+    while (in >> x) ids.push_back(x);
+    return ids;
+}
+// Index of the first difference, or -1.
+long first_difference(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+        if (a[i] != b[i]) return static_cast<long>(i);
+    return a.size() == b.size() ? -1 : static_cast<long>(std::min(a.size(), b.size()));
+}
+}  // namespace
+
+TEST_CASE("tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|> allowed and as encode_ordinary") {
+    const auto texts = testing::find_fixtures([](const fs::path& p) {
+        if (p.extension() != ".txt") return false;
+        const std::string stem = p.string().substr(0, p.string().size() - 4);
+        return fs::exists(stem + ".gpt2.ids") || fs::exists(stem + ".gpt2-ordinary.ids");
+    });
+    REQUIRE_MESSAGE(!texts.empty(), "no GPT-2 tokenizer fixtures under " << fixtures_dir());
+    int checked = 0;
+    for (const auto& t : texts) {
+        const std::string stem = t.string().substr(0, t.string().size() - 4);
+        const std::string text = read_file(t);
+        if (fs::exists(stem + ".gpt2.ids")) {
+            INFO(t.string() << " (encode, <|endoftext|> allowed)");
+            const auto got = tokenizer().encode(text, {"<|endoftext|>"});
+            const auto expected = read_ids(stem + ".gpt2.ids");
+            CHECK(first_difference(got, expected) == -1);
+            CHECK(tokenizer().decode_bytes(got) == text);
+            ++checked;
+        }
+        if (fs::exists(stem + ".gpt2-ordinary.ids")) {
+            INFO(t.string() << " (encode_ordinary)");
+            CHECK(first_difference(tokenizer().encode_ordinary(text), read_ids(stem + ".gpt2-ordinary.ids")) == -1);
+            ++checked;
+        }
+    }
+    MESSAGE(checked << " GPT-2 id files checked for " << texts.size() << " texts");
+}
+
+TEST_CASE("book_numbers.json: the-verdict's 5145 tokens and the book's examples") {
+    const auto files = testing::find_fixtures([](const fs::path& p) { return p.filename() == "book_numbers.json"; });
+    REQUIRE(!files.empty());
+    for (const auto& f : files) {
+        INFO(f.string());
+        const auto j = nlohmann::json::parse(read_file(f));
+        const auto& v = j["the_verdict"];
+        const auto ids = tokenizer().encode(read_file(data_dir() / "the-verdict.txt"), {"<|endoftext|>"});
+        CHECK(ids.size() == v["token_count"].get<size_t>());
+        CHECK(std::vector<int64_t>(ids.begin(), ids.begin() + 50) == v["first_50_ids"].get<std::vector<int64_t>>());
+        CHECK(std::vector<int64_t>(ids.begin() + 50, ids.begin() + 55) == v["ids_50_to_54"].get<std::vector<int64_t>>());
+        for (const auto& ex : j["examples"]) {
+            const std::string text = ex["text"];
+            INFO(text);
+            std::set<std::string> allowed;
+            if (ex.contains("allowed_special")) allowed = ex["allowed_special"].get<std::set<std::string>>();
+            CHECK(tokenizer().encode(text, allowed) == ex["ids"].get<std::vector<int64_t>>());
+            if (ex.contains("ordinary_ids"))
+                CHECK(tokenizer().encode_ordinary(text) == ex["ordinary_ids"].get<std::vector<int64_t>>());
+            if (ex.contains("tokens")) {
+                std::vector<std::string> pieces;
+                for (int64_t id : ex["ids"].get<std::vector<int64_t>>()) pieces.push_back(tokenizer().token_bytes(id));
+                CHECK(pieces == ex["tokens"].get<std::vector<std::string>>());
+            }
+        }
+    }
+}
+
+TEST_CASE("2.5 the book's sliding-window example starts at enc_text[50:]: x = 290 4920 2241 287 -> y = 4920 2241 287 257") {
+    const auto ids = tokenizer().encode(read_file(data_dir() / "the-verdict.txt"));
+    const std::vector<int64_t> sample(ids.begin() + 50, ids.end());
+    CHECK(std::vector<int64_t>(sample.begin(), sample.begin() + 4) == std::vector<int64_t>{290, 4920, 2241, 287});
+    CHECK(std::vector<int64_t>(sample.begin() + 1, sample.begin() + 5) == std::vector<int64_t>{4920, 2241, 287, 257});
+}
+
+TEST_CASE("GPT-2 vocabulary: 50257 tokens, 50000 merges, <|endoftext|> is 50256") {
+    CHECK(tokenizer().vocab_size() == 50257);
+    CHECK(tokenizer().merges() == 50000);
+    CHECK(tokenizer().eot_token() == 50256);
+    CHECK(bytes_to_unicode()[' '] == U'\u0120');  // "Ġ"
+}
+
+TEST_CASE("the pre-tokenizer follows the regex alternation, including its corner cases") {
+    auto pieces = [](std::string_view s) {
+        std::vector<std::string> out;
+        for (auto p : gpt2_pretokenize(s)) out.emplace_back(p);
+        return out;
+    };
+    CHECK(pieces("I'm here") == std::vector<std::string>{"I", "'m", " here"});
+    CHECK(pieces("HE'S") == std::vector<std::string>{"HE", "'", "S"});  // case-sensitive contractions
+    CHECK(pieces("a   b") == std::vector<std::string>{"a", "  ", " b"});
+    CHECK(pieces("a\n\nb  ") == std::vector<std::string>{"a", "\n", "\n", "b", "  "});
+    CHECK(pieces("x 123 ?!") == std::vector<std::string>{"x", " 123", " ?!"});
+}
+
+TEST_CASE("special tokens: disallowed ones are an error, as tiktoken raises") {
+    CHECK_THROWS_WITH_AS(tokenizer().encode("a <|endoftext|> b"), doctest::Contains("not allowed"), ValueError);
+    CHECK(tokenizer().encode("<|endoftext|>", {"<|endoftext|>"}) == std::vector<int64_t>{50256});
+    CHECK(tokenizer().encode_ordinary("<|endoftext|>") == std::vector<int64_t>{27, 91, 437, 1659, 5239, 91, 29});
+    CHECK_THROWS_AS(tokenizer().encode("x", {"<|nonsense|>"}), ValueError);
+}
+
+TEST_CASE("decoding: ids out of range are errors; partial UTF-8 is replaced as tiktoken's decode does") {
+    CHECK_THROWS_WITH_AS(tokenizer().decode({15496, 50257}), doctest::Contains("position 1"), ValueError);
+    CHECK_THROWS_AS(tokenizer().decode({-1}), ValueError);
+    // U+1F9EC (four bytes) is split into several tokens; the first alone is an incomplete sequence
+    const auto dna = tokenizer().encode("\U0001F9EC");
+    REQUIRE(dna.size() >= 2);
+    CHECK(tokenizer().decode({dna[0]}) == "\xEF\xBF\xBD");
+    CHECK(tokenizer().decode_bytes({dna[0]}).size() < 4);
+    CHECK(tokenizer().decode(dna) == "\U0001F9EC");
+}
+
+TEST_CASE("invalid UTF-8 input is an error naming the byte offset") {
+    CHECK_THROWS_WITH_AS(tokenizer().encode("ab\xff"), doctest::Contains("byte offset 2"), FormatError);
+    CHECK_THROWS_WITH_AS(tokenizer().encode_ordinary("\xe2\x82"), doctest::Contains("byte offset 0"), FormatError);
+}
+
+TEST_CASE("2.5 unknown words become subword pieces: 'Akwirw ier' -> 33901 86 343 86 220 959") {
+    const auto ids = tokenizer().encode("Akwirw ier");
+    CHECK(ids == std::vector<int64_t>{33901, 86, 343, 86, 220, 959});
+    CHECK(tokenizer().decode(ids) == "Akwirw ier");
+}
