@@ -160,7 +160,12 @@ GPT2Tokenizer& GPT2Tokenizer::operator=(GPT2Tokenizer&&) noexcept = default;
 
 // ---- loading ----------------------------------------------------------------------
 
-namespace {
+std::string bytes_to_unicode_string(std::string_view bytes) {
+    std::string out;
+    for (unsigned char b : bytes) append_utf8(out, bytes_to_unicode()[b]);
+    return out;
+}
+
 // A byte-level-unicode token string back to its raw bytes.
 bool unicode_to_bytes(const std::string& s, std::string& out) {
     static const std::unordered_map<char32_t, unsigned char> inverse = [] {
@@ -179,7 +184,6 @@ bool unicode_to_bytes(const std::string& s, std::string& out) {
     }
     return true;
 }
-}  // namespace
 
 GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
     return from_files(data_dir() / "gpt2" / "encoder.json", data_dir() / "gpt2" / "vocab.bpe");

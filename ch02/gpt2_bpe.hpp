@@ -22,6 +22,9 @@ namespace llm::ch02 {
 // stand for themselves; the others are shifted to code points 256 and up,
 // so every token of encoder.json is a readable string (space is "Ġ").
 const std::vector<char32_t>& bytes_to_unicode();
+// Raw bytes written in that alphabet, and back (false when a character is not in it).
+std::string bytes_to_unicode_string(std::string_view bytes);
+bool unicode_to_bytes(const std::string& s, std::string& out);
 
 // The GPT-2 pre-tokenizer: tiktoken's pattern
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
