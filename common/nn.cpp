@@ -60,11 +60,14 @@ std::vector<std::pair<std::string, Tensor>> Module::state_dict() const {
 void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool strict) {
     std::set<std::string> used;
     std::string missing;
-    for (auto& [name, t] : state_dict()) {
+    std::vector<std::pair<std::string, Tensor>> params, buffers;
+    collect("", params, true, false);
+    collect("", buffers, false, true);
+    auto load = [&](const std::string& name, const Tensor& t, bool required) {
         auto it = state.find(name);
         if (it == state.end()) {
-            missing += (missing.empty() ? "" : ", ") + name;
-            continue;
+            if (required) missing += (missing.empty() ? "" : ", ") + name;
+            return;
         }
         used.insert(name);
         if (it->second.shape() != t.shape())
@@ -72,7 +75,10 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
                              shape_str(it->second.shape()) + ", the model has " + shape_str(t.shape()));
         Tensor dst = t;
         std::memcpy(dst.data(), it->second.data(), static_cast<size_t>(t.numel()) * sizeof(float));
-    }
+    };
+    for (const auto& [name, t] : params) load(name, t, true);
+    // Buffers (causal masks) are fixed by the configuration: files may leave them out.
+    for (const auto& [name, t] : buffers) load(name, t, false);
     if (!strict) return;
     std::string unexpected;
     for (auto& [name, t] : state)

@@ -33,7 +33,8 @@ public:
     // Every name, shared tensors included, plus buffers: the state_dict.
     std::vector<std::pair<std::string, Tensor>> state_dict() const;
     // Copies values into the module's tensors (shapes must match); strict
-    // means missing and unexpected names are errors.
+    // means missing parameters and unexpected names are errors. Buffers may
+    // be missing (they are fixed by the configuration, like causal masks).
     void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
     int64_t num_parameters() const;  // sum of numel over parameters()
 
@@ -113,6 +114,20 @@ public:
     template <typename M> M& at(size_t i) { return dynamic_cast<M&>(*layers_[i]); }
 private:
     std::vector<std::shared_ptr<Module>> layers_;
+};
+
+// A list of child modules named "0", "1", ... with no forward of its own.
+class ModuleList : public Module {
+public:
+    void push_back(std::shared_ptr<Module> m) {
+        register_module(std::to_string(items_.size()), m);
+        items_.push_back(std::move(m));
+    }
+    size_t size() const { return items_.size(); }
+    template <typename M> M& at(size_t i) { return dynamic_cast<M&>(*items_[i]); }
+    std::string type_name() const override { return "ModuleList"; }
+private:
+    std::vector<std::shared_ptr<Module>> items_;
 };
 
 }  // namespace llm

@@ -63,6 +63,8 @@ Tensor contiguous_transpose(const Tensor& a, int64_t d0, int64_t d1);
 // ---- products (ops_matmul.cpp), all on sgemm
 Tensor matmul(const Tensor& a, const Tensor& b);               // [..., M, K] @ [..., K, N] or @ [K, N]
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);  // x @ W^T + b; W [out, in]
+// a @ b^T without a transposed copy: [B..., M, K] x [B..., N, K] -> [B..., M, N]
+Tensor matmul_nt(const Tensor& a, const Tensor& b);
 
 // ---- neural-network functions (ops_nn.cpp)
 Tensor softmax(const Tensor& a, int64_t dim);

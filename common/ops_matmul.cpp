@@ -1,6 +1,8 @@
 // Matrix products, all through sgemm. Backward products use sgemm's
 // transpose flags (no transposed copies) and beta = 1 to add straight
 // into the gradient buffers.
+#include <algorithm>
+
 #include "autograd.hpp"
 #include "blas.hpp"
 #include "error.hpp"
@@ -68,6 +70,32 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
         throw ShapeError("matmul: batch dimensions of " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
                          " differ (broadcast batches are not supported)");
     return matmul_batched(a, b);
+}
+
+Tensor matmul_nt(const Tensor& a, const Tensor& b) {
+    if (a.dim() < 2 || a.dim() != b.dim() || a.size(-1) != b.size(-1) ||
+        !std::equal(a.shape().begin(), a.shape().end() - 2, b.shape().begin()))
+        throw ShapeError("matmul_nt: shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
+                         " do not fit a @ b^T");
+    const int64_t M = a.size(-2), K = a.size(-1), N = b.size(-2);
+    const int64_t batch = a.numel() / std::max<int64_t>(M * K, 1);
+    Shape s = a.shape();
+    s.back() = N;
+    Tensor out = Tensor::empty(s);
+    for (int64_t i = 0; i < batch; ++i)  // C[M, N] = A[M, K] @ B[N, K]^T
+        sgemm(false, true, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
+              b.data() + i * N * K, as_int(K), 0.0f, out.data() + i * M * N, as_int(N));
+    return record(out, {a, b}, "BmmBackward0", [a, b, batch, M, K, N](const Tensor& g) {
+        float* ga = grad_buffer(a);
+        float* gb = grad_buffer(b);
+        for (int64_t i = 0; i < batch; ++i) {
+            const float* gi = g.data() + i * M * N;
+            if (ga) sgemm(false, false, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), b.data() + i * N * K,
+                          as_int(K), 1.0f, ga + i * M * K, as_int(K));  // dA += G @ B
+            if (gb) sgemm(true, false, as_int(N), as_int(K), as_int(M), 1.0f, gi, as_int(N), a.data() + i * M * K,
+                          as_int(K), 1.0f, gb + i * N * K, as_int(K));  // dB += G^T @ A
+        }
+    });
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {

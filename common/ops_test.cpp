@@ -61,6 +61,7 @@ TEST_CASE("gradcheck: matmul, batched matmul and linear") {
     GRADCHECK([](const V& x) { return matmul(x[0], x[1]); }, r({2, 3, 4}, 3), r({4, 5}, 4));
     GRADCHECK([](const V& x) { return matmul(x[0], x[1]); }, r({2, 2, 3, 4}, 5), r({2, 2, 4, 3}, 6));
     GRADCHECK([](const V& x) { return matmul(x[0], x[1]); }, r({4}, 7), r({4, 3}, 8));
+    GRADCHECK([](const V& x) { return matmul_nt(x[0], x[1]); }, r({2, 3, 4}, 12), r({2, 5, 4}, 13));
     GRADCHECK([](const V& x) { return linear(x[0], x[1], x[2]); }, r({2, 3, 4}, 9), r({5, 4}, 10), r({5}, 11));
 }
 

@@ -1,0 +1,97 @@
+#include "multihead_attention.hpp"
+
+#include <cmath>
+
+#include "attention_softmax.hpp"
+#include "autograd.hpp"
+#include "blas.hpp"
+#include "error.hpp"
+#include "ops.hpp"
+
+namespace llm::ch03 {
+
+MultiHeadAttentionWrapper::MultiHeadAttentionWrapper(int64_t d_in, int64_t d_out, int64_t ctx, float p,
+                                                     int64_t num_heads, bool qkv_bias) {
+    heads = register_module("heads", std::make_shared<ModuleList>());
+    for (int64_t h = 0; h < num_heads; ++h) heads->push_back(std::make_shared<CausalAttention>(d_in, d_out, ctx, p, qkv_bias));
+}
+
+Tensor MultiHeadAttentionWrapper::forward(const Tensor& x) {
+    std::vector<Tensor> outs;
+    for (size_t h = 0; h < heads->size(); ++h) outs.push_back(heads->at<CausalAttention>(h).forward(x));
+    return cat(outs, -1);
+}
+
+MultiHeadAttention::MultiHeadAttention(int64_t d_in, int64_t d_out_, int64_t ctx, float p, int64_t heads, bool qkv_bias)
+    : d_out(d_out_), num_heads(heads), head_dim(heads > 0 ? d_out_ / heads : 0), context_length(ctx) {
+    if (heads <= 0 || d_out % heads != 0)
+        throw ValueError("MultiHeadAttention: d_out (" + std::to_string(d_out) + ") must be divisible by num_heads (" +
+                         std::to_string(heads) + ")");
+    W_query = register_module("W_query", std::make_shared<Linear>(d_in, d_out, qkv_bias));
+    W_key = register_module("W_key", std::make_shared<Linear>(d_in, d_out, qkv_bias));
+    W_value = register_module("W_value", std::make_shared<Linear>(d_in, d_out, qkv_bias));
+    out_proj = register_module("out_proj", std::make_shared<Linear>(d_out, d_out));  // combines the heads
+    dropout = register_module("dropout", std::make_shared<Dropout>(p));
+    mask = triu(Tensor::ones({ctx, ctx}), 1);
+    register_buffer("mask", &mask);
+}
+
+Tensor MultiHeadAttention::forward(const Tensor& x) {
+    if (x.dim() != 3) throw ShapeError("MultiHeadAttention: input must be [batch, tokens, d_in], got " + shape_str(x.shape()));
+    const int64_t b = x.size(0), T = x.size(1);
+    if (T > context_length)
+        throw ShapeError("MultiHeadAttention: " + std::to_string(T) + " tokens exceed the context length " +
+                         std::to_string(context_length));
+    // [b, T, d_out] -> [b, T, heads, head_dim] -> [b, heads, T, head_dim]
+    auto split_heads = [&](const Tensor& t) { return t.view({b, T, num_heads, head_dim}).transpose(1, 2); };
+    const Tensor keys = split_heads(W_key->forward(x));
+    const Tensor queries = split_heads(W_query->forward(x));
+    const Tensor values = split_heads(W_value->forward(x));
+    const Tensor scores = matmul_nt(queries, keys);  // [b, heads, T, T]
+    Tensor weights = attention_softmax(scores, std::sqrt(static_cast<float>(head_dim)), /*causal=*/true);
+    last_attn_weights = weights.detach();
+    weights = dropout->forward(weights);
+    const Tensor context = matmul(weights, values).transpose(1, 2).view({b, T, d_out});  // heads side by side again
+    return out_proj->forward(context);
+}
+
+Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
+    NoGradGuard no_grad;
+    const int64_t b = x.size(0), T = x.size(1), L0 = cache.length, L = L0 + T;
+    if (L > context_length)
+        throw ShapeError("MultiHeadAttention: the KV cache holds " + std::to_string(L0) + " tokens; " + std::to_string(T) +
+                         " more exceed the context length " + std::to_string(context_length));
+    const int64_t H = num_heads, hd = head_dim, C = context_length;
+    if (!cache.keys.defined() || cache.keys.size(0) != b) {
+        cache.keys = Tensor::zeros({b, H, C, hd});
+        cache.values = Tensor::zeros({b, H, C, hd});
+    }
+    const Tensor q = W_query->forward(x), k = W_key->forward(x), v = W_value->forward(x);  // [b, T, d_out]
+    // append the new keys and values at positions L0 .. L-1 of each head's block
+    for (int64_t i = 0; i < b; ++i)
+        for (int64_t t = 0; t < T; ++t)
+            for (int64_t h = 0; h < H; ++h) {
+                const int64_t src = (i * T + t) * d_out + h * hd, dst = ((i * H + h) * C + L0 + t) * hd;
+                std::copy(k.data() + src, k.data() + src + hd, cache.keys.data() + dst);
+                std::copy(v.data() + src, v.data() + src + hd, cache.values.data() + dst);
+            }
+    cache.length = L;
+    // scores[i, h] = q[i, :, h] @ K[i, h, :L]^T, read in place: q rows have stride d_out
+    Tensor scores = Tensor::empty({b, H, T, L});
+    for (int64_t i = 0; i < b; ++i)
+        for (int64_t h = 0; h < H; ++h)
+            sgemm(false, true, static_cast<int>(T), static_cast<int>(L), static_cast<int>(hd), 1.0f,
+                  q.data() + i * T * d_out + h * hd, static_cast<int>(d_out), cache.keys.data() + (i * H + h) * C * hd,
+                  static_cast<int>(hd), 0.0f, scores.data() + (i * H + h) * T * L, static_cast<int>(L));
+    const Tensor weights = attention_softmax(scores, std::sqrt(static_cast<float>(hd)), /*causal=*/true, L0);
+    // context[i, :, h] = weights[i, h] @ V[i, h, :L], written straight into [b, T, d_out]
+    Tensor context = Tensor::empty({b, T, d_out});
+    for (int64_t i = 0; i < b; ++i)
+        for (int64_t h = 0; h < H; ++h)
+            sgemm(false, false, static_cast<int>(T), static_cast<int>(hd), static_cast<int>(L), 1.0f,
+                  weights.data() + (i * H + h) * T * L, static_cast<int>(L), cache.values.data() + (i * H + h) * C * hd,
+                  static_cast<int>(hd), 0.0f, context.data() + i * T * d_out + h * hd, static_cast<int>(d_out));
+    return out_proj->forward(context);
+}
+
+}  // namespace llm::ch03

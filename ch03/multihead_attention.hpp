@@ -1,0 +1,44 @@
+// Section 3.6: multi-head attention, first as a stack of CausalAttention
+// heads (listing 3.4), then as one module that splits a single projection
+// into heads (listing 3.5), which GPT uses.
+#pragma once
+#include "causal_attention.hpp"
+#include "nn.hpp"
+
+namespace llm::ch03 {
+
+class MultiHeadAttentionWrapper : public Module {
+public:
+    MultiHeadAttentionWrapper(int64_t d_in, int64_t d_out, int64_t context_length, float dropout, int64_t num_heads,
+                              bool qkv_bias = false);
+    Tensor forward(const Tensor& x) override;  // [b, T, d_in] -> [b, T, num_heads * d_out]
+    std::string type_name() const override { return "MultiHeadAttentionWrapper"; }
+    std::shared_ptr<ModuleList> heads;
+};
+
+// Keys and values of the tokens seen so far, per layer, for generation
+// one token at a time (chapter 4's KV cache). Filled by MultiHeadAttention.
+struct KVCache {
+    Tensor keys, values;  // [b, heads, context_length, head_dim], allocated on first use
+    int64_t length = 0;   // how many positions are filled
+    void reset() { length = 0; }
+};
+
+class MultiHeadAttention : public Module {
+public:
+    MultiHeadAttention(int64_t d_in, int64_t d_out, int64_t context_length, float dropout, int64_t num_heads,
+                       bool qkv_bias = false);
+    Tensor forward(const Tensor& x) override;  // [b, T, d_in] -> [b, T, d_out]
+    // Inference with a cache: x holds only the new tokens, which attend to
+    // the cached ones and themselves; the cache grows by T. No autograd.
+    Tensor forward_cached(const Tensor& x, KVCache& cache);
+    std::string type_name() const override { return "MultiHeadAttention"; }
+
+    std::shared_ptr<Linear> W_query, W_key, W_value, out_proj;
+    std::shared_ptr<Dropout> dropout;
+    Tensor mask;               // buffer triu(ones(ctx, ctx), 1)
+    Tensor last_attn_weights;  // [b, heads, T, T], before dropout
+    int64_t d_out, num_heads, head_dim, context_length;
+};
+
+}  // namespace llm::ch03
