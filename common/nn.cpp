@@ -1,6 +1,7 @@
 #include "nn.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <sstream>
@@ -160,9 +161,9 @@ std::string Embedding::extra_repr() const {
 Tensor Dropout::forward(const Tensor& x) { return dropout(x, p, is_training()); }
 
 std::string Dropout::extra_repr() const {
-    std::ostringstream os;
-    os << "p=" << p << ", inplace=False";
-    return os.str();
+    char buf[32];  // PyTorch prints a float: p=0.0, p=0.1
+    std::snprintf(buf, sizeof buf, p == static_cast<float>(static_cast<int>(p)) ? "%.1f" : "%g", static_cast<double>(p));
+    return std::string("p=") + buf + ", inplace=False";
 }
 
 Tensor ReLU::forward(const Tensor& x) { return relu(x); }

@@ -96,6 +96,42 @@ std::string render_svg(const Chart& c, int W, int H) {
     return o.str();
 }
 
+std::string render_heatmap_svg(const Heatmap& h) {
+    const size_t R = h.row_labels.size(), C = h.col_labels.size();
+    if (h.values.size() != R * C) throw ValueError("heatmap: " + std::to_string(h.values.size()) + " values for " +
+                                                   std::to_string(R) + " x " + std::to_string(C) + " cells");
+    const int cell = 56, left = 120, top = 60, bottom = 110;
+    const int W = left + static_cast<int>(C) * cell + 30, H = top + static_cast<int>(R) * cell + bottom;
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    o << "<text x=\"" << W / 2 << "\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">" << esc(h.title) << "</text>\n";
+    for (size_t r = 0; r < R; ++r) {
+        o << "<text x=\"" << left - 8 << "\" y=\"" << top + static_cast<int>(r) * cell + cell / 2 + 4
+          << "\" text-anchor=\"end\">" << esc(h.row_labels[r]) << "</text>\n";
+        for (size_t c = 0; c < C; ++c) {
+            const float v = std::clamp(h.values[r * C + c], 0.0f, 1.0f);
+            const int shade = static_cast<int>(255 - 200 * v);
+            char fill[16];
+            std::snprintf(fill, sizeof fill, "#%02x%02x%02x", shade, shade, 255 - static_cast<int>(80 * v));
+            const int x = left + static_cast<int>(c) * cell, y = top + static_cast<int>(r) * cell;
+            o << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << cell << "\" height=\"" << cell << "\" fill=\""
+              << fill << "\" stroke=\"#ccc\"/><text x=\"" << x + cell / 2 << "\" y=\"" << y + cell / 2 + 4
+              << "\" text-anchor=\"middle\" fill=\"" << (v > 0.5f ? "white" : "black") << "\">" << num(h.values[r * C + c])
+              << "</text>\n";
+        }
+    }
+    for (size_t c = 0; c < C; ++c) {
+        const int x = left + static_cast<int>(c) * cell + cell / 2, y = top + static_cast<int>(R) * cell + 10;
+        o << "<text transform=\"translate(" << x << "," << y << ") rotate(45)\">" << esc(h.col_labels[c]) << "</text>\n";
+    }
+    o << "<text x=\"" << left + static_cast<int>(C) * cell / 2 << "\" y=\"" << H - 10 << "\" text-anchor=\"middle\">"
+      << esc(h.x_label) << "</text>\n";
+    o << "<text transform=\"translate(16," << top + static_cast<int>(R) * cell / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
+      << esc(h.y_label) << "</text>\n</svg>\n";
+    return o.str();
+}
+
 void save_svg(const std::filesystem::path& path, const Chart& chart) { write_file_atomic(path, render_svg(chart)); }
 
 }  // namespace llm

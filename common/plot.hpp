@@ -23,6 +23,15 @@ struct Chart {
 };
 
 std::string render_svg(const Chart& chart, int width = 640, int height = 400);
+
+// A matrix as coloured cells (white 0 -> dark blue 1), labels on both axes
+// and each value written in its cell: attention weights over tokens.
+struct Heatmap {
+    std::string title, x_label, y_label;
+    std::vector<std::string> row_labels, col_labels;
+    std::vector<float> values;  // rows x cols, row-major, in [0, 1]
+};
+std::string render_heatmap_svg(const Heatmap& h);
 // Written atomically.
 void save_svg(const std::filesystem::path& path, const Chart& chart);
 
