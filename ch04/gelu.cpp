@@ -1,0 +1,46 @@
+#include "gelu.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "autograd.hpp"
+#include "gpt_config.hpp"
+
+namespace llm::ch04 {
+
+// With u = k (x + c x^3), k = sqrt(2/pi), c = 0.044715, t = tanh(u):
+//   y  = 0.5 x (1 + t)
+//   y' = 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 c x^2)
+Tensor gelu(const Tensor& x) {
+    constexpr float k = 0.7978845608028654f;  // sqrt(2 / pi)
+    constexpr float c = 0.044715f;
+    const int64_t n = x.numel();
+    Tensor y = Tensor::empty(x.shape());
+    const float* px = x.data();
+    float* py = y.data();
+#pragma omp parallel for simd if (n > 65536)
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = px[i];
+        py[i] = 0.5f * v * (1.0f + std::tanh(k * (v + c * v * v * v)));
+    }
+    return record(y, {x}, "GeluBackward", [x, n](const Tensor& g) {
+        float* gx = grad_buffer(x);
+        const float *px = x.data(), *pg = g.data();
+#pragma omp parallel for simd if (n > 65536)
+        for (int64_t i = 0; i < n; ++i) {
+            const float v = px[i];
+            const float t = std::tanh(k * (v + c * v * v * v));
+            gx[i] += pg[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * c * v * v));
+        }
+    });
+}
+
+FeedForward::FeedForward(const GPTConfig& cfg) {
+    layers = register_module("layers", std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
+        std::make_shared<Linear>(cfg.emb_dim, 4 * cfg.emb_dim),
+        std::make_shared<GELU>(),
+        std::make_shared<Linear>(4 * cfg.emb_dim, cfg.emb_dim),
+    }));
+}
+
+}  // namespace llm::ch04
