@@ -1,0 +1,58 @@
+// BENCH gpt124m_forward_b8t256_s: forward of GPT_CONFIG_124M on 8 x 256 tokens.
+// BENCH gpt124m_generate_kv_tok_s / _nocache_tok_s: greedy generation of
+// 200 tokens from a 4-token prompt, batch 1. Shares of this run's own sgemm
+// throughput (forward) and memory bandwidth (generation reads all weights per token).
+#include <cstdio>
+
+#include "autograd.hpp"
+#include "bench.hpp"
+#include "blas.hpp"
+#include "generate.hpp"
+#include "random.hpp"
+
+using namespace llm;
+using namespace llm::ch04;
+
+int main(int argc, char** argv) {
+    blas_startup(argc, argv);
+    const double sgemm = bench::sgemm_gflops(), bw = bench::mem_bandwidth_gbs();
+    bench::record("sgemm_gflops", sgemm, "GFLOP/s");
+    bench::record("mem_bandwidth_gbs", bw, "GB/s");
+    GPTConfig cfg = GPT_CONFIG_124M();
+    manual_seed(123);
+    GPTModel model(cfg);
+    model.eval();
+    NoGradGuard ng;
+    const int64_t B = 8, T = 256;
+    Generator g(1);
+    std::vector<int64_t> ids(static_cast<size_t>(B * T));
+    for (auto& id : ids) id = g.random() % cfg.vocab_size;
+    const IntTensor batch({B, T}, ids);
+    model.forward(batch);  // warm-up
+    double t0 = bench::now();
+    model.forward(batch);
+    const double fwd = bench::now() - t0;
+    // matmul flops: 2 * tokens * (12 * 12 * 768^2 per block ... ) counted from the parameters, plus attention
+    const double tokens = static_cast<double>(B * T);
+    const double weight_flops = 2.0 * tokens * static_cast<double>(count_parameters(cfg) - cfg.vocab_size * cfg.emb_dim - cfg.context_length * cfg.emb_dim);
+    const double attn_flops = 2.0 * 2.0 * B * cfg.n_layers * static_cast<double>(T) * T * cfg.emb_dim;
+    const double gflops = (weight_flops + attn_flops) / fwd / 1e9;
+    bench::record("gpt124m_forward_b8t256_s", fwd, "s");
+    bench::record("gpt124m_forward_gflops", gflops, "GFLOP/s");
+    std::printf("forward at %.0f%% of sgemm\n", 100 * gflops / sgemm);
+
+    const IntTensor prompt({1, 4}, {15496, 11, 314, 716});
+    const int64_t n = 200;
+    t0 = bench::now();
+    generate_text_cached(model, prompt, n, cfg.context_length);
+    const double kv = static_cast<double>(n) / (bench::now() - t0);
+    bench::record("gpt124m_generate_kv_tok_s", kv, "tokens/s");
+    // every weight but the two embedding tables (one row each is read) passes through the cores once per token
+    const double bytes_per_token = 4.0 * static_cast<double>(count_parameters(cfg) - (cfg.vocab_size + cfg.context_length) * cfg.emb_dim);
+    std::printf("KV cache: %.0f%% of the memory-bandwidth limit (%.0f MB of weights read per token)\n",
+                100 * kv * bytes_per_token / 1e9 / bw, bytes_per_token / 1e6);
+    const int64_t n2 = 30;
+    t0 = bench::now();
+    generate_text_simple(model, prompt, n2, cfg.context_length);
+    bench::record("gpt124m_generate_nocache_tok_s", static_cast<double>(n2) / (bench::now() - t0), "tokens/s");
+}
