@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <sstream>
 
 #include "error.hpp"
 
@@ -47,6 +48,27 @@ double Generator::normal_double(double mean, double stdv) {
     const double theta = 2.0 * std::numbers::pi * u1;
     next_double_normal_ = r * std::sin(theta);
     return r * std::cos(theta) * stdv + mean;
+}
+
+std::string Generator::state() const {
+    std::ostringstream os;
+    os << seed_ << ' ' << (next_double_normal_ ? 1 : 0) << ' ';
+    os.precision(17);
+    os << (next_double_normal_ ? *next_double_normal_ : 0.0) << ' ' << engine_;
+    return os.str();
+}
+
+void Generator::set_state(const std::string& state) {
+    std::istringstream is(state);
+    int has_normal = 0;
+    double normal = 0;
+    std::mt19937 engine;
+    uint64_t seed = 0;
+    if (!(is >> seed >> has_normal >> normal >> engine)) throw FormatError("generator state is malformed");
+    seed_ = seed;
+    engine_ = engine;
+    next_double_normal_.reset();
+    if (has_normal) next_double_normal_ = normal;
 }
 
 Generator& default_generator() {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <string>
 
 #include "tensor.hpp"
 
@@ -25,6 +26,9 @@ public:
     float uniform_float(float from, float to);   // 24 random bits
     double uniform_double(double from, double to); // 53 random bits
     double normal_double(double mean, double stdv); // Box-Muller, second value cached
+    // The complete state as text (for checkpoints that resume exactly), and back.
+    std::string state() const;
+    void set_state(const std::string& state);
 
 private:
     uint64_t seed_;

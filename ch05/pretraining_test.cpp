@@ -1,0 +1,180 @@
+// Chapter 5's printed numbers: the toy decoding examples, the untrained
+// model's losses on the-verdict, and checkpoints that round-trip and resume.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "autograd.hpp"
+#include "checkpoint.hpp"
+#include "decoding.hpp"
+#include "error.hpp"
+#include "gpt2_weights.hpp"
+#include "loss.hpp"
+#include "ops.hpp"
+#include "paths.hpp"
+#include "random.hpp"
+#include "safetensors.hpp"
+#include "text_ids.hpp"
+#include "train.hpp"
+
+using namespace llm;
+using namespace llm::ch05;
+namespace fs = std::filesystem;
+
+namespace {
+const std::vector<std::string> kToyVocab{"closer", "every", "effort", "forward", "inches", "moves", "pizza", "toward", "you"};
+const std::vector<float> kToyLogits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
+
+ch04::GPTConfig tiny_config() {
+    ch04::GPTConfig c;
+    c.context_length = 16; c.emb_dim = 16; c.n_heads = 2; c.n_layers = 2; c.drop_rate = 0.1f;
+    return c;
+}
+std::pair<std::string, std::string> verdict_split() {
+    const std::string text = read_file(data_dir() / "the-verdict.txt");
+    const size_t split = static_cast<size_t>(0.9 * static_cast<double>(text.size()));  // ASCII: characters = bytes
+    return {text.substr(0, split), text.substr(split)};
+}
+}  // namespace
+
+TEST_CASE("5.3 the toy vocabulary: argmax 'forward', top-3 and its masked softmax, temperature 5") {
+    const auto best = std::max_element(kToyLogits.begin(), kToyLogits.end()) - kToyLogits.begin();
+    CHECK(kToyVocab[static_cast<size_t>(best)] == "forward");
+    const auto masked = top_k_filter(kToyLogits, 3);
+    const std::vector<float> kept{masked[3], masked[7], masked[0]};
+    CHECK(kept == std::vector<float>{6.75f, 6.28f, 4.51f});
+    const auto p = softmax_with_temperature(masked, 1.0f);
+    const std::vector<float> book{0.0615f, 0, 0, 0.5775f, 0, 0, 0, 0.3610f, 0};
+    for (size_t i = 0; i < p.size(); ++i) CHECK(p[i] == doctest::Approx(book[i]).epsilon(0).scale(1).epsilon(5e-5));
+    CHECK(softmax_with_temperature(kToyLogits, 5.0f)[6] == doctest::Approx(0.0430).epsilon(0.0012));  // "pizza"
+}
+
+TEST_CASE("top-p keeps the smallest most-probable set reaching p; repetition penalty pushes seen tokens down") {
+    const auto probs = softmax_with_temperature(kToyLogits, 1.0f);  // forward 0.57, toward 0.36, closer 0.06 ...
+    auto kept = [](const std::vector<float>& l) { int n = 0; for (float v : l) n += std::isfinite(v); return n; };
+    CHECK(kept(top_p_filter(kToyLogits, 0.5f)) == 1);
+    CHECK(kept(top_p_filter(kToyLogits, 0.9f)) == 2);
+    CHECK(kept(top_p_filter(kToyLogits, 0.95f)) == 3);
+    CHECK(kept(top_p_filter(kToyLogits, 1.0f)) == 9);
+    CHECK(probs[3] + probs[7] >= 0.9f);
+    const auto pen = apply_repetition_penalty(kToyLogits, {3, 2, 3}, 2.0f);
+    CHECK(pen[3] == doctest::Approx(6.75 / 2));
+    CHECK(pen[2] == doctest::Approx(-1.90 * 2));
+    CHECK(pen[0] == kToyLogits[0]);
+    CHECK_THROWS_AS(top_p_filter(kToyLogits, 0.0f), ValueError);
+    CHECK_THROWS_AS(top_k_filter(kToyLogits, 0), ValueError);
+}
+
+TEST_CASE("5.3.1 multinomial sampling: the book's counts over 1000 draws with seed 123") {
+    const auto p = softmax_with_temperature(kToyLogits, 1.0f);
+    manual_seed(123);
+    std::map<int64_t, int> counts;
+    for (int i = 0; i < 1000; ++i) ++counts[multinomial(Tensor::from(p, {9}), 1).data[0]];
+    // the book prints: 73 x closer, 0 x every, 0 x effort, 582 x forward, 2 x inches,
+    // 0 x moves, 0 x pizza, 343 x toward (PyTorch's multinomial, seed 123)
+    const std::vector<int> book{73, 0, 0, 582, 2, 0, 0, 343, 0};
+    for (int64_t k = 0; k < 9; ++k) CHECK(counts[k] == book[static_cast<size_t>(k)]);
+}
+
+TEST_CASE("5.1.3 the untrained model's losses on the-verdict (seed 123, context 256): 10.98758 and 10.98110") {
+    const auto [train_text, val_text] = verdict_split();
+    ch04::GPTConfig cfg;
+    cfg.context_length = 256;
+    manual_seed(123);
+    ch04::GPTModel model(cfg);
+    model.eval();
+    manual_seed(123);
+    const auto train_loader = ch02::create_dataloader_v1(train_text, 2, 256, 256, true, true);
+    const auto val_loader = ch02::create_dataloader_v1(val_text, 2, 256, 256, false, false);
+    CHECK(train_loader.size() == 9);
+    CHECK(val_loader.size() == 1);
+    NoGradGuard ng;
+    CHECK(calc_loss_loader(train_loader, model) == doctest::Approx(10.98758).epsilon(2e-6));
+    CHECK(calc_loss_loader(val_loader, model) == doctest::Approx(10.98110).epsilon(2e-6));
+}
+
+TEST_CASE("a checkpoint round-trips: same names as the book's state_dict, configuration in the metadata") {
+    const auto dir = fs::temp_directory_path() / "llm_ckpt_roundtrip";
+    manual_seed(5);
+    ch04::GPTModel a(tiny_config());
+    fs::create_directories(dir);
+    save_model(a, dir / "model.safetensors");
+    auto b = load_model(dir / "model.safetensors");
+    CHECK(b->cfg.emb_dim == 16);
+    a.eval(); b->eval();
+    NoGradGuard ng;
+    const IntTensor ids({1, 5}, {1, 2, 3, 4, 5});
+    CHECK(a.forward(ids).to_vector() == b->forward(ids).to_vector());
+    const auto st = load_safetensors(dir / "model.safetensors");
+    CHECK(st.tensors.count("trf_blocks.1.att.W_query.weight"));
+    CHECK(st.tensors.count("trf_blocks.0.att.mask"));  // the book's state_dict has the mask buffers
+    CHECK(st.tensors.count("out_head.weight"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("resuming from an interrupted run continues exactly as the uninterrupted run") {
+    const auto [train_text, val_text] = verdict_split();
+    ch04::GPTConfig cfg = tiny_config();
+    auto make = [&](std::unique_ptr<ch04::GPTModel>& m, std::unique_ptr<AdamW>& opt) {
+        manual_seed(123);
+        m = std::make_unique<ch04::GPTModel>(cfg);
+        opt = std::make_unique<AdamW>(m->parameters(), 4e-4f, 0.1f);
+    };
+    TrainOptions o;
+    o.num_epochs = 2; o.eval_freq = 7; o.eval_iter = 2; o.sample_tokens = 0;
+    o.print = [](const std::string&) {};
+    const auto& tok = ch02::gpt2_tokenizer();
+
+    const auto tl = ch02::create_dataloader_v1(train_text, 4, 16, 16, true, true);
+    const auto vl = ch02::create_dataloader_v1(val_text, 4, 16, 16, false, false);
+    std::unique_ptr<ch04::GPTModel> m1; std::unique_ptr<AdamW> opt1;
+    make(m1, opt1);
+    manual_seed(123);
+    const auto full = train_model_simple(*m1, tl, vl, *opt1, tok, o);
+    CHECK(!full.train_losses.empty());
+
+    std::unique_ptr<ch04::GPTModel> m2; std::unique_ptr<AdamW> opt2;
+    make(m2, opt2);
+    manual_seed(123);
+    const auto dir = fs::temp_directory_path() / "llm_resume_test";
+    auto first = o;
+    first.checkpoint_dir = dir;
+    int evals = 0;  // Ctrl-C during the second evaluation's step (step 7 of 9 in epoch 1)
+    first.print = [&](const std::string& line) { if (line.rfind("Ep", 0) == 0 && ++evals == 2) request_interrupt(); };
+    const auto part = train_model_simple(*m2, tl, vl, *opt2, tok, first);
+    REQUIRE(part.interrupted);
+    CHECK(part.final_state.global_step == 7);
+
+    // a fresh start: new model and optimizer, everything else from the files
+    std::unique_ptr<ch04::GPTModel> m3; std::unique_ptr<AdamW> opt3;
+    make(m3, opt3);
+    manual_seed(999);  // whatever the generator holds now is replaced by the checkpoint's state
+    const TrainingState state = load_checkpoint(*m3, *opt3, dir);
+    CHECK(state.global_step == 7);
+    const auto rest = train_model_simple(*m3, tl, vl, *opt3, tok, o, &state);
+    CHECK(!rest.interrupted);
+    CHECK(rest.train_losses == full.train_losses);
+    CHECK(rest.val_losses == full.val_losses);
+    CHECK(rest.final_state.tokens_seen == full.final_state.tokens_seen);
+    const auto p1 = m1->parameters(), p3 = m3->parameters();
+    bool identical = true;
+    for (size_t i = 0; i < p1.size(); ++i) identical = identical && p1[i].to_vector() == p3[i].to_vector();
+    CHECK_MESSAGE(identical, "weights after resuming differ from the uninterrupted run");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a NaN loss stops training with the step number") {
+    const auto [train_text, val_text] = verdict_split();
+    manual_seed(1);
+    ch04::GPTModel m(tiny_config());
+    m.final_norm->scale.data()[0] = NAN;
+    AdamW opt(m.parameters(), 1e-3f, 0.1f);
+    const auto tl = ch02::create_dataloader_v1(train_text, 2, 16, 16, false, true);
+    const auto vl = ch02::create_dataloader_v1(val_text, 2, 16, 16, false, false);
+    TrainOptions o;
+    o.print = [](const std::string&) {};
+    CHECK_THROWS_WITH_AS(train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o), doctest::Contains("NaN at step 0"),
+                         ValueError);
+}

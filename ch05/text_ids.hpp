@@ -1,0 +1,13 @@
+// Section 5.1.1: between text and the model's [1, T] id tensors.
+#pragma once
+#include <string>
+
+#include "gpt2_bpe.hpp"
+#include "tensor.hpp"
+
+namespace llm::ch05 {
+
+IntTensor text_to_token_ids(const std::string& text, const ch02::GPT2Tokenizer& tokenizer);  // [1, T]
+std::string token_ids_to_text(const IntTensor& ids, const ch02::GPT2Tokenizer& tokenizer);    // first row
+
+}  // namespace llm::ch05
