@@ -92,7 +92,7 @@ float* grad_buffer(const Tensor& t) {
     if (!g) {
         g = std::make_shared<TensorImpl>();
         g->shape = t.shape();
-        g->storage = std::make_shared<std::vector<float>>(static_cast<size_t>(t.numel()), 0.0f);
+        g->storage = std::make_shared<Storage>(static_cast<size_t>(t.numel()), 0.0f);
     }
     return g->storage->data();
 }

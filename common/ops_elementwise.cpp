@@ -6,6 +6,7 @@
 #include <xtensor/xnoalias.hpp>
 
 #include <cmath>
+#include <omp.h>
 
 #include "autograd.hpp"
 #include "error.hpp"
@@ -53,6 +54,18 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
     }
 }
 
+// f(start, length) over [0, n), in one chunk per thread when n is large.
+template <typename F>
+void for_chunks(int64_t n, F f) {
+    if (n < 65536) { f(0, n); return; }
+#pragma omp parallel
+    {
+        const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+        const int64_t per = (n + threads - 1) / threads, s = std::min(n, t * per);
+        f(s, std::min(n, s + per) - s);
+    }
+}
+
 enum class Bin { Add, Sub, Mul, Div };
 
 Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
@@ -61,12 +74,15 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
     const float *pa = a.data(), *pb = b.data();
     float* po = out.data();
     const int64_t n = out.numel();
-    if (a.shape() == b.shape()) {  // the common case: no broadcasting
-        switch (op) {
-            case Bin::Add: xt::noalias(flat(po, n)) = flat(pa, n) + flat(pb, n); break;
-            case Bin::Sub: xt::noalias(flat(po, n)) = flat(pa, n) - flat(pb, n); break;
-            case Bin::Mul: xt::noalias(flat(po, n)) = flat(pa, n) * flat(pb, n); break;
-            case Bin::Div: xt::noalias(flat(po, n)) = flat(pa, n) / flat(pb, n); break;
+    if (a.shape() == b.shape()) {  // the common case: no broadcasting, split across threads
+#pragma omp parallel for simd if (n > 65536)
+        for (int64_t i = 0; i < n; ++i) {
+            switch (op) {
+                case Bin::Add: po[i] = pa[i] + pb[i]; break;
+                case Bin::Sub: po[i] = pa[i] - pb[i]; break;
+                case Bin::Mul: po[i] = pa[i] * pb[i]; break;
+                case Bin::Div: po[i] = pa[i] / pb[i]; break;
+            }
         }
     } else {
         for_each_broadcast(out_shape, a.shape(), b.shape(), [&](int64_t o, int64_t i, int64_t j) {
@@ -82,6 +98,25 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
     return record(out, {a, b}, names[static_cast<int>(op)], [a, b, op, out_shape](const Tensor& g) {
         // d(a op b)/da and /db, then summed back over broadcast dimensions
         const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+        if (a.shape() == b.shape()) {  // no broadcasting: write straight into the grads
+            const int64_t n = g.numel();
+            const float *pa = a.data(), *pb = b.data(), *pg = g.data();
+            float* ga = need_a ? grad_buffer(a) : nullptr;
+            float* gb = need_b ? grad_buffer(b) : nullptr;
+#pragma omp parallel for simd if (n > 65536)
+            for (int64_t i = 0; i < n; ++i) {
+                switch (op) {
+                    case Bin::Add: if (ga) ga[i] += pg[i]; if (gb) gb[i] += pg[i]; break;
+                    case Bin::Sub: if (ga) ga[i] += pg[i]; if (gb) gb[i] -= pg[i]; break;
+                    case Bin::Mul: if (ga) ga[i] += pg[i] * pb[i]; if (gb) gb[i] += pg[i] * pa[i]; break;
+                    case Bin::Div:
+                        if (ga) ga[i] += pg[i] / pb[i];
+                        if (gb) gb[i] -= pg[i] * pa[i] / (pb[i] * pb[i]);
+                        break;
+                }
+            }
+            return;
+        }
         Tensor ga = need_a ? Tensor::zeros(a.shape()) : Tensor();
         Tensor gb = need_b ? Tensor::zeros(b.shape()) : Tensor();
         float* pga = need_a ? ga.data() : nullptr;
@@ -108,10 +143,13 @@ template <typename Fwd, typename Deriv>
 Tensor unary(const Tensor& a, const char* name, Fwd fwd, Deriv dfdx) {
     Tensor out = Tensor::empty(a.shape());
     const int64_t n = a.numel();
-    xt::noalias(flat(out.data(), n)) = fwd(flat(a.data(), n));
+    for_chunks(n, [&](int64_t s, int64_t len) { xt::noalias(flat(out.data() + s, len)) = fwd(flat(a.data() + s, len)); });
     return record(out, {a}, name, [a, out, dfdx, n](const Tensor& g) {
         Tensor ga = Tensor::empty(a.shape());
-        xt::noalias(flat(ga.data(), n)) = flat(g.data(), n) * dfdx(flat(a.data(), n), flat(out.data(), n));
+        for_chunks(n, [&](int64_t s, int64_t len) {
+            xt::noalias(flat(ga.data() + s, len)) =
+                flat(g.data() + s, len) * dfdx(flat(a.data() + s, len), flat(out.data() + s, len));
+        });
         accumulate_grad(a, ga);
     });
 }

@@ -39,12 +39,14 @@ Tensor matmul_batched(const Tensor& a, const Tensor& b) {
     Shape s = a.shape();
     s.back() = N;
     Tensor out = Tensor::empty(s);
+#pragma omp parallel for if (batch > 1)  // one product per thread; OpenBLAS runs single-threaded inside
     for (int64_t i = 0; i < batch; ++i)
         sgemm(false, false, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
               b.data() + i * K * N, as_int(N), 0.0f, out.data() + i * M * N, as_int(N));
     return record(out, {a, b}, "BmmBackward0", [a, b, batch, M, K, N](const Tensor& g) {
         float* ga = grad_buffer(a);
         float* gb = grad_buffer(b);
+#pragma omp parallel for if (batch > 1)
         for (int64_t i = 0; i < batch; ++i) {
             const float* gi = g.data() + i * M * N;
             if (ga) sgemm(false, true, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), b.data() + i * K * N,
@@ -82,12 +84,14 @@ Tensor matmul_nt(const Tensor& a, const Tensor& b) {
     Shape s = a.shape();
     s.back() = N;
     Tensor out = Tensor::empty(s);
+#pragma omp parallel for if (batch > 1)
     for (int64_t i = 0; i < batch; ++i)  // C[M, N] = A[M, K] @ B[N, K]^T
         sgemm(false, true, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
               b.data() + i * N * K, as_int(K), 0.0f, out.data() + i * M * N, as_int(N));
     return record(out, {a, b}, "BmmBackward0", [a, b, batch, M, K, N](const Tensor& g) {
         float* ga = grad_buffer(a);
         float* gb = grad_buffer(b);
+#pragma omp parallel for if (batch > 1)
         for (int64_t i = 0; i < batch; ++i) {
             const float* gi = g.data() + i * M * N;
             if (ga) sgemm(false, false, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), b.data() + i * N * K,

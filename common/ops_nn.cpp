@@ -200,7 +200,10 @@ Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
     Tensor noise = Tensor::empty(x.shape());
     bernoulli_(noise, 1.0 - p, gen);
     const float scale = p == 1.0f ? 0.0f : static_cast<float>(1.0 / (1.0 - static_cast<double>(p)));
-    for (int64_t i = 0; i < noise.numel(); ++i) noise.data()[i] *= scale;
+    float* pn = noise.data();
+    const int64_t n = noise.numel();
+#pragma omp parallel for simd if (n > 65536)
+    for (int64_t i = 0; i < n; ++i) pn[i] *= scale;
     return mul(x, noise);
 }
 

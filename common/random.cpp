@@ -80,7 +80,8 @@ void manual_seed(uint64_t seed) { default_generator().manual_seed(seed); }
 
 void uniform_(Tensor& t, float from, float to, Generator& gen) {
     float* p = t.data();
-    for (int64_t i = 0; i < t.numel(); ++i) p[i] = gen.uniform_float(from, to);
+    const int64_t n = t.numel();
+    for (int64_t i = 0; i < n; ++i) p[i] = gen.uniform_float(from, to);
 }
 
 Tensor rand(const Shape& shape, Generator& gen) {
@@ -127,7 +128,8 @@ Tensor randn(const Shape& shape, Generator& gen) {
 
 void bernoulli_(Tensor& t, double p, Generator& gen) {
     float* d = t.data();
-    for (int64_t i = 0; i < t.numel(); ++i) d[i] = gen.uniform_double(0.0, 1.0) < p ? 1.0f : 0.0f;
+    const int64_t n = t.numel();
+    for (int64_t i = 0; i < n; ++i) d[i] = gen.uniform_double(0.0, 1.0) < p ? 1.0f : 0.0f;
 }
 
 // randperm_cpu: a Fisher-Yates shuffle from the front.

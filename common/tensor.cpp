@@ -39,14 +39,15 @@ std::string shape_str(const Shape& shape) {
 Tensor Tensor::empty(const Shape& shape) {
     auto impl = std::make_shared<TensorImpl>();
     impl->shape = shape;
-    impl->storage = std::make_shared<std::vector<float>>(static_cast<size_t>(numel_of(shape)));
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)));
     return Tensor(std::move(impl));
 }
 
 Tensor Tensor::full(const Shape& shape, float value) {
-    Tensor t = empty(shape);
-    std::fill(t.data(), t.data() + t.numel(), value);
-    return t;
+    auto impl = std::make_shared<TensorImpl>();
+    impl->shape = shape;
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)), value);
+    return Tensor(std::move(impl));
 }
 
 Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
@@ -69,7 +70,7 @@ Tensor Tensor::from(std::vector<float> values, const Shape& shape) {
                          shape_str(shape));
     auto impl = std::make_shared<TensorImpl>();
     impl->shape = shape;
-    impl->storage = std::make_shared<std::vector<float>>(std::move(values));
+    impl->storage = std::make_shared<Storage>(std::move(values));
     return Tensor(std::move(impl));
 }
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "storage.hpp"
+
 namespace llm {
 
 using Shape = std::vector<int64_t>;
@@ -21,7 +23,7 @@ struct Node;
 
 struct TensorImpl {
     Shape shape;
-    std::shared_ptr<std::vector<float>> storage;  // shared by views
+    std::shared_ptr<Storage> storage;  // shared by views
     bool requires_grad = false;
     std::shared_ptr<TensorImpl> grad;             // same shape, allocated on first use
     std::shared_ptr<Node> grad_fn;                // the op that made this tensor (non-leaf)

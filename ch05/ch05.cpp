@@ -1,0 +1,320 @@
+// ch05: pretraining on unlabeled data. With no arguments, the chapter from
+// start to end (it trains GPT-2 124M on the-verdict); subcommands train,
+// generate and eval.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include "autograd.hpp"
+#include "bench.hpp"
+#include "blas.hpp"
+#include "checkpoint.hpp"
+#include "decoding.hpp"
+#include "error.hpp"
+#include "generate.hpp"
+#include "gpt2_weights.hpp"
+#include "loss.hpp"
+#include "ops.hpp"
+#include "outputs.hpp"
+#include "paths.hpp"
+#include "random.hpp"
+#include "safetensors.hpp"
+#include "text_ids.hpp"
+#include "train.hpp"
+#include "utf8.hpp"
+
+using namespace llm;
+using namespace llm::ch05;
+namespace fs = std::filesystem;
+
+namespace {
+
+void section(const char* t) { std::printf("\n== %s ==\n", t); std::fflush(stdout); }
+void show(const char* label, const Tensor& t) { std::cout << label << t << "\n"; }
+const ch02::GPT2Tokenizer& tok() { return ch02::gpt2_tokenizer(); }
+
+// Python's text[:int(ratio * len(text))] on UTF-8: the cut counts characters.
+std::pair<std::string, std::string> split_text(const std::string& text, double ratio) {
+    const auto cps = ch02::decode_utf8(text, "text");
+    const size_t cut = static_cast<size_t>(ratio * static_cast<double>(cps.size()));
+    size_t byte = 0;
+    for (size_t i = 0; i < cut; ++i) byte += cps[i] < 0x80 ? 1 : cps[i] < 0x800 ? 2 : cps[i] < 0x10000 ? 3 : 4;
+    return {text.substr(0, byte), text.substr(byte)};
+}
+
+struct RunSettings {
+    std::string text_file = (data_dir() / "the-verdict.txt").string();
+    fs::path out = "output/ch05";
+    int64_t epochs = 10, batch_size = 2, context_length = 256, eval_freq = 5, eval_iter = 5;
+    float lr = 4e-4f, weight_decay = 0.1f;
+    uint64_t seed = 123;
+    int64_t warmup = 0;
+    bool cosine = false;
+    float clip = 0.0f;
+    std::string resume;
+};
+
+ch04::GPTConfig book_config(int64_t context_length) {
+    ch04::GPTConfig cfg = ch04::GPT_CONFIG_124M();
+    cfg.context_length = context_length;  // the book shortens it from 1024 to 256 for chapter 5
+    return cfg;
+}
+
+struct Data {
+    std::string train_text, val_text;
+    std::unique_ptr<ch02::GPTDataLoader> train_loader, val_loader;
+};
+
+Data make_data(const RunSettings& s, bool verbose) {
+    const std::string text = read_file(s.text_file);
+    if (text.empty()) throw ValueError(s.text_file + ": the text is empty");
+    Data d;
+    std::tie(d.train_text, d.val_text) = split_text(text, 0.9);
+    manual_seed(s.seed);  // the book seeds before building the loaders (shuffling)
+    try {
+        d.train_loader = std::make_unique<ch02::GPTDataLoader>(
+            ch02::create_dataloader_v1(d.train_text, s.batch_size, s.context_length, s.context_length, true, true));
+        d.val_loader = std::make_unique<ch02::GPTDataLoader>(
+            ch02::create_dataloader_v1(d.val_text, s.batch_size, s.context_length, s.context_length, false, false));
+    } catch (const ValueError& e) {
+        throw ValueError(s.text_file + ": " + e.what());
+    }
+    if (d.train_loader->size() == 0)
+        throw ValueError(s.text_file + ": not enough training tokens for one batch of " + std::to_string(s.batch_size) +
+                         " x " + std::to_string(s.context_length) + "; lower --batch-size or --context-length");
+    if (verbose) {
+        std::printf("characters: %zu, tokens: %zu\n", text.size(), tok().encode(text, {"<|endoftext|>"}).size());
+        int64_t train_tokens = 0, val_tokens = 0;
+        for (const auto& idx : d.train_loader->epoch_indices()) train_tokens += static_cast<int64_t>(idx.size()) * s.context_length;
+        for (const auto& idx : d.val_loader->epoch_indices()) val_tokens += static_cast<int64_t>(idx.size()) * s.context_length;
+        std::printf("train loader: %lld batches of [%lld, %lld]; validation loader: %lld batch(es)\n",
+                    static_cast<long long>(d.train_loader->size()), static_cast<long long>(s.batch_size),
+                    static_cast<long long>(s.context_length), static_cast<long long>(d.val_loader->size()));
+        std::printf("Training tokens: %lld\nValidation tokens: %lld\nAll tokens: %lld\n", static_cast<long long>(train_tokens),
+                    static_cast<long long>(val_tokens), static_cast<long long>(train_tokens + val_tokens));
+        manual_seed(s.seed);  // counting iterated the loaders; start them afresh as the book does
+    }
+    return d;
+}
+
+// Trains (or resumes), then writes the checkpoint, loss.csv and loss.svg.
+std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d) {
+    const ch04::GPTConfig cfg = book_config(s.context_length);
+    manual_seed(s.seed);
+    auto model = std::make_unique<ch04::GPTModel>(cfg);
+    AdamW optimizer(model->parameters(), s.lr, s.weight_decay);
+    TrainOptions o;
+    o.num_epochs = s.epochs;
+    o.eval_freq = s.eval_freq;
+    o.eval_iter = s.eval_iter;
+    o.warmup_steps = s.warmup;
+    o.cosine_decay = s.cosine;
+    o.max_grad_norm = s.clip;
+    o.checkpoint_dir = s.out / "checkpoint";
+    o.progress_line = isatty(STDERR_FILENO);
+    std::optional<TrainingState> state;
+    if (!s.resume.empty()) {
+        state = load_checkpoint(*model, optimizer, s.resume);
+        std::printf("resuming from %s at epoch %lld, step %lld\n", s.resume.c_str(), static_cast<long long>(state->epoch + 1),
+                    static_cast<long long>(state->global_step));
+    } else {
+        manual_seed(s.seed);  // the book reseeds after building the model, before training
+        model = std::make_unique<ch04::GPTModel>(cfg);
+        optimizer = AdamW(model->parameters(), s.lr, s.weight_decay);
+    }
+    install_interrupt_handler();
+    const double t0 = bench::now();
+    const auto r = train_model_simple(*model, *d.train_loader, *d.val_loader, optimizer, tok(), o, state ? &*state : nullptr);
+    const double dt = bench::now() - t0;
+    fs::create_directories(s.out);
+    const int64_t tokens_per_epoch = d.train_loader->size() * s.batch_size * s.context_length;
+    if (!r.track_tokens_seen.empty()) {
+        write_loss_csv(s.out / "loss.csv", r.track_tokens_seen, r.train_losses, r.val_losses, tokens_per_epoch);
+        plot_losses(s.out / "loss.svg", r.track_tokens_seen, r.train_losses, r.val_losses, tokens_per_epoch);
+    }
+    if (r.interrupted) throw Error("training interrupted; resume with --resume " + o.checkpoint_dir.string());
+    save_checkpoint(*model, optimizer, r.final_state, o.checkpoint_dir);
+    save_model(*model, s.out / "model.safetensors");
+    std::printf("\nTraining: %lld steps in %.0f s (%.2f s per step, %.0f tokens/s)\n", static_cast<long long>(r.steps), dt,
+                dt / static_cast<double>(std::max<int64_t>(r.steps, 1)),
+                static_cast<double>(r.steps * s.batch_size * s.context_length) / dt);
+    if (!r.train_losses.empty())
+        std::printf("final losses: train %.3f, validation %.3f\n", r.train_losses.back(), r.val_losses.back());
+    std::printf("wrote %s, %s, %s and %s/\n", (s.out / "model.safetensors").c_str(), (s.out / "loss.csv").c_str(),
+                (s.out / "loss.svg").c_str(), o.checkpoint_dir.c_str());
+    return model;
+}
+
+void loss_walkthrough(ch04::GPTModel& model) {
+    const IntTensor inputs = IntTensor::from({{16833, 3626, 6100}, {40, 1107, 588}});    // "every effort moves", "I really like"
+    const IntTensor targets = IntTensor::from({{3626, 6100, 345}, {1107, 588, 11311}});  // " effort moves you", " really like chocolate"
+    NoGradGuard ng;
+    const Tensor logits = model.forward(inputs);
+    const Tensor probas = softmax(logits, -1);
+    std::printf("probas.shape: %s\n", shape_str(probas.shape()).c_str());
+    const IntTensor token_ids = argmax(probas, -1, true);
+    std::cout << "Token IDs:\n" << token_ids << "\n";
+    std::printf("Targets batch 1: %s\nOutputs batch 1: %s\n", tok().decode({3626, 6100, 345}).c_str(),
+                tok().decode({token_ids.data[0], token_ids.data[1], token_ids.data[2]}).c_str());
+    std::vector<float> target_probas;
+    for (int64_t b = 0; b < 2; ++b) {
+        std::vector<float> row;
+        for (int64_t t = 0; t < 3; ++t) row.push_back(probas.at({b, t, targets.data[static_cast<size_t>(b * 3 + t)]}));
+        show(b == 0 ? "Text 1: " : "Text 2: ", Tensor::from(row, {3}));
+        target_probas.insert(target_probas.end(), row.begin(), row.end());
+    }
+    const Tensor log_probas = log(Tensor::from(target_probas, {6}));
+    show("log probabilities: ", log_probas);
+    const Tensor avg = mean(log_probas);
+    show("average log probability: ", avg);
+    show("negative average log probability: ", neg(avg));
+    const Tensor loss = cross_entropy(logits.flatten(0, 1), targets.view({6}));
+    show("cross_entropy(logits.flatten(0, 1), targets.flatten()): ", loss);
+    show("perplexity = exp(loss): ", exp(loss));
+}
+
+void walkthrough(RunSettings s) {
+    section("5.1.1 Using GPT to generate text (untrained, context 256, seed 123)");
+    const ch04::GPTConfig cfg = book_config(s.context_length);
+    manual_seed(s.seed);
+    ch04::GPTModel untrained(cfg);
+    untrained.eval();
+    const IntTensor out = ch04::generate_text_simple(untrained, text_to_token_ids("Every effort moves you", tok()), 10, cfg.context_length);
+    std::printf("Output text:\n %s\n", token_ids_to_text(out, tok()).c_str());
+
+    section("5.1.2 Calculating the text generation loss");
+    loss_walkthrough(untrained);
+
+    section("5.1.3 Calculating the training and validation set losses");
+    const Data d = make_data(s, true);
+    {
+        NoGradGuard ng;
+        const double train_loss = calc_loss_loader(*d.train_loader, untrained);
+        const double val_loss = calc_loss_loader(*d.val_loader, untrained);
+        std::printf("Training loss: %.5f\nValidation loss: %.5f\n", train_loss, val_loss);
+    }
+    manual_seed(s.seed);
+
+    section("5.2 Training an LLM (10 epochs, AdamW lr 4e-4, weight decay 0.1)");
+    std::printf("(GPT-2 124M on two CPU cores; Ctrl-C stops after the current step and saves a resumable checkpoint)\n");
+    auto model = run_training(s, d);
+
+    section("5.3 Decoding strategies to control randomness");
+    model->eval();
+    const IntTensor greedy = ch04::generate_text_cached(*model, text_to_token_ids("Every effort moves you", tok()), 25, cfg.context_length);
+    std::printf("greedy:\n %s\n", token_ids_to_text(greedy, tok()).c_str());
+    const std::vector<std::string> vocab{"closer", "every", "effort", "forward", "inches", "moves", "pizza", "toward", "you"};
+    const std::vector<float> next_logits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
+    for (float T : {1.0f, 0.1f, 5.0f}) {
+        const auto p = softmax_with_temperature(next_logits, T);
+        manual_seed(123);
+        std::vector<int> counts(9, 0);
+        for (int i = 0; i < 1000; ++i) ++counts[static_cast<size_t>(multinomial(Tensor::from(p, {9}), 1).data[0])];
+        std::printf("temperature %.1f, 1000 draws:", static_cast<double>(T));
+        for (size_t k = 0; k < 9; ++k) std::printf(" %d x %s%s", counts[k], vocab[k].c_str(), k + 1 < 9 ? "," : "\n");
+    }
+    const auto masked = top_k_filter(next_logits, 3);
+    std::printf("top-3 softmax:");
+    for (float v : softmax_with_temperature(masked, 1.0f)) std::printf(" %.4f", static_cast<double>(v));
+    std::printf("\n");
+    manual_seed(123);
+    GenerateOptions opt;
+    opt.max_new_tokens = 15;
+    opt.context_size = cfg.context_length;
+    opt.top_k = 25;
+    opt.temperature = 1.4f;
+    std::printf("top-k 25, temperature 1.4 (seed 123):\n %s\n",
+                token_ids_to_text(generate(*model, text_to_token_ids("Every effort moves you", tok()), opt), tok()).c_str());
+
+    section("5.4 Loading and saving model weights");
+    auto reloaded = load_model(s.out / "model.safetensors");
+    reloaded->eval();
+    const IntTensor again = ch04::generate_text_cached(*reloaded, text_to_token_ids("Every effort moves you", tok()), 25, cfg.context_length);
+    std::printf("reloaded from %s, greedy text is %s\n", (s.out / "model.safetensors").c_str(),
+                again.data == greedy.data ? "identical" : "DIFFERENT");
+    std::printf("\nNext: ./book run ch05 -- generate --weights %s --prompt \"Every effort moves you\" --temperature 1.4 --top-k 25\n",
+                (s.out / "model.safetensors").c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    blas_startup(argc, argv);
+    CLI::App app{"Chapter 5: pretraining GPT-2 124M on unlabeled text"};
+    RunSettings s;
+    auto add_run_options = [&](CLI::App* a) {
+        a->add_option("--text", s.text_file, "training text (90/10 train/validation split)")->check(CLI::ExistingFile);
+        a->add_option("--out", s.out, "folder for the checkpoint, loss.csv and loss.svg");
+        a->add_option("--epochs", s.epochs, "epochs")->check(CLI::Range(0, 100000));
+        a->add_option("--batch-size", s.batch_size, "batch size")->check(CLI::Range(1, 4096));
+        a->add_option("--context-length", s.context_length, "context length (and stride)")->check(CLI::Range(2, 1024));
+        a->add_option("--lr", s.lr, "AdamW peak learning rate")->check(CLI::Range(0.0, 10.0));
+        a->add_option("--weight-decay", s.weight_decay, "AdamW weight decay")->check(CLI::Range(0.0, 10.0));
+        a->add_option("--eval-freq", s.eval_freq, "evaluate every N steps")->check(CLI::Range(1, 1000000));
+        a->add_option("--eval-iter", s.eval_iter, "batches per evaluation")->check(CLI::Range(1, 1000000));
+        a->add_option("--seed", s.seed, "seed for weights, shuffling and dropout");
+        a->add_option("--warmup", s.warmup, "appendix D: linear warmup steps")->check(CLI::Range(0, 1000000));
+        a->add_flag("--cosine", s.cosine, "appendix D: cosine decay after warmup");
+        a->add_option("--clip", s.clip, "appendix D: clip gradients to this global norm (0: off)")->check(CLI::Range(0.0, 1e6));
+    };
+    add_run_options(&app);
+    auto* train = app.add_subcommand("train", "train only (no walkthrough)");
+    add_run_options(train);
+    train->add_option("--resume", s.resume, "continue from a checkpoint folder (output/ch05/checkpoint)")->check(CLI::ExistingDirectory);
+
+    std::string weights, prompt = "Every effort moves you", text_file = (data_dir() / "the-verdict.txt").string();
+    GenerateOptions g;
+    g.max_new_tokens = 25;
+    int64_t beams = 0, top_k = 0;
+    uint64_t seed = 123;
+    auto* gen = app.add_subcommand("generate", "continue a prompt with a trained model");
+    gen->add_option("--weights", weights, "model.safetensors: ours (book names) or HuggingFace's GPT-2")->required()->check(CLI::ExistingFile);
+    gen->add_option("--prompt", prompt, "text to continue");
+    gen->add_option("--max-new-tokens", g.max_new_tokens, "tokens to generate")->check(CLI::Range(0, 100000));
+    gen->add_option("--temperature", g.temperature, "0 = greedy; > 0 samples from softmax(logits / T)")->check(CLI::Range(0.0, 100.0));
+    gen->add_option("--top-k", top_k, "keep the k most likely tokens")->check(CLI::Range(1, 1000000));
+    gen->add_option("--top-p", g.top_p, "nucleus sampling: keep the smallest set with probability >= p")->check(CLI::Range(1e-9, 1.0));
+    gen->add_option("--beams", beams, "beam search with this many beams (greedy when 1)")->check(CLI::Range(1, 64));
+    gen->add_option("--repetition-penalty", g.repetition_penalty, "> 1 discourages repeating tokens")->check(CLI::Range(1e-3, 100.0));
+    gen->add_option("--seed", seed, "seed for sampling");
+
+    auto* ev = app.add_subcommand("eval", "training and validation loss of a model on a text (exercise 5.5)");
+    ev->add_option("--weights", weights, "model.safetensors")->required()->check(CLI::ExistingFile);
+    ev->add_option("--text", text_file, "text, split 90/10")->check(CLI::ExistingFile);
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        if (gen->parsed()) {
+            auto model = load_model(weights);
+            model->eval();
+            g.context_size = model->cfg.context_length;
+            if (top_k > 0) g.top_k = top_k;
+            const IntTensor idx = text_to_token_ids(prompt, tok());
+            manual_seed(seed);
+            const IntTensor out = beams > 0 ? beam_search(*model, idx, g.max_new_tokens, g.context_size, beams)
+                                            : generate(*model, idx, g);
+            std::printf("%s\n", token_ids_to_text(out, tok()).c_str());
+        } else if (ev->parsed()) {
+            auto model = load_model(weights);
+            model->eval();
+            RunSettings es;
+            es.text_file = text_file;
+            es.context_length = model->cfg.context_length;
+            const Data d = make_data(es, false);
+            NoGradGuard ng;
+            std::printf("Training loss: %.4f\nValidation loss: %.4f\n", calc_loss_loader(*d.train_loader, *model),
+                        calc_loss_loader(*d.val_loader, *model));
+        } else if (train->parsed()) {
+            const Data d = make_data(s, true);
+            run_training(s, d);
+        } else {
+            walkthrough(s);
+        }
+    } catch (const Error& e) {
+        std::fprintf(stderr, "ch05: error: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,31 @@
+// The memory behind tensors. Large buffers come from a small cache of freed
+// blocks keyed by size, so a training loop that allocates the same shapes
+// every step reuses them instead of asking the kernel for fresh pages (each
+// of which it must fault in and zero). Contents start uninitialised.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace llm {
+
+class Storage {
+public:
+    explicit Storage(size_t n);               // uninitialised
+    Storage(size_t n, float value);           // filled
+    explicit Storage(std::vector<float>&& values);
+    ~Storage();
+    Storage(const Storage&) = delete;
+    Storage& operator=(const Storage&) = delete;
+    float* data() { return ptr_; }
+    const float* data() const { return ptr_; }
+    size_t size() const { return n_; }
+
+private:
+    float* ptr_;
+    size_t n_;
+};
+
+// Bytes currently parked in the cache (for tests and the benchmarks).
+size_t storage_cache_bytes();
+
+}  // namespace llm
