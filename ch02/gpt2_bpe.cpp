@@ -190,12 +190,16 @@ GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
 }
 
 GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_path, const std::filesystem::path& bpe_path) {
+    return from_strings(read_file(encoder_path), read_file(bpe_path), encoder_path.string(), bpe_path.string());
+}
+
+GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json, const std::string& vocab_bpe,
+                                          const std::string& where, const std::string& bpe_name) {
     GPT2Tokenizer tok;
     Impl& im = *tok.impl_;
-    const std::string where = encoder_path.string();
     nlohmann::json enc;
     try {
-        enc = nlohmann::json::parse(read_file(encoder_path));
+        enc = nlohmann::json::parse(encoder_json);
     } catch (const nlohmann::json::exception& e) {
         throw FormatError(where + ": not valid JSON: " + e.what());
     }
@@ -232,7 +236,7 @@ GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_pat
     if (auto it = tok.specials_.find("<|endoftext|>"); it != tok.specials_.end()) tok.eot_ = it->second;
 
     // vocab.bpe: "#version" header, then one merge "a b" per line, in rank order.
-    std::istringstream bpe(read_file(bpe_path));
+    std::istringstream bpe(vocab_bpe);
     std::string line;
     size_t line_no = 0;
     while (std::getline(bpe, line)) {
@@ -241,15 +245,15 @@ GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_pat
         if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
         const size_t sp = line.find(' ');
         if (sp == std::string::npos || sp == 0 || sp + 1 == line.size() || line.find(' ', sp + 1) != std::string::npos)
-            throw FormatError(bpe_path.string() + ":" + std::to_string(line_no) + ": expected two symbols separated by one space, got '" + line + "'");
+            throw FormatError(bpe_name + ":" + std::to_string(line_no) + ": expected two symbols separated by one space, got '" + line + "'");
         std::string a, b;
         if (!unicode_to_bytes(line.substr(0, sp), a) || !unicode_to_bytes(line.substr(sp + 1), b) ||
             !im.bytes_to_id.count(a) || !im.bytes_to_id.count(b) || !im.bytes_to_id.count(a + b))
-            throw FormatError(bpe_path.string() + ":" + std::to_string(line_no) + ": merge '" + line +
-                              "' uses symbols that are not in " + encoder_path.filename().string());
+            throw FormatError(bpe_name + ":" + std::to_string(line_no) + ": merge '" + line + "' uses symbols that are not in " +
+                              std::filesystem::path(where).filename().string());
         ++tok.merges_;
     }
-    if (tok.merges_ == 0) throw FormatError(bpe_path.string() + ": no merges found");
+    if (tok.merges_ == 0) throw FormatError(bpe_name + ": no merges found");
 
     // Pair table, as tiktoken ranks a merge: two adjacent parts merge when
     // their concatenation is a token, and the lowest such token id goes first.

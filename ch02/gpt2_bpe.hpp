@@ -35,6 +35,10 @@ class GPT2Tokenizer {
 public:
     // Loads and validates encoder.json and vocab.bpe; errors name the file and the entry.
     static GPT2Tokenizer from_files(const std::filesystem::path& encoder_json, const std::filesystem::path& vocab_bpe);
+    // The same from the files' contents; the names are used in error messages.
+    static GPT2Tokenizer from_strings(const std::string& encoder_json, const std::string& vocab_bpe,
+                                      const std::string& encoder_name = "encoder.json",
+                                      const std::string& bpe_name = "vocab.bpe");
     // data/gpt2/ of this repository.
     static GPT2Tokenizer from_data_dir();
 

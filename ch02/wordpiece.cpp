@@ -39,21 +39,23 @@ bool is_bert_punctuation(char32_t c) {
 
 BertWordPiece BertWordPiece::from_data_dir() { return from_file(data_dir() / "bert-base-uncased" / "vocab.txt"); }
 
-BertWordPiece BertWordPiece::from_file(const std::filesystem::path& path) {
+BertWordPiece BertWordPiece::from_file(const std::filesystem::path& path) { return from_string(read_file(path), path.string()); }
+
+BertWordPiece BertWordPiece::from_string(const std::string& text, const std::string& name) {
     BertWordPiece wp;
-    std::istringstream in(read_file(path));
+    std::istringstream in(text);
     std::string line;
     size_t line_no = 0;
     while (std::getline(in, line)) {
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        check_utf8(line, path.string() + ":" + std::to_string(line_no));
+        check_utf8(line, name + ":" + std::to_string(line_no));
         if (!wp.ids_.emplace(line, static_cast<int64_t>(wp.tokens_.size())).second)
-            throw FormatError(path.string() + ":" + std::to_string(line_no) + ": token '" + line + "' appears twice");
+            throw FormatError(name + ":" + std::to_string(line_no) + ": token '" + line + "' appears twice");
         wp.tokens_.push_back(line);
     }
     auto unk = wp.ids_.find("[UNK]");
-    if (unk == wp.ids_.end()) throw FormatError(path.string() + ": no [UNK] token: not a BERT WordPiece vocabulary");
+    if (unk == wp.ids_.end()) throw FormatError(name + ": no [UNK] token: not a BERT WordPiece vocabulary");
     wp.unk_ = unk->second;
     return wp;
 }

@@ -178,3 +178,21 @@ TEST_CASE("a NaN loss stops training with the step number") {
     CHECK_THROWS_WITH_AS(train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o), doctest::Contains("NaN at step 0"),
                          ValueError);
 }
+
+TEST_CASE("determinism: the same seed gives bitwise-identical training losses run to run") {
+    const auto [train_text, val_text] = verdict_split();
+    auto run = [&] {
+        manual_seed(123);
+        ch04::GPTModel m(tiny_config());
+        AdamW opt(m.parameters(), 4e-4f, 0.1f);
+        const auto tl = ch02::create_dataloader_v1(train_text, 4, 16, 16, true, true);
+        const auto vl = ch02::create_dataloader_v1(val_text, 4, 16, 16, false, false);
+        TrainOptions o;
+        o.num_epochs = 1; o.eval_freq = 3; o.eval_iter = 2; o.sample_tokens = 0;
+        o.print = [](const std::string&) {};
+        return train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o).train_losses;
+    };
+    const auto a = run(), b = run();
+    CHECK(!a.empty());
+    CHECK(a == b);
+}
