@@ -190,7 +190,9 @@ GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
 }
 
 GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_path, const std::filesystem::path& bpe_path) {
-    return from_strings(read_file(encoder_path), read_file(bpe_path), encoder_path.string(), bpe_path.string());
+    const std::string encoder = read_file(encoder_path);  // in this order, so the first missing file is named
+    const std::string merges = read_file(bpe_path);
+    return from_strings(encoder, merges, encoder_path.string(), bpe_path.string());
 }
 
 GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json, const std::string& vocab_bpe,

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "error.hpp"
+#include <nlohmann/json.hpp>
 #include "gpt2_bpe.hpp"
 #include "paths.hpp"
 #include "testing.hpp"
@@ -145,4 +146,29 @@ TEST_CASE("2.5 unknown words become subword pieces: 'Akwirw ier' -> 33901 86 343
     const auto ids = tokenizer().encode("Akwirw ier");
     CHECK(ids == std::vector<int64_t>{33901, 86, 343, 86, 220, 959});
     CHECK(tokenizer().decode(ids) == "Akwirw ier");
+}
+
+TEST_CASE("malformed or missing vocabulary files are errors naming the file and the entry") {
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_files("/nonexistent/encoder.json", "/nonexistent/vocab.bpe"),
+                         doctest::Contains("/nonexistent/encoder.json: cannot open"), FileError);
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings("{not json", "#version: 0.2\n"), doctest::Contains("encoder.json: not valid JSON"),
+                         FormatError);
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(R"({"a": 0, "b": 0})", "#version: 0.2\n"),
+                         doctest::Contains("two tokens map to id 0"), FormatError);
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(R"({"a": "zero"})", ""), doctest::Contains("not an integer id"), FormatError);
+    // a complete byte alphabet, so that the merges file is what is wrong
+    nlohmann::json enc = nlohmann::json::object();
+    for (int b = 0; b < 256; ++b) {
+        std::string s;
+        const char32_t cp = bytes_to_unicode()[b];
+        if (cp < 0x80) s += static_cast<char>(cp);
+        else if (cp < 0x800) { s += static_cast<char>(0xC0 | (cp >> 6)); s += static_cast<char>(0x80 | (cp & 0x3F)); }
+        enc[s] = b;
+    }
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b c\n"),
+                         doctest::Contains("vocab.bpe:2: expected two symbols"), FormatError);
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b\n"),
+                         doctest::Contains("vocab.bpe:2: merge 'a b' uses symbols that are not in encoder.json"), FormatError);
+    enc["ab"] = 256;
+    CHECK(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b\n").encode_ordinary("abab") == std::vector<int64_t>{256, 256});
 }

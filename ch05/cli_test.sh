@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Command lines that cannot work must fail with a clear message and a
+# non-zero exit code, never crash. Arguments: the ch02, ch04 and ch05 programs.
+set -u
+ch02=$1 ch04=$2 ch05=$3
+weights=$(mktemp -d)
+fail=0
+expect() {  # expect "what the message must contain" command...
+  local want=$1; shift
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ $rc -eq 0 ] || [ $rc -ge 128 ] || ! grep -qi -- "$want" <<<"$out"; then
+    echo "FAIL: $* (exit $rc) should say '$want', said: $out"; fail=1
+  else
+    echo "ok: $* -> $(head -1 <<<"$out")"
+  fi
+}
+printf 'not a safetensors file' > "$weights/bad.safetensors"
+expect "not expected" "$ch05" --no-such-flag
+expect "temperature" "$ch05" generate --weights "$weights/bad.safetensors" --temperature -1
+expect "top-p" "$ch05" generate --weights "$weights/bad.safetensors" --top-p 0
+expect "top-p" "$ch05" generate --weights "$weights/bad.safetensors" --top-p 1.5
+expect "beams" "$ch05" generate --weights "$weights/bad.safetensors" --beams 0
+expect "weights" "$ch05" generate --weights /nonexistent/model.safetensors
+expect "header length" "$ch05" generate --weights "$weights/bad.safetensors"
+expect "batch-size" "$ch05" train --batch-size 0
+expect "context-length" "$ch05" train --context-length 5000
+printf '' > "$weights/empty.txt"
+expect "empty" "$ch05" train --text "$weights/empty.txt" --epochs 1
+printf 'Too short a text.' > "$weights/short.txt"
+expect "too few" "$ch05" train --text "$weights/short.txt" --epochs 1
+expect "max-new-tokens" "$ch04" generate --max-new-tokens -3
+printf 'ab\xffcd' > "$weights/bad-utf8.txt"
+expect "invalid UTF-8 at byte offset 2" "$ch02" encode "$weights/bad-utf8.txt"
+printf '15496 abc' > "$weights/ids.txt"
+expect "'abc' is not a token id" "$ch02" decode "$weights/ids.txt"
+printf '15496 99999' > "$weights/ids.txt"
+expect "out of range" "$ch02" decode "$weights/ids.txt"
+rm -rf "$weights"
+exit $fail
