@@ -68,4 +68,8 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
                 M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+void sgemv(int M, int N, float alpha, const float* A, int lda, const float* x, float beta, float* y) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, M, N, alpha, A, lda, x, 1, beta, y, 1);
+}
+
 }  // namespace llm

@@ -22,4 +22,8 @@ std::string best_core_for_cpu();
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
            const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc);
 
+// y[M] = alpha * A[M, N] @ x[N] + beta * y (row-major A with row stride lda):
+// the matrix-vector product of batch-1 generation, bound by memory bandwidth.
+void sgemv(int M, int N, float alpha, const float* A, int lda, const float* x, float beta, float* y);
+
 }  // namespace llm

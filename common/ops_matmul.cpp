@@ -121,9 +121,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
         for (int64_t r = 0; r < rows; ++r)
             for (int64_t j = 0; j < out_f; ++j) py[r * out_f + j] = pb[j];
     }
-    // Y[rows, out] (+)= X[rows, in] @ W^T
-    sgemm(false, true, as_int(rows), as_int(out_f), as_int(in), 1.0f, x.data(), as_int(in), weight.data(), as_int(in),
-          bias.defined() ? 1.0f : 0.0f, py, as_int(out_f));
+    // Y[rows, out] (+)= X[rows, in] @ W^T; one row (generation) is a matrix-vector product
+    if (rows == 1)
+        sgemv(as_int(out_f), as_int(in), 1.0f, weight.data(), as_int(in), x.data(), bias.defined() ? 1.0f : 0.0f, py);
+    else
+        sgemm(false, true, as_int(rows), as_int(out_f), as_int(in), 1.0f, x.data(), as_int(in), weight.data(), as_int(in),
+              bias.defined() ? 1.0f : 0.0f, py, as_int(out_f));
     std::vector<Tensor> inputs{x, weight};
     if (bias.defined()) inputs.push_back(bias);
     return record(y, inputs, "AddmmBackward0", [x, weight, bias, rows, in, out_f](const Tensor& g) {
