@@ -81,21 +81,44 @@ void BPETokenizerSimple::train(const std::string& text, int64_t vocab_size, cons
 }
 
 std::vector<int64_t> BPETokenizerSimple::encode(const std::string& text) const {
-    std::vector<int64_t> ids = symbols(text);
-    const int64_t first_new = static_cast<int64_t>(vocab_.size() - merges_.size());
-    while (ids.size() > 1) {
-        int64_t best = -1;
-        for (size_t i = 0; i + 1 < ids.size(); ++i)
-            if (auto it = merge_rank_.find({ids[i], ids[i + 1]}); it != merge_rank_.end() && (best < 0 || it->second < best))
-                best = it->second;
-        if (best < 0) break;
-        const auto [a, b] = merges_[static_cast<size_t>(best)];
-        std::vector<int64_t> next;
-        for (size_t i = 0; i < ids.size(); ++i) {
-            if (i + 1 < ids.size() && ids[i] == a && ids[i + 1] == b) { next.push_back(first_new + best); ++i; }
-            else next.push_back(ids[i]);
+    // words = text.split() (Python's whitespace), "Ġ" before every word after the first
+    std::vector<std::string> words;
+    std::string cur;
+    for (char32_t c : decode_utf8(text)) {
+        if (is_white_space(c) || (c >= 0x1C && c <= 0x1F)) {
+            if (!cur.empty()) words.push_back(std::move(cur));
+            cur.clear();
+        } else append_utf8(cur, c);
+    }
+    if (!cur.empty()) words.push_back(cur);
+    std::vector<int64_t> ids;
+    for (size_t w = 0; w < words.size(); ++w) {
+        const std::string token = (w > 0 ? kSpace : "") + words[w];
+        if (auto it = inverse_.find(token); it != inverse_.end()) { ids.push_back(it->second); continue; }
+        std::vector<int64_t> parts;
+        for (char32_t c : decode_utf8(token)) {
+            std::string s;
+            append_utf8(s, c);
+            auto it = inverse_.find(s);
+            if (it == inverse_.end()) throw ValueError("BPETokenizerSimple: character '" + s + "' is not in the vocabulary");
+            parts.push_back(it->second);
         }
-        ids.swap(next);
+        for (bool merged = true; merged && parts.size() > 1;) {  // passes until nothing merges
+            merged = false;
+            std::vector<int64_t> next;
+            size_t i = 0;
+            for (; i + 1 < parts.size(); ++i) {
+                auto m = merge_rank_.find({parts[i], parts[i + 1]});
+                if (m != merge_rank_.end()) {
+                    next.push_back(static_cast<int64_t>(vocab_.size() - merges_.size()) + m->second);
+                    ++i;
+                    merged = true;
+                } else next.push_back(parts[i]);
+            }
+            if (i < parts.size()) next.push_back(parts[i]);
+            parts.swap(next);
+        }
+        ids.insert(ids.end(), parts.begin(), parts.end());
     }
     return ids;
 }

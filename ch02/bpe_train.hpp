@@ -21,7 +21,11 @@ class BPETokenizerSimple {
 public:
     // Learns merges until the vocabulary has vocab_size entries (or no pair is left).
     void train(const std::string& text, int64_t vocab_size, const std::set<std::string>& allowed_special = {"<|endoftext|>"});
-    std::vector<int64_t> encode(const std::string& text) const;  // merges applied lowest rank first
+    // The bonus code's encode: split at whitespace (which is not kept: newlines
+    // and runs of spaces are lost), prefix every word but the first with "Ġ",
+    // then merge each word in passes: left to right, any adjacent pair that is
+    // a learned merge is merged, until a pass merges nothing.
+    std::vector<int64_t> encode(const std::string& text) const;
     std::string decode(const std::vector<int64_t>& ids) const;   // "Ġ" back to spaces
 
     // GPT-2's file format: a JSON object token -> id, and "a b" merge lines.

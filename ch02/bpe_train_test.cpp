@@ -8,16 +8,16 @@
 using namespace llm;
 using namespace llm::ch02;
 
-TEST_CASE("bonus: BPE trained on the-verdict to vocabulary 1000 records 742 merges, as the book's bonus code") {
+TEST_CASE("bonus: BPE trained on the-verdict to vocabulary 1000 records 742 merges and encodes as the book's bonus code") {
     const std::string text = read_file(data_dir() / "the-verdict.txt");
     BPETokenizerSimple bpe;
     bpe.train(text, 1000);
     CHECK(bpe.vocab_size() == 1000);
     CHECK(bpe.merges().size() == 742);
-    // lossless: decoding the encoding gives the text back (it has no leading space and no literal "Ġ")
-    const auto ids = bpe.encode(text);
-    CHECK(bpe.decode(ids) == text);
-    CHECK(ids.size() < text.size() / 2);  // 742 merges compress the text to less than half its characters
+    // the bonus notebook's own example and its test's expected ids
+    const auto ids = bpe.encode("Jack embraced beauty through art and life.");
+    CHECK(ids == std::vector<int64_t>{424, 256, 654, 531, 302, 311, 256, 296, 97, 465, 121, 595, 841, 116, 287, 466, 256, 326, 972, 46});
+    CHECK(bpe.decode(ids) == "Jack embraced beauty through art and life.");
 
     const auto dir = std::filesystem::temp_directory_path();
     bpe.save(dir / "bpe_vocab.json", dir / "bpe_merges.txt");
