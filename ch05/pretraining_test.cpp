@@ -196,3 +196,28 @@ TEST_CASE("determinism: the same seed gives bitwise-identical training losses ru
     CHECK(!a.empty());
     CHECK(a == b);
 }
+
+TEST_CASE("appendix D: linear warmup then cosine decay, with gradient clipping") {
+    const auto [train_text, val_text] = verdict_split();
+    manual_seed(123);
+    ch04::GPTModel m(tiny_config());
+    AdamW opt(m.parameters(), 1e-3f, 0.1f);
+    const auto tl = ch02::create_dataloader_v1(train_text, 16, 16, 16, true, true);
+    const auto vl = ch02::create_dataloader_v1(val_text, 16, 16, 16, false, false);
+    TrainOptions o;
+    o.num_epochs = 2; o.eval_freq = 100; o.eval_iter = 1; o.sample_tokens = 0;
+    o.warmup_steps = 4; o.initial_lr = 1e-4f; o.cosine_decay = true; o.min_lr = 1e-5f; o.max_grad_norm = 1.0f;
+    o.print = [](const std::string&) {};
+    const auto r = train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o);
+    const int64_t total = 2 * tl.size();
+    REQUIRE(r.track_lrs.size() == static_cast<size_t>(total));
+    for (int64_t s = 0; s < total; ++s) {
+        double expected;
+        if (s < 4) expected = 1e-4 + s * (1e-3 - 1e-4) / 4;  // linear warmup
+        else expected = 1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(3.14159265358979 * (s - 4) / static_cast<double>(total - 4)));
+        CHECK(r.track_lrs[static_cast<size_t>(s)] == doctest::Approx(expected).epsilon(1e-6));
+    }
+    CHECK(r.track_lrs.back() == doctest::Approx(1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(3.14159265358979 * (total - 5) / static_cast<double>(total - 4)))));
+    CHECK(opt.lr == doctest::Approx(1e-3));  // the peak learning rate is restored afterwards
+    CHECK(grad_norm(m.parameters()) <= 1.0 + 1e-4);  // the last step's gradients were clipped
+}
