@@ -8,6 +8,7 @@
 #include "autograd.hpp"
 #include "bench.hpp"
 #include "blas.hpp"
+#include "walkthrough.hpp"
 #include "error.hpp"
 #include "ops.hpp"
 #include "random.hpp"
@@ -18,8 +19,6 @@ using namespace llm;
 using namespace llm::appendix_a;
 
 namespace {
-void section(const char* title) { std::printf("\n== %s ==\n", title); }
-void show(const char* label, const Tensor& t) { std::cout << label << t << "\n"; }
 }  // namespace
 
 int main(int argc, char** argv) {

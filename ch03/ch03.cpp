@@ -9,6 +9,7 @@
 #include "attention_softmax.hpp"
 #include "autograd.hpp"
 #include "blas.hpp"
+#include "walkthrough.hpp"
 #include "causal_attention.hpp"
 #include "error.hpp"
 #include "gpt_dataset.hpp"
@@ -26,8 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void section(const char* t) { std::printf("\n== %s ==\n", t); }
-void show(const char* label, const Tensor& t) { std::cout << label << t << "\n"; }
 Tensor batch_of_two(const Tensor& x) { return cat({x.unsqueeze(0), x.unsqueeze(0)}, 0); }
 
 // Attention weights of one module over the tokens of `text`, as a heatmap file.

@@ -9,6 +9,7 @@
 #include "autograd.hpp"
 #include "bench.hpp"
 #include "blas.hpp"
+#include "walkthrough.hpp"
 #include "dummy_gpt.hpp"
 #include "error.hpp"
 #include "generate.hpp"
@@ -26,8 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void section(const char* t) { std::printf("\n== %s ==\n", t); }
-void show(const char* label, const Tensor& t) { std::cout << label << t << "\n"; }
 
 IntTensor encode_batch(const std::vector<std::string>& texts) {
     std::vector<int64_t> ids;

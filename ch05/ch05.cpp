@@ -11,6 +11,7 @@
 #include "autograd.hpp"
 #include "bench.hpp"
 #include "blas.hpp"
+#include "walkthrough.hpp"
 #include "checkpoint.hpp"
 #include "decoding.hpp"
 #include "error.hpp"
@@ -32,8 +33,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void section(const char* t) { std::printf("\n== %s ==\n", t); std::fflush(stdout); }
-void show(const char* label, const Tensor& t) { std::cout << label << t << "\n"; }
 const ch02::GPT2Tokenizer& tok() { return ch02::gpt2_tokenizer(); }
 
 // Python's text[:int(ratio * len(text))] on UTF-8: the cut counts characters.
