@@ -35,9 +35,11 @@ Tensor attention_softmax(const Tensor& scores, float divisor, bool causal, int64
         for (int64_t j = 0; j < visible; ++j) yr[j] *= inv;
         for (int64_t j = visible; j < Tk; ++j) yr[j] = 0.0f;
     }
-    return record(y, {scores}, "AttentionSoftmaxBackward", [scores, y, rows, Tq, Tk, divisor, causal, q_offset](const Tensor& g) {
+    // keeps the output's buffer, not the output tensor (which would form a cycle through this node)
+    return record(y, {scores}, "AttentionSoftmaxBackward",
+                  [scores, ys = y.impl()->storage, rows, Tq, Tk, divisor, causal, q_offset](const Tensor& g) {
         float* gs = grad_buffer(scores);
-        const float *pg = g.data(), *py = y.data();
+        const float *pg = g.data(), *py = ys->data();
 #pragma omp parallel for if (rows * Tk > 32768)
         for (int64_t r = 0; r < rows; ++r) {
             const int64_t visible = causal ? q_offset + r % Tq + 1 : Tk;

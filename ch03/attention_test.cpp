@@ -200,3 +200,11 @@ TEST_CASE("MultiHeadAttention with a KV cache gives the same outputs as the full
     CHECK(cache.length == 7);
     CHECK_THROWS_AS(mha.forward_cached(rand({2, 4, 8}, g), cache), ShapeError);  // 7 + 4 > 10
 }
+
+TEST_CASE("the attention softmax's graph is freed when its output is dropped without backward()") {
+    Tensor s = Tensor::ones({2, 3, 3});
+    s.requires_grad_();
+    std::weak_ptr<TensorImpl> w;
+    { w = attention_softmax(s, 1.0f, true).impl_ptr(); }
+    CHECK(w.expired());
+}

@@ -67,3 +67,17 @@ TEST_CASE("a chapter's own op: record() with a hand-written backward") {
     sum(y).backward();
     CHECK(x.grad().to_vector() == std::vector<float>{3, 12});
 }
+
+TEST_CASE("a graph on which backward() never runs is freed with its output (no reference cycles)") {
+    Tensor x = Tensor::from({0.5f, -1.0f, 2.0f});
+    x.requires_grad_();
+    std::vector<std::weak_ptr<TensorImpl>> outputs;
+    {
+        const Tensor a = exp(x), b = tanh(x), c = sigmoid(x), d = softmax(x, 0), e = log_softmax(x, 0), f = sqrt(exp(x));
+        for (const Tensor* t : {&a, &b, &c, &d, &e, &f}) {
+            CHECK(t->grad_fn() != nullptr);
+            outputs.push_back(t->impl_ptr());
+        }
+    }
+    for (const auto& w : outputs) CHECK(w.expired());
+}

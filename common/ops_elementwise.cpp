@@ -144,11 +144,14 @@ Tensor unary(const Tensor& a, const char* name, Fwd fwd, Deriv dfdx) {
     Tensor out = Tensor::empty(a.shape());
     const int64_t n = a.numel();
     for_chunks(n, [&](int64_t s, int64_t len) { xt::noalias(flat(out.data() + s, len)) = fwd(flat(a.data() + s, len)); });
-    return record(out, {a}, name, [a, out, dfdx, n](const Tensor& g) {
+    // The backward keeps the output's buffer, not the output tensor: holding
+    // the tensor would make a cycle (output -> node -> output) that leaks
+    // every graph on which backward() is never called.
+    return record(out, {a}, name, [a, y = out.impl()->storage, dfdx, n](const Tensor& g) {
         Tensor ga = Tensor::empty(a.shape());
         for_chunks(n, [&](int64_t s, int64_t len) {
             xt::noalias(flat(ga.data() + s, len)) =
-                flat(g.data() + s, len) * dfdx(flat(a.data() + s, len), flat(out.data() + s, len));
+                flat(g.data() + s, len) * dfdx(flat(a.data() + s, len), flat(y->data() + s, len));
         });
         accumulate_grad(a, ga);
     });

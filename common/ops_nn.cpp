@@ -41,9 +41,10 @@ Tensor softmax(const Tensor& a, int64_t dim) {
             const float inv = static_cast<float>(1.0 / s);
             for (int64_t k = 0; k < n; ++k) py[base + k * inner] *= inv;
         }
-    return record(y, {a}, "SoftmaxBackward0", [a, y, outer, n, inner](const Tensor& g) {
+    // (the output's buffer, not the output tensor: see unary() in ops_elementwise.cpp)
+    return record(y, {a}, "SoftmaxBackward0", [a, ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
         float* ga = grad_buffer(a);
-        const float *pg = g.data(), *py = y.data();
+        const float *pg = g.data(), *py = ys->data();
 #pragma omp parallel for collapse(2) if (outer * inner > 256)
         for (int64_t o = 0; o < outer; ++o)
             for (int64_t i = 0; i < inner; ++i) {
@@ -72,16 +73,16 @@ Tensor log_softmax(const Tensor& a, int64_t dim) {
             const float lse = m + static_cast<float>(std::log(s));
             for (int64_t k = 0; k < n; ++k) y.data()[base + k * inner] = x[base + k * inner] - lse;
         }
-    return record(y, {a}, "LogSoftmaxBackward0", [a, y, outer, n, inner](const Tensor& g) {
+    return record(y, {a}, "LogSoftmaxBackward0", [a, ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
         float* ga = grad_buffer(a);
+        const float* py = ys->data();
         for (int64_t o = 0; o < outer; ++o)
             for (int64_t i = 0; i < inner; ++i) {
                 const int64_t base = o * n * inner + i;
                 double gs = 0;
                 for (int64_t k = 0; k < n; ++k) gs += g.data()[base + k * inner];
                 for (int64_t k = 0; k < n; ++k)
-                    ga[base + k * inner] += g.data()[base + k * inner] -
-                                            std::exp(y.data()[base + k * inner]) * static_cast<float>(gs);
+                    ga[base + k * inner] += g.data()[base + k * inner] - std::exp(py[base + k * inner]) * static_cast<float>(gs);
             }
     });
 }
