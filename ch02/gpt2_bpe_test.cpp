@@ -61,6 +61,7 @@ TEST_CASE("tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|
             ++checked;
         }
     }
+    for (const auto& t : texts) MESSAGE("GPT-2 tokenizer fixture: " << t.string());
     MESSAGE(checked << " GPT-2 id files checked for " << texts.size() << " texts");
 }
 

@@ -88,6 +88,7 @@ TEST_CASE("dataloader fixtures: the book's batches and the chapter 5 split, exac
             CHECK(shapes == p["batch_shapes"].get<std::vector<std::vector<int64_t>>>());
         }
         ++sets;
+        MESSAGE("data loader fixture set: " << d.string());
     }
     CHECK_MESSAGE(sets > 0, "no dataloader fixture set found under " << fixtures_dir());
 }

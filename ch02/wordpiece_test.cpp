@@ -34,7 +34,7 @@ TEST_CASE("BERT fixtures: HuggingFace's bert-base-uncased ids for every X.txt wi
         while (first < std::min(got.size(), expected.size()) && got[first] == expected[first]) ++first;
         CHECK_MESSAGE(got == expected, "first difference at token " << first << " of " << expected.size());
     }
-    MESSAGE(files.size() << " BERT id files checked");
+    for (const auto& f : files) MESSAGE("BERT fixture: " << f.string());
 }
 
 TEST_CASE("the book's BERT example: 'i like strawberries' -> 1045 2066 13137 20968") {

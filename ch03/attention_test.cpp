@@ -162,6 +162,7 @@ TEST_CASE("attention fixtures: outputs, weights and every gradient match PyTorch
                 check(p.grad(), e["grads"][name]);
             }
             ++modules;
+            MESSAGE("attention fixture: " << dir.string() << " / " << it.key());
         }
     }
     CHECK_MESSAGE(modules > 0, "no attention fixture set found under " << fixtures_dir());

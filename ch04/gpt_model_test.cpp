@@ -199,6 +199,7 @@ TEST_CASE("GPT fixtures in the book's layout: logits, loss and greedy generation
             CHECK(generate_text_cached(model, p, new_tokens, ctx).data == out_ids);
         }
         ++sets;
+        MESSAGE("GPT fixture set (book layout): " << dir.string());
     }
     CHECK_MESSAGE(sets > 0, "no GPT fixture set in the book's layout under " << fixtures_dir());
 }

@@ -137,6 +137,7 @@ TEST_CASE("GPT fixtures: loss, gradients and 5 AdamW steps match PyTorch, in bot
             check_set(dir, true);
         }
         ++sets;
+        MESSAGE("GPT fixture set: " << label);
     }
     CHECK_MESSAGE(sets >= 1, "no GPT model fixture set under " << fixtures_dir());
     MESSAGE(sets << " GPT fixture sets checked");

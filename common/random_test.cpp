@@ -85,6 +85,7 @@ TEST_CASE("torch-rng fixtures: our generator draws what PyTorch's CPU generator 
             ++cases;
         }
     }
+    for (const auto& f : files) MESSAGE("torch-rng fixture: " << f.string());
     MESSAGE(cases << " torch-rng cases checked in " << files.size() << " file(s)");
 }
 
