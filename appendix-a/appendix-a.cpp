@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
         b.requires_grad_();
         const Tensor z = x1 * w1 + b;
         const Tensor a = sigmoid(z);
-        const Tensor loss = neg(y * log(a) + (neg(y) + 1.0f) * log(neg(a) + 1.0f));  // binary cross-entropy
+        const Tensor loss = binary_cross_entropy(a, y);
         std::printf("z = x1 * w1 + b, a = sigmoid(z), loss = BCE(a, y)\n");
         show("loss = ", loss);
 

@@ -14,12 +14,6 @@
 using namespace llm;
 using namespace llm::appendix_a;
 
-namespace {
-// F.binary_cross_entropy on a probability: -(y log a + (1 - y) log(1 - a))
-Tensor binary_cross_entropy(const Tensor& a, const Tensor& y) {
-    return neg(mean(y * log(a) + (1.0f - y.detach().to_vector()[0]) * log(neg(a) + 1.0f)));
-}
-}  // namespace
 
 TEST_CASE("A.3-A.4 logistic regression: loss 0.0852, dL/dw1 = -0.0898, dL/db = -0.0817") {
     const Tensor y = Tensor::from({1.0f}), x1 = Tensor::from({1.1f});

@@ -73,6 +73,8 @@ Tensor log_softmax(const Tensor& a, int64_t dim);
 // ignore_index do not count (PyTorch's default -100).
 Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ignore_index = -100);
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targets);
+// On probabilities: mean of -(y log p + (1 - y) log(1 - p)) (F.binary_cross_entropy).
+Tensor binary_cross_entropy(const Tensor& probs, const Tensor& targets);
 Tensor mse_loss(const Tensor& input, const Tensor& target);
 // Rows of weight [V, D] picked by ids -> [ids.shape..., D].
 Tensor embedding(const Tensor& weight, const IntTensor& ids);

@@ -32,27 +32,36 @@ Tensor matmul_2d_rhs(const Tensor& a, const Tensor& b) {
     });
 }
 
-// [B..., M, K] @ [B..., K, N] -> [B..., M, N], one sgemm per batch entry.
-Tensor matmul_batched(const Tensor& a, const Tensor& b) {
-    const int64_t M = a.size(-2), K = a.size(-1), N = b.size(-1);
+// One sgemm per batch entry, each on its own thread (OpenBLAS runs
+// single-threaded inside an OpenMP region, so there is still one pool):
+//   trans_b false: [B..., M, K] @ [B..., K, N]    -> [B..., M, N]
+//   trans_b true:  [B..., M, K] @ [B..., N, K]^T  -> [B..., M, N]
+Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_b) {
+    const int64_t M = a.size(-2), K = a.size(-1), N = trans_b ? b.size(-2) : b.size(-1);
     const int64_t batch = a.numel() / std::max<int64_t>(M * K, 1);
+    const int64_t ldb = trans_b ? K : N;
     Shape s = a.shape();
     s.back() = N;
     Tensor out = Tensor::empty(s);
-#pragma omp parallel for if (batch > 1)  // one product per thread; OpenBLAS runs single-threaded inside
+#pragma omp parallel for if (batch > 1)
     for (int64_t i = 0; i < batch; ++i)
-        sgemm(false, false, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
-              b.data() + i * K * N, as_int(N), 0.0f, out.data() + i * M * N, as_int(N));
-    return record(out, {a, b}, "BmmBackward0", [a, b, batch, M, K, N](const Tensor& g) {
+        sgemm(false, trans_b, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
+              b.data() + i * K * N, as_int(ldb), 0.0f, out.data() + i * M * N, as_int(N));
+    return record(out, {a, b}, "BmmBackward0", [a, b, trans_b, batch, M, K, N, ldb](const Tensor& g) {
         float* ga = grad_buffer(a);
         float* gb = grad_buffer(b);
 #pragma omp parallel for if (batch > 1)
         for (int64_t i = 0; i < batch; ++i) {
-            const float* gi = g.data() + i * M * N;
-            if (ga) sgemm(false, true, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), b.data() + i * K * N,
-                          as_int(N), 1.0f, ga + i * M * K, as_int(K));
-            if (gb) sgemm(true, false, as_int(K), as_int(N), as_int(M), 1.0f, a.data() + i * M * K, as_int(K), gi,
-                          as_int(N), 1.0f, gb + i * K * N, as_int(N));
+            const float *gi = g.data() + i * M * N, *ai = a.data() + i * M * K, *bi = b.data() + i * K * N;
+            if (ga)  // dA[M, K] += G @ op(B)^T
+                sgemm(false, !trans_b, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), bi, as_int(ldb), 1.0f,
+                      ga + i * M * K, as_int(K));
+            if (gb && !trans_b)  // dB[K, N] += A^T @ G
+                sgemm(true, false, as_int(K), as_int(N), as_int(M), 1.0f, ai, as_int(K), gi, as_int(N), 1.0f,
+                      gb + i * K * N, as_int(N));
+            if (gb && trans_b)   // dB[N, K] += G^T @ A
+                sgemm(true, false, as_int(N), as_int(K), as_int(M), 1.0f, gi, as_int(N), ai, as_int(K), 1.0f,
+                      gb + i * K * N, as_int(K));
         }
     });
 }
@@ -71,7 +80,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     if (ba != bb)
         throw ShapeError("matmul: batch dimensions of " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
                          " differ (broadcast batches are not supported)");
-    return matmul_batched(a, b);
+    return batched_product(a, b, false);
 }
 
 Tensor matmul_nt(const Tensor& a, const Tensor& b) {
@@ -79,27 +88,7 @@ Tensor matmul_nt(const Tensor& a, const Tensor& b) {
         !std::equal(a.shape().begin(), a.shape().end() - 2, b.shape().begin()))
         throw ShapeError("matmul_nt: shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
                          " do not fit a @ b^T");
-    const int64_t M = a.size(-2), K = a.size(-1), N = b.size(-2);
-    const int64_t batch = a.numel() / std::max<int64_t>(M * K, 1);
-    Shape s = a.shape();
-    s.back() = N;
-    Tensor out = Tensor::empty(s);
-#pragma omp parallel for if (batch > 1)
-    for (int64_t i = 0; i < batch; ++i)  // C[M, N] = A[M, K] @ B[N, K]^T
-        sgemm(false, true, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
-              b.data() + i * N * K, as_int(K), 0.0f, out.data() + i * M * N, as_int(N));
-    return record(out, {a, b}, "BmmBackward0", [a, b, batch, M, K, N](const Tensor& g) {
-        float* ga = grad_buffer(a);
-        float* gb = grad_buffer(b);
-#pragma omp parallel for if (batch > 1)
-        for (int64_t i = 0; i < batch; ++i) {
-            const float* gi = g.data() + i * M * N;
-            if (ga) sgemm(false, false, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), b.data() + i * N * K,
-                          as_int(K), 1.0f, ga + i * M * K, as_int(K));  // dA += G @ B
-            if (gb) sgemm(true, false, as_int(N), as_int(K), as_int(M), 1.0f, gi, as_int(N), a.data() + i * M * K,
-                          as_int(K), 1.0f, gb + i * N * K, as_int(K));  // dB += G^T @ A
-        }
-    });
+    return batched_product(a, b, true);
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {

@@ -165,6 +165,13 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
     });
 }
 
+Tensor binary_cross_entropy(const Tensor& p, const Tensor& y) {
+    if (p.shape() != y.shape())
+        throw ShapeError("binary_cross_entropy: probabilities " + shape_str(p.shape()) + " and targets " +
+                         shape_str(y.shape()) + " differ");
+    return neg(mean(y * log(p) + (neg(y) + 1.0f) * log(neg(p) + 1.0f)));
+}
+
 Tensor mse_loss(const Tensor& input, const Tensor& target) {
     const Tensor d = input - target;
     return mean(d * d);

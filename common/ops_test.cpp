@@ -72,6 +72,7 @@ TEST_CASE("gradcheck: softmax, log_softmax, losses, embedding, dropout") {
     const IntTensor targets({4}, {1, 0, -100, 4});
     GRADCHECK([&](const V& x) { return cross_entropy(x[0], targets); }, r({4, 5}, 4, -2, 2));
     GRADCHECK([](const V& x) { return binary_cross_entropy_with_logits(x[0], Tensor::from({0, 1, 1})); }, r({3}, 5));
+    GRADCHECK([](const V& x) { return binary_cross_entropy(x[0], Tensor::from({0, 1, 1})); }, r({3}, 14, 0.2f, 0.8f));
     GRADCHECK([](const V& x) { return mse_loss(x[0], Tensor::from({0.5f, -1, 2})); }, r({3}, 6));
     const IntTensor ids({2, 2}, {2, 0, 2, 1});
     GRADCHECK([&](const V& x) { return embedding(x[0], ids); }, r({3, 4}, 7));
