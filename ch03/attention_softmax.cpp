@@ -37,7 +37,7 @@ Tensor attention_softmax(const Tensor& scores, float divisor, bool causal, int64
     }
     // keeps the output's buffer, not the output tensor (which would form a cycle through this node)
     return record(y, {scores}, "AttentionSoftmaxBackward",
-                  [scores, ys = y.impl()->storage, rows, Tq, Tk, divisor, causal, q_offset](const Tensor& g) {
+                  [scores = Edge(scores), ys = y.impl()->storage, rows, Tq, Tk, divisor, causal, q_offset](const Tensor& g) {
         float* gs = grad_buffer(scores);
         const float *pg = g.data(), *py = ys->data();
 #pragma omp parallel for if (rows * Tk > 32768)

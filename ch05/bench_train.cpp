@@ -10,6 +10,7 @@
 #include "loss.hpp"
 #include "optim.hpp"
 #include "random.hpp"
+#include "storage.hpp"
 
 using namespace llm;
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
         opt.step();
     };
     step();  // warm-up: first-touch of every buffer
+    storage_reset_peak();
     const int reps = argc > 1 ? std::atoi(argv[1]) : 3;
     const double t0 = bench::now();
     for (int i = 0; i < reps; ++i) step();
@@ -47,6 +49,11 @@ int main(int argc, char** argv) {
     bench::record("gpt124m_train_tokens_s", tokens / dt, "tokens/s");
     bench::record("gpt124m_train_gflops", flops / dt / 1e9, "GFLOP/s");
     std::printf("training step at %.0f%% of sgemm (%.0f GFLOP per step)\n", 100 * flops / dt / 1e9 / sgemm, flops / 1e9);
+    // what the tensors themselves needed at the worst moment of a step, and
+    // what the process held (tensors, the block cache, code, small buffers)
+    bench::record("gpt124m_train_step_peak_tensor_mb", static_cast<double>(storage_peak_bytes()) / (1 << 20), "MB");
+    std::printf("tensor buffers now: %.0f MB live, %.0f MB parked in the block cache\n",
+                static_cast<double>(storage_live_bytes()) / (1 << 20), static_cast<double>(storage_cache_bytes()) / (1 << 20));
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
     bench::record("gpt124m_train_step_peak_rss_mb", static_cast<double>(ru.ru_maxrss) / 1024.0, "MB");

@@ -12,20 +12,21 @@ namespace {
 thread_local bool g_grad_enabled = true;
 
 // The tensors behind root in an order where each comes after all that use it.
-std::vector<Tensor> topological_order(const Tensor& root) {
-    std::vector<Tensor> order;
+// (Shared pointers: freeing the graph as backward goes must not free a node
+// still to come.)
+std::vector<std::shared_ptr<TensorImpl>> topological_order(const std::shared_ptr<TensorImpl>& root) {
+    std::vector<std::shared_ptr<TensorImpl>> order;
     std::unordered_set<TensorImpl*> seen;
     // Iterative post-order DFS (graphs of deep models overflow recursion).
-    struct Frame { Tensor t; size_t next; };
+    struct Frame { std::shared_ptr<TensorImpl> t; size_t next; };
     std::vector<Frame> stack{{root, 0}};
-    seen.insert(root.impl());
+    seen.insert(root.get());
     while (!stack.empty()) {
         Frame& f = stack.back();
-        const auto& fn = f.t.grad_fn();
+        const auto& fn = f.t->grad_fn;
         if (fn && f.next < fn->inputs.size()) {
-            const Tensor& in = fn->inputs[f.next++];
-            if (in.defined() && in.requires_grad() && seen.insert(in.impl()).second)
-                stack.push_back({in, 0});
+            const Edge& in = fn->inputs[f.next++];
+            if (in.requires_grad() && seen.insert(in.impl()).second) stack.push_back({in.impl_ptr(), 0});
         } else {
             order.push_back(f.t);
             stack.pop_back();
@@ -38,19 +39,17 @@ std::vector<Tensor> topological_order(const Tensor& root) {
 void run_backward(const Tensor& root, const Tensor& grad_output, bool free_graph) {
     if (!root.requires_grad())
         throw ValueError("backward(): the tensor does not require grad and has no grad_fn");
-    const auto order = topological_order(root);
+    const auto order = topological_order(root.impl_ptr());
     accumulate_grad(root, grad_output);
-    for (const Tensor& t : order) {
-        const auto& fn = t.grad_fn();
-        if (!fn) continue;  // a leaf: its .grad stays
-        Tensor g(t.impl()->grad);
-        if (!g.defined()) continue;
+    for (const auto& t : order) {
+        if (!t->grad_fn) continue;  // a leaf: its .grad stays
+        if (!t->grad) continue;
+        const Tensor g(std::move(t->grad));  // non-leaf grads are not kept (as in PyTorch)
         {
             NoGradGuard no_grad;  // backward itself records nothing
-            fn->backward(g);
+            t->grad_fn->backward(g);
         }
-        t.impl()->grad.reset();  // non-leaf grads are not kept (as in PyTorch)
-        if (free_graph) t.impl()->grad_fn.reset();
+        if (free_graph) t->grad_fn.reset();
     }
 }
 }  // namespace
@@ -79,14 +78,14 @@ Tensor record(Tensor out, std::vector<Tensor> inputs, std::string name,
     if (!needs_grad(inputs)) return out;
     auto node = std::make_shared<Node>();
     node->name = std::move(name);
-    node->inputs = std::move(inputs);
+    node->inputs.assign(inputs.begin(), inputs.end());
     node->backward = std::move(backward);
     out.impl()->grad_fn = std::move(node);
     out.impl()->requires_grad = true;
     return out;
 }
 
-float* grad_buffer(const Tensor& t) {
+float* grad_buffer(const Edge& t) {
     if (!t.defined() || !t.requires_grad()) return nullptr;
     auto& g = t.impl()->grad;
     if (!g) {
@@ -97,7 +96,7 @@ float* grad_buffer(const Tensor& t) {
     return g->storage->data();
 }
 
-void accumulate_grad(const Tensor& t, const float* g, float alpha) {
+void accumulate_grad(const Edge& t, const float* g, float alpha) {
     float* dst = grad_buffer(t);
     if (!dst) return;
     const int64_t n = t.numel();
@@ -105,7 +104,7 @@ void accumulate_grad(const Tensor& t, const float* g, float alpha) {
     for (int64_t i = 0; i < n; ++i) dst[i] += alpha * g[i];
 }
 
-void accumulate_grad(const Tensor& t, const Tensor& g) {
+void accumulate_grad(const Edge& t, const Tensor& g) {
     if (!t.defined() || !t.requires_grad()) return;
     if (g.numel() != t.numel())
         throw ShapeError("gradient of shape " + shape_str(g.shape()) + " for a tensor of shape " +

@@ -14,9 +14,28 @@
 
 namespace llm {
 
+// An op's input as the graph sees it: enough to reach its gradient and the
+// op that made it, but not its values. A backward that reads an input's
+// values captures that Tensor; one that only passes a gradient on captures
+// an Edge, so the input's buffer can be freed as soon as the forward is done
+// with it (tensor.hpp).
+class Edge {
+public:
+    Edge() = default;
+    Edge(const Tensor& t) : impl_(t.impl_ptr()) {}  // NOLINT: implicit, any Tensor is an edge
+    bool defined() const { return impl_ != nullptr; }
+    bool requires_grad() const { return impl_ && impl_->requires_grad; }
+    const Shape& shape() const { return impl_->shape; }
+    int64_t numel() const { return numel_of(impl_->shape); }
+    TensorImpl* impl() const { return impl_.get(); }
+    const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+private:
+    std::shared_ptr<TensorImpl> impl_;
+};
+
 struct Node {
     std::string name;                 // "MmBackward", "LayerNormBackward" ...
-    std::vector<Tensor> inputs;       // keeps the graph (and saved inputs) alive
+    std::vector<Edge> inputs;         // keeps the graph alive (not the inputs' values)
     // grad_out has the output's shape; add into the inputs' grads.
     std::function<void(const Tensor& grad_out)> backward;
 };
@@ -46,12 +65,12 @@ Tensor record(Tensor out, std::vector<Tensor> inputs, std::string name,
 
 // t.grad += g (allocating t.grad on first use) when t requires a gradient.
 // g must have t's shape.
-void accumulate_grad(const Tensor& t, const Tensor& g);
+void accumulate_grad(const Edge& t, const Tensor& g);
 // The same from a raw buffer of t.numel() floats, scaled by alpha.
-void accumulate_grad(const Tensor& t, const float* g, float alpha = 1.0f);
+void accumulate_grad(const Edge& t, const float* g, float alpha = 1.0f);
 // t's gradient buffer (allocated and zeroed on first use) for ops that
 // write into it directly; nullptr when t needs no gradient.
-float* grad_buffer(const Tensor& t);
+float* grad_buffer(const Edge& t);
 
 // torch.autograd.grad(output, inputs): gradients of a one-element output
 // with respect to the given tensors, without touching their .grad.

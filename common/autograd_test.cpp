@@ -5,6 +5,7 @@
 #include "autograd.hpp"
 #include "error.hpp"
 #include "ops.hpp"
+#include "storage.hpp"
 
 using namespace llm;
 
@@ -80,4 +81,39 @@ TEST_CASE("a graph on which backward() never runs is freed with its output (no r
         }
     }
     for (const auto& w : outputs) CHECK(w.expired());
+}
+
+TEST_CASE("an intermediate nobody holds gives its buffer back before backward; the gradient is still right") {
+    // h = x + x is only passed through by its consumers (add and sum need no
+    // values in backward), so the graph keeps h's place but not its data.
+    const int64_t n = 100000;  // 400 KB: large enough to come from the block cache
+    Tensor x = Tensor::full({n}, 0.5f);
+    x.requires_grad_();
+    const size_t before = storage_live_bytes();
+    Tensor loss;
+    {
+        const Tensor h = x + x;
+        CHECK(storage_live_bytes() == before + n * sizeof(float));
+        loss = sum(h);
+    }
+    CHECK(storage_live_bytes() == before);  // h's 400 KB are free while the graph still runs through it
+    loss.backward();
+    CHECK(x.grad().at({0}) == 2.0f);
+    CHECK(x.grad().at({n - 1}) == 2.0f);
+}
+
+TEST_CASE("an intermediate a backward reads stays alive until backward has run") {
+    // d(h*h)/dh = 2h: the product's backward keeps h, so dropping the handle frees nothing
+    const int64_t n = 100000;
+    Tensor x = Tensor::full({n}, 0.5f);
+    x.requires_grad_();
+    const size_t before = storage_live_bytes();
+    Tensor loss;
+    {
+        const Tensor h = x + x;  // 1.0
+        loss = sum(h * h);
+    }
+    CHECK(storage_live_bytes() == before + n * sizeof(float));
+    loss.backward();
+    CHECK(x.grad().at({0}) == 4.0f);  // d/dx (2x)^2 = 8x = 4
 }

@@ -95,12 +95,18 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
         });
     }
     static const char* names[] = {"AddBackward0", "SubBackward0", "MulBackward0", "DivBackward0"};
-    return record(out, {a, b}, names[static_cast<int>(op)], [a, b, op, out_shape](const Tensor& g) {
+    // backward reads a's values only for b's gradient of a product or quotient, b's for either gradient of those
+    const bool keep_a = (op == Bin::Mul || op == Bin::Div) && b.requires_grad();
+    const bool keep_b = (op == Bin::Mul && a.requires_grad()) || op == Bin::Div;
+    return record(out, {a, b}, names[static_cast<int>(op)],
+                  [a = Edge(a), b = Edge(b), va = keep_a ? a : Tensor(), vb = keep_b ? b : Tensor(), op, out_shape](const Tensor& g) {
         // d(a op b)/da and /db, then summed back over broadcast dimensions
         const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+        const float* pa = va.defined() ? va.data() : nullptr;
+        const float* pb = vb.defined() ? vb.data() : nullptr;
         if (a.shape() == b.shape()) {  // no broadcasting: write straight into the grads
             const int64_t n = g.numel();
-            const float *pa = a.data(), *pb = b.data(), *pg = g.data();
+            const float* pg = g.data();
             float* ga = need_a ? grad_buffer(a) : nullptr;
             float* gb = need_b ? grad_buffer(b) : nullptr;
 #pragma omp parallel for simd if (n > 65536)
@@ -121,7 +127,7 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
         Tensor gb = need_b ? Tensor::zeros(b.shape()) : Tensor();
         float* pga = need_a ? ga.data() : nullptr;
         float* pgb = need_b ? gb.data() : nullptr;
-        const float *pa = a.data(), *pb = b.data(), *pg = g.data();
+        const float* pg = g.data();
         for_each_broadcast(out_shape, a.shape(), b.shape(), [&](int64_t o, int64_t i, int64_t j) {
             switch (op) {
                 case Bin::Add: if (pga) pga[i] += pg[o]; if (pgb) pgb[j] += pg[o]; break;

@@ -42,7 +42,7 @@ Tensor softmax(const Tensor& a, int64_t dim) {
             for (int64_t k = 0; k < n; ++k) py[base + k * inner] *= inv;
         }
     // (the output's buffer, not the output tensor: see unary() in ops_elementwise.cpp)
-    return record(y, {a}, "SoftmaxBackward0", [a, ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
+    return record(y, {a}, "SoftmaxBackward0", [a = Edge(a), ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
         float* ga = grad_buffer(a);
         const float *pg = g.data(), *py = ys->data();
 #pragma omp parallel for collapse(2) if (outer * inner > 256)
@@ -73,7 +73,7 @@ Tensor log_softmax(const Tensor& a, int64_t dim) {
             const float lse = m + static_cast<float>(std::log(s));
             for (int64_t k = 0; k < n; ++k) y.data()[base + k * inner] = x[base + k * inner] - lse;
         }
-    return record(y, {a}, "LogSoftmaxBackward0", [a, ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
+    return record(y, {a}, "LogSoftmaxBackward0", [a = Edge(a), ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
         float* ga = grad_buffer(a);
         const float* py = ys->data();
         for (int64_t o = 0; o < outer; ++o)
@@ -191,7 +191,7 @@ Tensor embedding(const Tensor& weight, const IntTensor& ids) {
     for (int64_t i = 0; i < n; ++i)
         std::copy(weight.data() + ids.data[static_cast<size_t>(i)] * D, weight.data() + (ids.data[static_cast<size_t>(i)] + 1) * D,
                   out.data() + i * D);
-    return record(out, {weight}, "EmbeddingBackward0", [weight, ids, D](const Tensor& g) {
+    return record(out, {weight}, "EmbeddingBackward0", [weight = Edge(weight), ids, D](const Tensor& g) {
         float* gw = grad_buffer(weight);
         for (int64_t i = 0; i < ids.numel(); ++i) {
             float* row = gw + ids.data[static_cast<size_t>(i)] * D;

@@ -48,7 +48,7 @@ Tensor sum(const Tensor& a) {
     const float* p = a.data();
     for (int64_t i = 0; i < a.numel(); ++i) s += p[i];
     Tensor out = Tensor::scalar(static_cast<float>(s));
-    return record(out, {a}, "SumBackward0", [a](const Tensor& g) {
+    return record(out, {a}, "SumBackward0", [a = Edge(a)](const Tensor& g) {
         accumulate_grad(a, Tensor::full(a.shape(), g.item()));
     });
 }
@@ -66,7 +66,7 @@ Tensor sum(const Tensor& a, int64_t dim, bool keepdim) {
     for (int64_t o = 0; o < ax.outer; ++o)
         for (int64_t k = 0; k < ax.n; ++k)
             for (int64_t i = 0; i < ax.inner; ++i) po[o * ax.inner + i] += p[(o * ax.n + k) * ax.inner + i];
-    return record(out, {a}, "SumBackward1", [a, ax](const Tensor& g) {
+    return record(out, {a}, "SumBackward1", [a = Edge(a), ax](const Tensor& g) {
         accumulate_grad(a, spread(g, ax, a.shape(), 1.0f));
     });
 }
@@ -98,7 +98,7 @@ Tensor max(const Tensor& a, int64_t dim, bool keepdim) {
             out.data()[o * ax.inner + i] = p[(o * ax.n + best) * ax.inner + i];
             where[static_cast<size_t>(o * ax.inner + i)] = (o * ax.n + best) * ax.inner + i;
         }
-    return record(out, {a}, "MaxBackward0", [a, where](const Tensor& g) {
+    return record(out, {a}, "MaxBackward0", [a = Edge(a), where](const Tensor& g) {
         Tensor ga = Tensor::zeros(a.shape());
         for (size_t j = 0; j < where.size(); ++j) ga.data()[where[j]] += g.data()[j];
         accumulate_grad(a, ga);

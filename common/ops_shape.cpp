@@ -67,7 +67,7 @@ Tensor Tensor::view(const Shape& requested) const {
     impl->shape = s;
     impl->storage = impl_->storage;
     Tensor out(std::move(impl));
-    return record(out, {*this}, "ViewBackward0", [self = *this](const Tensor& g) { accumulate_grad(self, g); });
+    return record(out, {*this}, "ViewBackward0", [self = Edge(*this)](const Tensor& g) { accumulate_grad(self, g); });
 }
 
 Tensor Tensor::transpose(int64_t d0, int64_t d1) const { return contiguous_transpose(*this, d0, d1); }
@@ -83,7 +83,7 @@ Tensor contiguous_transpose(const Tensor& a, int64_t d0, int64_t d1) {
     Tensor out = Tensor::empty(s);
     if (d0 == d1) std::copy(a.data(), a.data() + a.numel(), out.data());
     else permute_copy(a.data(), a.shape(), perm, out.data());
-    return record(out, {a}, "TransposeBackward0", [a, perm, s](const Tensor& g) {
+    return record(out, {a}, "TransposeBackward0", [a = Edge(a), perm, s](const Tensor& g) {
         Tensor ga = Tensor::empty(a.shape());
         permute_copy(g.data(), s, perm, ga.data());  // a swap is its own inverse
         accumulate_grad(a, ga);
@@ -141,11 +141,12 @@ Tensor cat(const std::vector<Tensor>& parts, int64_t dim) {
             std::memcpy(out.data() + o * n * inner + offset, p.data() + o * chunk, static_cast<size_t>(chunk) * 4);
         offset += chunk;
     }
-    return record(out, parts, "CatBackward0", [parts, dim](const Tensor& g) {
+    return record(out, parts, "CatBackward0", [parts = std::vector<Edge>(parts.begin(), parts.end()), dim](const Tensor& g) {
         int64_t start = 0;
-        for (const Tensor& p : parts) {
-            if (p.requires_grad()) accumulate_grad(p, narrow(g, dim, start, p.size(dim)));
-            start += p.size(dim);
+        for (const Edge& p : parts) {
+            const int64_t width = p.shape()[static_cast<size_t>(wrap_dim(dim, static_cast<int64_t>(p.shape().size())))];
+            if (p.requires_grad()) accumulate_grad(p, narrow(g, dim, start, width));
+            start += width;
         }
     });
 }
@@ -165,7 +166,7 @@ Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
     for (int64_t o = 0; o < outer; ++o)
         std::memcpy(out.data() + o * length * inner, a.data() + (o * n + start) * inner,
                     static_cast<size_t>(length * inner) * 4);
-    return record(out, {a}, "NarrowBackward0", [a, dim, start, length, outer, n, inner](const Tensor& g) {
+    return record(out, {a}, "NarrowBackward0", [a = Edge(a), dim, start, length, outer, n, inner](const Tensor& g) {
         float* ga = grad_buffer(a);
         for (int64_t o = 0; o < outer; ++o)
             for (int64_t j = 0; j < length * inner; ++j) ga[(o * n + start) * inner + j] += g.data()[o * length * inner + j];
@@ -225,7 +226,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, float value) {
         const Tensor f = add(Tensor::zeros(a.shape()), fill);
         for (int64_t i = 0; i < a.numel(); ++i) out.data()[i] = k.data()[i] != 0.0f ? a.data()[i] : f.data()[i];
     }
-    return record(out, {a}, "MaskedFillBackward0", [a, k](const Tensor& g) { accumulate_grad(a, mul(g, k)); });
+    return record(out, {a}, "MaskedFillBackward0", [a = Edge(a), k](const Tensor& g) { accumulate_grad(a, mul(g, k)); });
 }
 
 }  // namespace llm

@@ -18,6 +18,7 @@ struct Cache {
     std::mutex mutex;
     std::multimap<size_t, void*> free_blocks;  // bytes -> block
     size_t bytes = 0;
+    size_t live = 0, peak = 0;                 // bytes held by tensors (pooled sizes only)
 };
 
 Cache& cache() {
@@ -34,8 +35,10 @@ void* acquire(size_t bytes) {
             void* p = it->second;
             c.free_blocks.erase(it);
             c.bytes -= bytes;
+            c.peak = std::max(c.peak, c.live += bytes);
             return p;
         }
+        c.peak = std::max(c.peak, c.live += bytes);
     }
     void* p = std::aligned_alloc(64, (std::max<size_t>(bytes, 1) + 63) / 64 * 64);
     if (!p) throw std::bad_alloc();
@@ -46,6 +49,7 @@ void release(void* p, size_t bytes) {
     if (bytes >= kPooledBytes) {
         Cache& c = cache();
         std::lock_guard<std::mutex> lock(c.mutex);
+        c.live -= bytes;
         if (c.bytes + bytes <= kMaxCachedBytes) {
             c.free_blocks.emplace(bytes, p);
             c.bytes += bytes;
@@ -73,6 +77,21 @@ Storage::~Storage() { release(ptr_, n_ * sizeof(float)); }
 size_t storage_cache_bytes() {
     std::lock_guard<std::mutex> lock(cache().mutex);
     return cache().bytes;
+}
+
+size_t storage_live_bytes() {
+    std::lock_guard<std::mutex> lock(cache().mutex);
+    return cache().live;
+}
+
+size_t storage_peak_bytes() {
+    std::lock_guard<std::mutex> lock(cache().mutex);
+    return cache().peak;
+}
+
+void storage_reset_peak() {
+    std::lock_guard<std::mutex> lock(cache().mutex);
+    cache().peak = cache().live;
 }
 
 }  // namespace llm

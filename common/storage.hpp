@@ -27,5 +27,10 @@ private:
 
 // Bytes currently parked in the cache (for tests and the benchmarks).
 size_t storage_cache_bytes();
+// Bytes held by live tensors (buffers of 256 KB and more, which is where the
+// memory is), the most held at once since the last reset, and the reset.
+size_t storage_live_bytes();
+size_t storage_peak_bytes();
+void storage_reset_peak();
 
 }  // namespace llm

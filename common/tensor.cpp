@@ -34,6 +34,20 @@ std::string shape_str(const Shape& shape) {
     return s + "]";
 }
 
+// ---- handles ----------------------------------------------------------------
+
+void Tensor::drop() noexcept {
+    if (impl_ && impl_->handles.fetch_sub(1, std::memory_order_acq_rel) == 1 && impl_->grad_fn) impl_->storage.reset();
+}
+
+Storage& Tensor::storage() const {
+    if (!impl_) throw ValueError("this Tensor is undefined (default-constructed): it has no data");
+    if (!impl_->storage)  // only the graph reaches it: a bug in an op's backward, not in user code
+        throw ValueError("the data of an intermediate tensor" + (impl_->name.empty() ? "" : " '" + impl_->name + "'") +
+                         " was read after its last handle went away; a backward must keep what it reads");
+    return *impl_->storage;
+}
+
 // ---- creation ---------------------------------------------------------------
 
 Tensor Tensor::empty(const Shape& shape) {
@@ -133,7 +147,7 @@ Tensor Tensor::detach() const {
 
 Tensor Tensor::clone() const {
     Tensor out = from(to_vector(), shape());
-    return record(out, {*this}, "CloneBackward", [self = *this](const Tensor& g) { accumulate_grad(self, g); });
+    return record(out, {*this}, "CloneBackward", [self = Edge(*this)](const Tensor& g) { accumulate_grad(self, g); });
 }
 
 // ---- integer tensors -------------------------------------------------------------

@@ -5,7 +5,15 @@
 // view()/reshape() share the buffer; every other op writes a new one.
 // If a tensor requires a gradient, ops record a graph Node (autograd.hpp)
 // and backward() fills .grad() of the leaves.
+//
+// The graph links tensors without keeping their values: when the last
+// Tensor handle to an op's output goes away, its buffer is freed even though
+// the graph still reaches it (for its gradient). What a backward needs, it
+// keeps itself. This is what PyTorch's saved tensors do, and it is most of
+// the difference between keeping every activation and keeping the ones
+// backward reads.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -28,12 +36,24 @@ struct TensorImpl {
     std::shared_ptr<TensorImpl> grad;             // same shape, allocated on first use
     std::shared_ptr<Node> grad_fn;                // the op that made this tensor (non-leaf)
     std::string name;                             // for error messages and graph printing
+    std::atomic<int> handles{0};                  // Tensor objects pointing here (graph edges not counted)
 };
 
 class Tensor {
 public:
     Tensor() = default;
-    explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+    explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) { hold(); }
+    Tensor(const Tensor& o) : impl_(o.impl_) { hold(); }
+    Tensor(Tensor&& o) noexcept : impl_(std::move(o.impl_)) {}
+    Tensor& operator=(const Tensor& o) {
+        if (impl_ != o.impl_) { Tensor copy(o); *this = std::move(copy); }
+        return *this;
+    }
+    Tensor& operator=(Tensor&& o) noexcept {
+        if (this != &o) { drop(); impl_ = std::move(o.impl_); }
+        return *this;
+    }
+    ~Tensor() { drop(); }
 
     // ---- creation (torch.zeros, torch.ones, torch.full, torch.arange, torch.tensor)
     static Tensor empty(const Shape& shape);
@@ -56,8 +76,8 @@ public:
     int64_t numel() const;
 
     // ---- data (always contiguous, row-major)
-    float* data() { return impl_->storage->data(); }
-    const float* data() const { return impl_->storage->data(); }
+    float* data() { return storage().data(); }
+    const float* data() const { return storage().data(); }
     float item() const;                          // a one-element tensor's value
     float at(std::initializer_list<int64_t> index) const;
     std::vector<float> to_vector() const { return {data(), data() + numel()}; }
@@ -87,6 +107,9 @@ public:
     const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
 
 private:
+    void hold() { if (impl_) impl_->handles.fetch_add(1, std::memory_order_relaxed); }
+    void drop() noexcept;  // the last handle to an op's output frees its buffer
+    Storage& storage() const;
     std::shared_ptr<TensorImpl> impl_;
 };
 
