@@ -8,6 +8,28 @@
 
 namespace llm::ch03 {
 
+void softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float& m, float& inv) {
+    m = -INFINITY;
+    for (int64_t j = 0; j < visible; ++j) m = std::max(m, s[j] / divisor);
+    float sum = 0;
+    for (int64_t j = 0; j < visible; ++j) sum += y[j] = std::exp(s[j] / divisor - m);
+    inv = 1.0f / sum;
+    for (int64_t j = 0; j < visible; ++j) y[j] *= inv;
+    for (int64_t j = visible; j < n; ++j) y[j] = 0.0f;
+}
+
+void recompute_softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float m, float inv) {
+    for (int64_t j = 0; j < visible; ++j) y[j] = std::exp(s[j] / divisor - m);  // the same two roundings as above
+    for (int64_t j = 0; j < visible; ++j) y[j] *= inv;
+    for (int64_t j = visible; j < n; ++j) y[j] = 0.0f;
+}
+
+void softmax_row_backward(const float* g, const float* y, float* dx, int64_t visible, float divisor) {
+    float dot = 0;
+    for (int64_t j = 0; j < visible; ++j) dot += g[j] * y[j];
+    for (int64_t j = 0; j < visible; ++j) dx[j] += y[j] * (g[j] - dot) / divisor;
+}
+
 // Forward, per row: x_j = s_j / divisor for visible j (j <= p), y = softmax(x);
 // y_j = 0 for hidden j. Masking with -inf before softmax gives the same.
 // Backward: with g = dL/dy, dL/dx_j = y_j (g_j - sum_k g_k y_k), and
@@ -24,16 +46,8 @@ Tensor attention_softmax(const Tensor& scores, float divisor, bool causal, int64
     float* py = y.data();
 #pragma omp parallel for if (rows * Tk > 32768)
     for (int64_t r = 0; r < rows; ++r) {
-        const int64_t visible = causal ? q_offset + r % Tq + 1 : Tk;
-        const float* sr = s + r * Tk;
-        float* yr = py + r * Tk;
-        float m = -INFINITY;
-        for (int64_t j = 0; j < visible; ++j) m = std::max(m, sr[j] / divisor);
-        float sum = 0;
-        for (int64_t j = 0; j < visible; ++j) sum += yr[j] = std::exp(sr[j] / divisor - m);
-        const float inv = 1.0f / sum;
-        for (int64_t j = 0; j < visible; ++j) yr[j] *= inv;
-        for (int64_t j = visible; j < Tk; ++j) yr[j] = 0.0f;
+        float m, inv;
+        softmax_row(s + r * Tk, py + r * Tk, causal ? q_offset + r % Tq + 1 : Tk, Tk, divisor, m, inv);
     }
     // keeps the output's buffer, not the output tensor (which would form a cycle through this node)
     return record(y, {scores}, "AttentionSoftmaxBackward",
@@ -43,11 +57,7 @@ Tensor attention_softmax(const Tensor& scores, float divisor, bool causal, int64
 #pragma omp parallel for if (rows * Tk > 32768)
         for (int64_t r = 0; r < rows; ++r) {
             const int64_t visible = causal ? q_offset + r % Tq + 1 : Tk;
-            const float *gr = pg + r * Tk, *yr = py + r * Tk;
-            float dot = 0;
-            for (int64_t j = 0; j < visible; ++j) dot += gr[j] * yr[j];
-            float* out = gs + r * Tk;
-            for (int64_t j = 0; j < visible; ++j) out[j] += yr[j] * (gr[j] - dot) / divisor;
+            softmax_row_backward(pg + r * Tk, py + r * Tk, gs + r * Tk, visible, divisor);
         }
     });
 }

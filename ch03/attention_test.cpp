@@ -14,6 +14,7 @@
 #include "paths.hpp"
 #include "random.hpp"
 #include "safetensors.hpp"
+#include "scaled_dot_product_attention.hpp"
 #include "self_attention.hpp"
 #include "simplified_attention.hpp"
 #include "testing.hpp"
@@ -124,10 +125,13 @@ TEST_CASE("attention fixtures: outputs, weights and every gradient match PyTorch
         const auto expected = nlohmann::json::parse(read_file(dir / "expected.json"));
         auto flat = [](const nlohmann::json& j) { return j["data"].get<std::vector<float>>(); };
         Tensor batch = Tensor::from(flat(expected["batch"]), expected["batch"]["shape"].get<Shape>());
-        for (auto it = config.begin(); it != config.end(); ++it) {
+        for (auto it = config.begin(); it != config.end(); ++it)
+          for (const bool fused : {true, false}) {  // MultiHeadAttention: in one op, and step by step
             const auto& c = *it;
             const auto& e = expected[it.key()];
-            INFO("fixture " << dir.string() << " module " << it.key() << " (" << c["class"].get<std::string>() << ")");
+            if (!fused && c["class"] != "MultiHeadAttention") continue;
+            INFO("fixture " << dir.string() << " module " << it.key() << " (" << c["class"].get<std::string>() << ")"
+                            << (fused ? "" : ", step by step"));
             std::shared_ptr<Module> m;
             std::function<Tensor(const Tensor&)> fwd;
             std::function<Tensor()> weights;
@@ -137,6 +141,8 @@ TEST_CASE("attention fixtures: outputs, weights and every gradient match PyTorch
             } else if (c["class"] == "MultiHeadAttention") {
                 auto mha = std::make_shared<MultiHeadAttention>(c["d_in"], c["d_out"], c["context_length"], c["dropout"],
                                                                 c["num_heads"], c["qkv_bias"]);
+                mha->fused = fused;
+                mha->keep_attn_weights = true;
                 m = mha; fwd = [mha](const Tensor& x) { return mha->forward(x); }; weights = [mha] { return mha->last_attn_weights; };
             } else {
                 FAIL("unknown attention class " << c["class"]);
@@ -162,8 +168,8 @@ TEST_CASE("attention fixtures: outputs, weights and every gradient match PyTorch
                 check(p.grad(), e["grads"][name]);
             }
             ++modules;
-            MESSAGE("attention fixture: " << dir.string() << " / " << it.key());
-        }
+            MESSAGE("attention fixture: " << dir.string() << " / " << it.key() << (fused ? "" : " (step by step)"));
+          }
     }
     CHECK_MESSAGE(modules > 0, "no attention fixture set found under " << fixtures_dir());
     MESSAGE(modules << " attention modules checked against PyTorch");
@@ -179,8 +185,30 @@ TEST_CASE("gradcheck: the fused causal softmax, with and without a query offset,
     CHECK_MESSAGE(e2.empty(), e2);
     manual_seed(5);
     MultiHeadAttention mha(4, 4, 5, 0.0f, 2, true);
-    const std::string e3 = testing::gradcheck([&](const std::vector<Tensor>& x) { return mha.forward(x[0]); }, {rand({2, 5, 4}, g)});
-    CHECK_MESSAGE(e3.empty(), e3);
+    for (const bool fused : {true, false}) {
+        mha.fused = fused;
+        const std::string e3 = testing::gradcheck([&](const std::vector<Tensor>& x) { return mha.forward(x[0]); }, {rand({2, 5, 4}, g)});
+        CHECK_MESSAGE(e3.empty(), (fused ? "fused: " : "step by step: ") << e3);
+    }
+}
+
+TEST_CASE("gradcheck: scaled_dot_product_attention with dropout, on queries, keys and values") {
+    // the same seed before every evaluation, so every finite difference sees the same dropout mask
+    Generator g(4);
+    const std::string e = testing::gradcheck(
+        [](const std::vector<Tensor>& x) {
+            manual_seed(9);
+            return scaled_dot_product_attention(x[0], x[1], x[2], 3, 0.25f, /*training=*/true);
+        },
+        {rand({2, 5, 6}, g), rand({2, 5, 6}, g), rand({2, 5, 6}, g)});
+    CHECK_MESSAGE(e.empty(), e);
+}
+
+TEST_CASE("scaled_dot_product_attention rejects shapes that do not fit") {
+    const Tensor x = Tensor::zeros({1, 4, 6});
+    CHECK_THROWS_AS(scaled_dot_product_attention(x, x, x, 4, 0.0f, false), ShapeError);  // 6 is not 4 heads
+    CHECK_THROWS_AS(scaled_dot_product_attention(x, Tensor::zeros({1, 3, 6}), x, 2, 0.0f, false), ShapeError);
+    CHECK_THROWS_AS(scaled_dot_product_attention(x, x, x, 2, 1.5f, true), ValueError);
 }
 
 TEST_CASE("MultiHeadAttention with a KV cache gives the same outputs as the full forward") {

@@ -21,22 +21,34 @@ int main(int argc, char** argv) {
     const double proj = 4 * 2.0 * B * T * d * d, attn = 2 * 2.0 * B * H * T * T * (d / H);
     const double fwd_flops = proj + attn, bwd_flops = 2 * fwd_flops;
     const double sgemm = bench::sgemm_gflops();
-    for (int i = 0; i < 2; ++i) sum(mha.forward(x)).backward();  // warm-up
-    const int reps = 10;
-    double t0 = bench::now();
-    for (int i = 0; i < reps; ++i) mha.forward(x);
-    const double fwd = (bench::now() - t0) / reps;
-    t0 = bench::now();
-    for (int i = 0; i < reps; ++i) {
-        mha.zero_grad();
-        x.zero_grad();
-        sum(mha.forward(x)).backward();
-    }
-    const double both = (bench::now() - t0) / reps;
     bench::record("sgemm_gflops", sgemm, "GFLOP/s");
-    bench::record("mha_fwd_ms", fwd * 1e3, "ms");
-    bench::record("mha_fwd_gflops", fwd_flops / fwd / 1e9, "GFLOP/s");
-    bench::record("mha_fwd_bwd_gflops", (fwd_flops + bwd_flops) / both / 1e9, "GFLOP/s");
-    std::printf("forward at %.0f%% of sgemm, forward+backward at %.0f%% of sgemm\n", 100 * fwd_flops / fwd / 1e9 / sgemm,
-                100 * (fwd_flops + bwd_flops) / both / 1e9 / sgemm);
+    // GPT-2's dropout on the attention weights (0.1), in one op and step by step
+    mha.dropout->p = 0.1f;
+    double fused_both = 0;
+    for (const bool fused : {true, false}) {
+        mha.fused = fused;
+        for (int i = 0; i < 2; ++i) sum(mha.forward(x)).backward();  // warm-up
+        const int reps = 10;
+        double t0 = bench::now();
+        for (int i = 0; i < reps; ++i) mha.forward(x);
+        const double fwd = (bench::now() - t0) / reps;
+        t0 = bench::now();
+        for (int i = 0; i < reps; ++i) {
+            mha.zero_grad();
+            x.zero_grad();
+            sum(mha.forward(x)).backward();
+        }
+        const double both = (bench::now() - t0) / reps;
+        if (fused) {
+            fused_both = both;
+            bench::record("mha_fwd_ms", fwd * 1e3, "ms");
+            bench::record("mha_fwd_gflops", fwd_flops / fwd / 1e9, "GFLOP/s");
+            bench::record("mha_fwd_bwd_gflops", (fwd_flops + bwd_flops) / both / 1e9, "GFLOP/s");
+            std::printf("forward at %.0f%% of sgemm, forward+backward at %.0f%% of sgemm\n", 100 * fwd_flops / fwd / 1e9 / sgemm,
+                        100 * (fwd_flops + bwd_flops) / both / 1e9 / sgemm);
+        } else {
+            std::printf("step by step (transposed copies of the heads, weights kept): forward+backward %.1f ms, "
+                        "the fused op takes %.0f%% of that\n", both * 1e3, 100 * fused_both / both);
+        }
+    }
 }

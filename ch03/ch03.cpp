@@ -59,6 +59,7 @@ void write_heatmap(const std::string& text, const std::string& module, int64_t h
         title = "CausalAttention(3, 2), seed " + std::to_string(seed);
     } else {
         MultiHeadAttention mha(3, 4, T, 0.0f, 2);
+        mha.keep_attn_weights = true;
         if (head < 0 || head >= 2) throw ValueError("heatmap: --head must be 0 or 1 for the 2-head module");
         mha.forward(inputs.unsqueeze(0));
         weights = select(select(mha.last_attn_weights, 0, 0), 0, head);

@@ -7,6 +7,7 @@
 #include "blas.hpp"
 #include "error.hpp"
 #include "ops.hpp"
+#include "scaled_dot_product_attention.hpp"
 
 namespace llm::ch03 {
 
@@ -42,16 +43,22 @@ Tensor MultiHeadAttention::forward(const Tensor& x) {
     if (T > context_length)
         throw ShapeError("MultiHeadAttention: " + std::to_string(T) + " tokens exceed the context length " +
                          std::to_string(context_length));
-    // [b, T, d_out] -> [b, T, heads, head_dim] -> [b, heads, T, head_dim]
-    auto split_heads = [&](const Tensor& t) { return t.view({b, T, num_heads, head_dim}).transpose(1, 2); };
-    const Tensor keys = split_heads(W_key->forward(x));
-    const Tensor queries = split_heads(W_query->forward(x));
-    const Tensor values = split_heads(W_value->forward(x));
-    const Tensor scores = matmul_nt(queries, keys);  // [b, heads, T, T]
-    Tensor weights = attention_softmax(scores, std::sqrt(static_cast<float>(head_dim)), /*causal=*/true);
-    last_attn_weights = weights.detach();
-    weights = dropout->forward(weights);
-    const Tensor context = matmul(weights, values).transpose(1, 2).view({b, T, d_out});  // heads side by side again
+    // [b, T, d_out]: head h is the column block h * head_dim .. (h + 1) * head_dim - 1
+    const Tensor keys = W_key->forward(x);
+    const Tensor queries = W_query->forward(x);
+    const Tensor values = W_value->forward(x);
+    if (!fused) {  // the book's steps one by one, each head split out as [b, heads, T, head_dim]
+        auto split_heads = [&](const Tensor& t) { return t.view({b, T, num_heads, head_dim}).transpose(1, 2); };
+        const Tensor scores = matmul_nt(split_heads(queries), split_heads(keys));  // [b, heads, T, T]
+        Tensor weights = attention_softmax(scores, std::sqrt(static_cast<float>(head_dim)), /*causal=*/true);
+        if (keep_attn_weights) last_attn_weights = weights.detach();
+        weights = dropout->forward(weights);
+        const Tensor context = matmul(weights, split_heads(values)).transpose(1, 2).view({b, T, d_out});  // heads side by side
+        return out_proj->forward(context);
+    }
+    // the same in one op that reads the heads in place (scaled_dot_product_attention.hpp)
+    const Tensor context = scaled_dot_product_attention(queries, keys, values, num_heads, dropout->p, dropout->is_training(),
+                                                        keep_attn_weights ? &last_attn_weights : nullptr);
     return out_proj->forward(context);
 }
 

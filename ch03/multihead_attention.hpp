@@ -37,7 +37,9 @@ public:
     std::shared_ptr<Linear> W_query, W_key, W_value, out_proj;
     std::shared_ptr<Dropout> dropout;
     Tensor mask;               // buffer triu(ones(ctx, ctx), 1)
-    Tensor last_attn_weights;  // [b, heads, T, T], before dropout
+    Tensor last_attn_weights;  // [b, heads, T, T], before dropout, when keep_attn_weights
+    bool keep_attn_weights = false;  // (costs [b, heads, T, T] floats per call)
+    bool fused = true;               // false: the step-by-step version, for comparison
     int64_t d_out, num_heads, head_dim, context_length;
 };
 

@@ -10,6 +10,8 @@ namespace llm {
 
 namespace {
 thread_local bool g_grad_enabled = true;
+thread_local bool g_freeing_graph = false;          // inside a backward() that frees the graph as it goes
+thread_local const TensorImpl* g_handed_on = nullptr;  // the grad_out buffer backward owns and may pass on
 
 // The tensors behind root in an order where each comes after all that use it.
 // (Shared pointers: freeing the graph as backward goes must not free a node
@@ -41,13 +43,20 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool free_graph
         throw ValueError("backward(): the tensor does not require grad and has no grad_fn");
     const auto order = topological_order(root.impl_ptr());
     accumulate_grad(root, grad_output);
+    struct Reset {
+        bool previous = g_freeing_graph;
+        ~Reset() { g_freeing_graph = previous; g_handed_on = nullptr; }
+    } reset;
+    g_freeing_graph = free_graph;
     for (const auto& t : order) {
         if (!t->grad_fn) continue;  // a leaf: its .grad stays
         if (!t->grad) continue;
         const Tensor g(std::move(t->grad));  // non-leaf grads are not kept (as in PyTorch)
         {
             NoGradGuard no_grad;  // backward itself records nothing
+            g_handed_on = g.impl();
             t->grad_fn->backward(g);
+            g_handed_on = nullptr;
         }
         if (free_graph) t->grad_fn.reset();
     }
@@ -55,6 +64,20 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool free_graph
 }  // namespace
 
 bool grad_enabled() { return g_grad_enabled; }
+
+bool backward_frees_graph() { return g_freeing_graph; }
+
+bool take_over_as_grad(const Tensor& t) {
+    TensorImpl* impl = t.impl();
+    if (!g_freeing_graph || !impl->requires_grad || impl->grad || impl->handles.load() != 1 || !impl->storage ||
+        impl->storage.use_count() != 1)
+        return false;
+    auto grad = std::make_shared<TensorImpl>();
+    grad->shape = impl->shape;
+    grad->storage = impl->storage;
+    impl->grad = std::move(grad);
+    return true;
+}
 
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
@@ -109,6 +132,17 @@ void accumulate_grad(const Edge& t, const Tensor& g) {
     if (g.numel() != t.numel())
         throw ShapeError("gradient of shape " + shape_str(g.shape()) + " for a tensor of shape " +
                          shape_str(t.shape()));
+    // The first gradient of t, and g is the buffer backward() handed to this
+    // op and nobody else holds: take it over (a view's gradient is the same
+    // numbers in t's shape) instead of copying it.
+    if (!t.impl()->grad && g.impl() == g_handed_on && g.impl()->storage.use_count() == 1) {
+        auto grad = std::make_shared<TensorImpl>();
+        grad->shape = t.shape();
+        grad->storage = g.impl()->storage;
+        t.impl()->grad = std::move(grad);
+        g_handed_on = nullptr;
+        return;
+    }
     accumulate_grad(t, g.data());
 }
 

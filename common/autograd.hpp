@@ -63,6 +63,14 @@ bool needs_grad(const std::vector<Tensor>& inputs);
 Tensor record(Tensor out, std::vector<Tensor> inputs, std::string name,
               std::function<void(const Tensor& grad_out)> backward);
 
+// For a backward that saved t's values and needs them no more: when the
+// graph is being freed, t needs its first gradient, and the caller's handle
+// is the only one to t's buffer, that buffer becomes t's gradient (contents
+// unchanged: the caller overwrites them) and true is returned. This is how
+// cross-entropy turns the logits into their gradient without a second
+// [N, vocabulary] buffer.
+bool take_over_as_grad(const Tensor& t);
+
 // t.grad += g (allocating t.grad on first use) when t requires a gradient.
 // g must have t's shape.
 void accumulate_grad(const Edge& t, const Tensor& g);

@@ -82,5 +82,7 @@ Tensor embedding(const Tensor& weight, const IntTensor& ids);
 // with the masks PyTorch's CPU generator draws. Identity when !training.
 Tensor dropout(const Tensor& x, float p, bool training, Generator& gen);
 Tensor dropout(const Tensor& x, float p, bool training);       // the default generator
+// What a kept element is multiplied by: 1 / (1 - p) as a float (0 when p is 1).
+float dropout_scale(float p);
 
 }  // namespace llm

@@ -126,20 +126,32 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
     }
     Tensor loss = Tensor::scalar(count ? static_cast<float>(total / static_cast<double>(count))
                                        : std::numeric_limits<float>::quiet_NaN());
+    // dL/dx[r, c] = (softmax(x[r])[c] - [c == t_r]) * g / count. When nothing
+    // else holds the logits, their buffer becomes the gradient (overwritten
+    // row by row), so the largest tensor of a training step exists once.
     return record(loss, {logits}, "NllLossBackward0", [logits, targets, lse, N, C, count, ignore_index](const Tensor& g) {
-        float* gx = grad_buffer(logits);
+        const bool in_place = count && take_over_as_grad(logits);
+        float* gx = in_place ? logits.impl()->grad->storage->data() : grad_buffer(logits);
         if (!count) return;
         const float scale = g.item() / static_cast<float>(count);
         const float* x = logits.data();
 #pragma omp parallel for if (N * C > 65536)
         for (int64_t r = 0; r < N; ++r) {
             const int64_t t = targets.data[static_cast<size_t>(r)];
-            if (t == ignore_index) continue;
-            const float l = (*lse)[static_cast<size_t>(r)];
             const float* row = x + r * C;
             float* grow = gx + r * C;
+            if (t == ignore_index) {
+                if (in_place) std::fill(grow, grow + C, 0.0f);
+                continue;
+            }
+            const float l = (*lse)[static_cast<size_t>(r)];
+            if (in_place) {
 #pragma omp simd
-            for (int64_t c = 0; c < C; ++c) grow[c] += std::exp(row[c] - l) * scale;
+                for (int64_t c = 0; c < C; ++c) grow[c] = std::exp(row[c] - l) * scale;
+            } else {
+#pragma omp simd
+                for (int64_t c = 0; c < C; ++c) grow[c] += std::exp(row[c] - l) * scale;
+            }
             grow[t] -= scale;
         }
     });
@@ -204,16 +216,29 @@ Tensor embedding(const Tensor& weight, const IntTensor& ids) {
 Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
     if (p < 0.0f || p > 1.0f) throw ValueError("dropout probability has to be between 0 and 1, but got " + std::to_string(p));
     if (!training || p == 0.0f) return x;
-    // PyTorch: noise = bernoulli_(1 - p) / (1 - p); out = x * noise
-    Tensor noise = Tensor::empty(x.shape());
-    bernoulli_(noise, 1.0 - p, gen);
-    const float scale = p == 1.0f ? 0.0f : static_cast<float>(1.0 / (1.0 - static_cast<double>(p)));
-    float* pn = noise.data();
-    const int64_t n = noise.numel();
+    // PyTorch: noise = bernoulli_(1 - p) / (1 - p); out = x * noise. We keep
+    // the noise as one byte per element (kept or not) and multiply by
+    // noise_of(keep), the same float PyTorch's noise holds.
+    const int64_t n = x.numel();
+    auto keep = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(n));
+    bernoulli_(keep->data(), n, 1.0 - p, gen);
+    const float scale = dropout_scale(p);
+    Tensor out = Tensor::empty(x.shape());
+    const float* px = x.data();
+    const uint8_t* pk = keep->data();
+    float* po = out.data();
 #pragma omp parallel for simd if (n > 65536)
-    for (int64_t i = 0; i < n; ++i) pn[i] *= scale;
-    return mul(x, noise);
+    for (int64_t i = 0; i < n; ++i) po[i] = px[i] * (pk[i] ? scale : 0.0f);
+    return record(out, {x}, "NativeDropoutBackward0", [x = Edge(x), keep, scale, n](const Tensor& g) {
+        float* gx = grad_buffer(x);
+        const float* pg = g.data();
+        const uint8_t* pk = keep->data();
+#pragma omp parallel for simd if (n > 65536)
+        for (int64_t i = 0; i < n; ++i) gx[i] += pg[i] * (pk[i] ? scale : 0.0f);
+    });
 }
+
+float dropout_scale(float p) { return p == 1.0f ? 0.0f : static_cast<float>(1.0 / (1.0 - static_cast<double>(p))); }
 
 Tensor dropout(const Tensor& x, float p, bool training) { return dropout(x, p, training, default_generator()); }
 

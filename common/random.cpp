@@ -132,6 +132,10 @@ void bernoulli_(Tensor& t, double p, Generator& gen) {
     for (int64_t i = 0; i < n; ++i) d[i] = gen.uniform_double(0.0, 1.0) < p ? 1.0f : 0.0f;
 }
 
+void bernoulli_(uint8_t* out, int64_t n, double p, Generator& gen) {
+    for (int64_t i = 0; i < n; ++i) out[i] = gen.uniform_double(0.0, 1.0) < p ? 1 : 0;
+}
+
 // randperm_cpu: a Fisher-Yates shuffle from the front.
 IntTensor randperm(int64_t n, Generator& gen) {
     if (n < 0) throw ValueError("randperm: n must be non-negative, got " + std::to_string(n));

@@ -46,6 +46,8 @@ void uniform_(Tensor& t, float from, float to, Generator& gen = default_generato
 void normal_(Tensor& t, float mean, float stdv, Generator& gen = default_generator());
 // 1 with probability p, else 0, as Tensor.bernoulli_(p).
 void bernoulli_(Tensor& t, double p, Generator& gen = default_generator());
+// The same draws into n bytes (dropout keeps its mask this way: a quarter of a float mask).
+void bernoulli_(uint8_t* out, int64_t n, double p, Generator& gen = default_generator());
 IntTensor randperm(int64_t n, Generator& gen = default_generator());
 // torch.multinomial over the last dimension of probs ([C] or [N, C]).
 IntTensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement = false,
