@@ -51,10 +51,11 @@ int main(int argc, char** argv) {
     std::printf("training step at %.0f%% of sgemm (%.0f GFLOP per step)\n", 100 * flops / dt / 1e9 / sgemm, flops / 1e9);
     // what the tensors themselves needed at the worst moment of a step, and
     // what the process held (tensors, the block cache, code, small buffers)
-    bench::record("gpt124m_train_step_peak_tensor_mb", static_cast<double>(storage_peak_bytes()) / (1 << 20), "MB");
-    std::printf("tensor buffers now: %.0f MB live, %.0f MB parked in the block cache\n",
-                static_cast<double>(storage_live_bytes()) / (1 << 20), static_cast<double>(storage_cache_bytes()) / (1 << 20));
+    // (MB = 10^6 bytes, as the GB = 10^9)
+    bench::record("gpt124m_train_step_peak_tensor_mb", static_cast<double>(storage_peak_bytes()) / 1e6, "MB");
+    std::printf("tensor memory now: %.0f MB in use, %.0f MB kept free for reuse\n",
+                static_cast<double>(storage_live_bytes()) / 1e6, static_cast<double>(storage_cache_bytes()) / 1e6);
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
-    bench::record("gpt124m_train_step_peak_rss_mb", static_cast<double>(ru.ru_maxrss) / 1024.0, "MB");
+    bench::record("gpt124m_train_step_peak_rss_mb", static_cast<double>(ru.ru_maxrss) * 1024.0 / 1e6, "MB");
 }

@@ -1,7 +1,8 @@
-// The memory behind tensors. Large buffers come from a small cache of freed
-// blocks keyed by size, so a training loop that allocates the same shapes
-// every step reuses them instead of asking the kernel for fresh pages (each
-// of which it must fault in and zero). Contents start uninitialised.
+// The memory behind tensors. Large buffers come from segments the process
+// keeps (best fit, freed neighbours merge: storage.cpp), so a training loop
+// reuses the same memory every step, across sizes, instead of asking the
+// kernel for fresh pages (each of which it must fault in and zero).
+// Contents start uninitialised.
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -25,8 +26,9 @@ private:
     size_t n_;
 };
 
-// Bytes currently parked in the cache (for tests and the benchmarks).
+// For tests and the benchmarks: bytes kept but not in use, and all bytes kept.
 size_t storage_cache_bytes();
+size_t storage_reserved_bytes();
 // Bytes held by live tensors (buffers of 256 KB and more, which is where the
 // memory is), the most held at once since the last reset, and the reset.
 size_t storage_live_bytes();

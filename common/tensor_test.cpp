@@ -4,6 +4,7 @@
 
 #include "error.hpp"
 #include "ops.hpp"
+#include "storage.hpp"
 #include "tensor.hpp"
 
 using namespace llm;
@@ -75,4 +76,17 @@ TEST_CASE("masked_fill with -inf then softmax gives a causal pattern") {
     const Tensor mask = triu(Tensor::ones({3, 3}), 1);
     const Tensor w = softmax(masked_fill(scores, mask, -INFINITY), -1);
     CHECK(w.to_vector() == std::vector<float>{1, 0, 0, 0.5f, 0.5f, 0, 1.0f / 3, 1.0f / 3, 1.0f / 3});
+}
+
+TEST_CASE("tensor memory: freed neighbours merge and serve a larger request without asking the kernel for more") {
+    const int64_t n = 1 << 20;  // 4 MB each
+    Tensor a = Tensor::empty({n}), b = Tensor::empty({n}), c = Tensor::empty({n});
+    const size_t reserved = storage_reserved_bytes();
+    const float* where = a.data();
+    REQUIRE(b.data() == where + n);  // side by side in one segment
+    a = Tensor();
+    b = Tensor();
+    const Tensor both = Tensor::empty({2 * n});  // the merged hole is the best fit
+    CHECK(both.data() == where);
+    CHECK(storage_reserved_bytes() == reserved);
 }
