@@ -17,7 +17,35 @@ void Generator::manual_seed(uint64_t seed) {
     next_double_normal_.reset();
 }
 
-uint32_t Generator::random() { return static_cast<uint32_t>(engine_()); }
+void MersenneTwister::seed(uint32_t s) {
+    x[0] = s;
+    for (int i = 1; i < kN; ++i) x[i] = 1812433253u * (x[i - 1] ^ (x[i - 1] >> 30)) + static_cast<uint32_t>(i);
+    p = kN;
+}
+
+void MersenneTwister::twist() {
+    auto mix = [](uint32_t a, uint32_t b, uint32_t far) {
+        const uint32_t y = (a & 0x80000000u) | (b & 0x7fffffffu);
+        return far ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+    };
+    for (int k = 0; k < kN - kM; ++k) x[k] = mix(x[k], x[k + 1], x[k + kM]);
+    for (int k = kN - kM; k < kN - 1; ++k) x[k] = mix(x[k], x[k + 1], x[k + kM - kN]);
+    x[kN - 1] = mix(x[kN - 1], x[0], x[kM - 1]);
+    p = 0;
+}
+
+void MersenneTwister::fill(uint32_t* out, int64_t n) {
+    while (n > 0) {
+        if (p >= kN) twist();
+        const int take = static_cast<int>(std::min<int64_t>(n, kN - p));
+        const uint32_t* __restrict src = x + p;  // (locals: out may alias the members as far as the compiler knows)
+        uint32_t* __restrict dst = out;
+        for (int i = 0; i < take; ++i) dst[i] = temper(src[i]);
+        p += take;
+        out += take;
+        n -= take;
+    }
+}
 
 uint64_t Generator::random64() {
     const uint64_t hi = random(), lo = random();
@@ -54,7 +82,9 @@ std::string Generator::state() const {
     std::ostringstream os;
     os << seed_ << ' ' << (next_double_normal_ ? 1 : 0) << ' ';
     os.precision(17);
-    os << (next_double_normal_ ? *next_double_normal_ : 0.0) << ' ' << engine_;
+    os << (next_double_normal_ ? *next_double_normal_ : 0.0);
+    for (uint32_t w : engine_.x) os << ' ' << w;  // std::mt19937's own text form: the words, then the position
+    os << ' ' << engine_.p;
     return os.str();
 }
 
@@ -62,9 +92,12 @@ void Generator::set_state(const std::string& state) {
     std::istringstream is(state);
     int has_normal = 0;
     double normal = 0;
-    std::mt19937 engine;
+    MersenneTwister engine;
     uint64_t seed = 0;
-    if (!(is >> seed >> has_normal >> normal >> engine)) throw FormatError("generator state is malformed");
+    bool ok = static_cast<bool>(is >> seed >> has_normal >> normal);
+    for (uint32_t& w : engine.x) ok = ok && static_cast<bool>(is >> w);
+    ok = ok && static_cast<bool>(is >> engine.p) && engine.p >= 0 && engine.p <= MersenneTwister::kN;
+    if (!ok) throw FormatError("generator state is malformed");
     seed_ = seed;
     engine_ = engine;
     next_double_normal_.reset();
@@ -133,7 +166,17 @@ void bernoulli_(Tensor& t, double p, Generator& gen) {
 }
 
 void bernoulli_(uint8_t* out, int64_t n, double p, Generator& gen) {
-    for (int64_t i = 0; i < n; ++i) out[i] = gen.uniform_double(0.0, 1.0) < p ? 1 : 0;
+    // uniform_double per element, a block of words at a time
+    constexpr int64_t kBlock = 2048;
+    uint32_t w[2 * kBlock];
+    for (int64_t i = 0; i < n; i += kBlock) {
+        const int64_t m = std::min(kBlock, n - i);
+        gen.random_words(w, 2 * m);
+        for (int64_t j = 0; j < m; ++j) {
+            const uint64_t bits = ((static_cast<uint64_t>(w[2 * j]) << 32) | w[2 * j + 1]) & ((1ULL << 53) - 1);
+            out[i + j] = static_cast<double>(bits) * (1.0 / static_cast<double>(1ULL << 53)) < p ? 1 : 0;
+        }
+    }
 }
 
 // randperm_cpu: a Fisher-Yates shuffle from the front.

@@ -15,13 +15,36 @@
 
 namespace llm {
 
+// std::mt19937 (the same words, seeding and text state), plus a bulk fill
+// that twists and tempers whole blocks in vectorisable loops: dropout draws
+// two words per element, millions per training step, all in sequence.
+struct MersenneTwister {
+    static constexpr int kN = 624, kM = 397;
+    uint32_t x[kN];
+    int p = kN;  // next word to temper; kN: twist first
+    void seed(uint32_t s);
+    uint32_t next() {
+        if (p >= kN) twist();
+        return temper(x[p++]);
+    }
+    void fill(uint32_t* out, int64_t n);  // the next n words, as n calls of next()
+    void twist();
+    static uint32_t temper(uint32_t z) {
+        z ^= z >> 11;
+        z ^= (z << 7) & 0x9d2c5680u;
+        z ^= (z << 15) & 0xefc60000u;
+        return z ^ (z >> 18);
+    }
+};
+
 class Generator {
 public:
     explicit Generator(uint64_t seed = 67280421310721ULL);  // PyTorch's default seed
     void manual_seed(uint64_t seed);
     uint64_t initial_seed() const { return seed_; }
 
-    uint32_t random();      // one 32-bit word
+    uint32_t random() { return engine_.next(); }  // one 32-bit word
+    void random_words(uint32_t* out, int64_t n) { engine_.fill(out, n); }  // n of them at once
     uint64_t random64();    // two words, first one high
     float uniform_float(float from, float to);   // 24 random bits
     double uniform_double(double from, double to); // 53 random bits
@@ -32,7 +55,7 @@ public:
 
 private:
     uint64_t seed_;
-    std::mt19937 engine_;
+    MersenneTwister engine_;
     std::optional<double> next_double_normal_;
 };
 
