@@ -1,0 +1,89 @@
+# The book's GPTModel (ch04), written from its listings, for a same-machine timing
+# and to check that our checkpoints load with strict load_state_dict.
+#   /usr/bin/python3 notes/tools/pytorch_book_gpt.py bench [threads]     (Debian: apt-get install python3-torch)
+#   /usr/bin/python3 notes/tools/pytorch_book_gpt.py load output/ch05/model.safetensors
+# Not part of the build or CI.
+import sys, time, torch, torch.nn as nn
+class MultiHeadAttention(nn.Module):
+    def __init__(self, d_in, d_out, context_length, dropout, num_heads, qkv_bias=False):
+        super().__init__()
+        self.d_out = d_out; self.num_heads = num_heads; self.head_dim = d_out // num_heads
+        self.W_query = nn.Linear(d_in, d_out, bias=qkv_bias)
+        self.W_key = nn.Linear(d_in, d_out, bias=qkv_bias)
+        self.W_value = nn.Linear(d_in, d_out, bias=qkv_bias)
+        self.out_proj = nn.Linear(d_out, d_out)
+        self.dropout = nn.Dropout(dropout)
+        self.register_buffer("mask", torch.triu(torch.ones(context_length, context_length), diagonal=1))
+    def forward(self, x):
+        b, n, _ = x.shape
+        k = self.W_key(x).view(b, n, self.num_heads, self.head_dim).transpose(1, 2)
+        q = self.W_query(x).view(b, n, self.num_heads, self.head_dim).transpose(1, 2)
+        v = self.W_value(x).view(b, n, self.num_heads, self.head_dim).transpose(1, 2)
+        s = q @ k.transpose(2, 3)
+        s.masked_fill_(self.mask.bool()[:n, :n], -torch.inf)
+        w = self.dropout(torch.softmax(s / k.shape[-1] ** 0.5, dim=-1))
+        return self.out_proj((w @ v).transpose(1, 2).contiguous().view(b, n, self.d_out))
+class LayerNorm(nn.Module):
+    def __init__(self, d):
+        super().__init__(); self.eps = 1e-5; self.scale = nn.Parameter(torch.ones(d)); self.shift = nn.Parameter(torch.zeros(d))
+    def forward(self, x):
+        m = x.mean(dim=-1, keepdim=True); v = x.var(dim=-1, keepdim=True, unbiased=False)
+        return self.scale * (x - m) / torch.sqrt(v + self.eps) + self.shift
+class GELU(nn.Module):
+    def forward(self, x):
+        return 0.5 * x * (1 + torch.tanh(torch.sqrt(torch.tensor(2.0 / torch.pi)) * (x + 0.044715 * torch.pow(x, 3))))
+class FeedForward(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(cfg["emb_dim"], 4 * cfg["emb_dim"]), GELU(), nn.Linear(4 * cfg["emb_dim"], cfg["emb_dim"]))
+    def forward(self, x): return self.layers(x)
+class TransformerBlock(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.att = MultiHeadAttention(cfg["emb_dim"], cfg["emb_dim"], cfg["context_length"], cfg["drop_rate"], cfg["n_heads"], cfg["qkv_bias"])
+        self.ff = FeedForward(cfg); self.norm1 = LayerNorm(cfg["emb_dim"]); self.norm2 = LayerNorm(cfg["emb_dim"])
+        self.drop_shortcut = nn.Dropout(cfg["drop_rate"])
+    def forward(self, x):
+        x = x + self.drop_shortcut(self.att(self.norm1(x)))
+        return x + self.drop_shortcut(self.ff(self.norm2(x)))
+class GPTModel(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.tok_emb = nn.Embedding(cfg["vocab_size"], cfg["emb_dim"]); self.pos_emb = nn.Embedding(cfg["context_length"], cfg["emb_dim"])
+        self.drop_emb = nn.Dropout(cfg["drop_rate"])
+        self.trf_blocks = nn.Sequential(*[TransformerBlock(cfg) for _ in range(cfg["n_layers"])])
+        self.final_norm = LayerNorm(cfg["emb_dim"]); self.out_head = nn.Linear(cfg["emb_dim"], cfg["vocab_size"], bias=False)
+    def forward(self, idx):
+        n = idx.shape[1]
+        x = self.drop_emb(self.tok_emb(idx) + self.pos_emb(torch.arange(n)))
+        return self.out_head(self.final_norm(self.trf_blocks(x)))
+cfg = {"vocab_size": 50257, "context_length": 256, "emb_dim": 768, "n_heads": 12, "n_layers": 12, "drop_rate": 0.1, "qkv_bias": False}
+if sys.argv[1] == "bench":
+    torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else torch.get_num_threads())
+    print("torch", torch.__version__, "threads", torch.get_num_threads())
+    torch.manual_seed(123); model = GPTModel(cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=4e-4, weight_decay=0.1)
+    x = torch.randint(0, 50257, (2, 256)); y = torch.randint(0, 50257, (2, 256))
+    def step():
+        opt.zero_grad(); loss = nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten()); loss.backward(); opt.step()
+    step()
+    t = time.time()
+    for _ in range(3): step()
+    print("step_s", (time.time() - t) / 3)
+    import resource
+    print("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6)
+    model.eval()
+    with torch.no_grad():
+        xb = torch.randint(0, 50257, (8, 256)); model(xb); t = time.time(); model(xb); print("forward_b8t256_s", time.time() - t)
+else:
+    from safetensors_reader import load
+    import json
+    meta, tensors = load(sys.argv[2])
+    c = json.loads(meta["gpt_config"]); model = GPTModel(c)
+    missing = model.load_state_dict({k: torch.tensor(v) for k, v in tensors.items()}, strict=True)
+    print("strict load_state_dict:", missing)
+    model.eval()
+    ids = torch.tensor([[6109, 3626, 6100, 345]])
+    for _ in range(10):
+        with torch.no_grad(): ids = torch.cat([ids, model(ids)[:, -1].argmax(-1, keepdim=True)], 1)
+    print("greedy ids:", ids[0].tolist())
