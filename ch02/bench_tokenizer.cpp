@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     const std::string verdict = read_file(data_dir() / "the-verdict.txt");
     const double t_load = bench::now();
     const auto tok = ch02::GPT2Tokenizer::from_data_dir();
-    std::printf("loading encoder.json + vocab.bpe: %.0f ms\n", (bench::now() - t_load) * 1e3);
+    std::printf("  loading encoder.json + vocab.bpe: %.0f ms\n", (bench::now() - t_load) * 1e3);
 
     double t0 = bench::now();
     const auto ids = tok.encode_ordinary(corpus);  // cold cache
@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     std::string back;
     for (int r = 0; r < 10; ++r) back = tok.decode(ids);
     const double dec = (bench::now() - t0) / 10;
-    std::printf("corpus: %.2f MB, %zu tokens; round trip %s\n", corpus.size() / 1e6, ids.size(), back == corpus ? "exact" : "BROKEN");
+    std::printf("  corpus: %.2f MB, %zu tokens; round trip %s\n", corpus.size() / 1e6, ids.size(), back == corpus ? "exact" : "BROKEN");
     bench::record("bpe_encode_mbps", corpus.size() / 1e6 / cold, "MB/s");
     bench::record("bpe_encode_warm_mbps", corpus.size() / 1e6 / warm, "MB/s");
     bench::record("bpe_decode_mbps", corpus.size() / 1e6 / dec, "MB/s");
@@ -40,6 +40,6 @@ int main(int argc, char** argv) {
     t0 = bench::now();
     const auto v = fresh.encode(verdict);
     const double tv = bench::now() - t0;
-    std::printf("the-verdict: %zu tokens in %.2f ms (cold cache): %.1f MB/s\n", v.size(), tv * 1e3, verdict.size() / 1e6 / tv);
+    std::printf("  the-verdict: %zu tokens in %.2f ms (cold cache): %.1f MB/s\n", v.size(), tv * 1e3, verdict.size() / 1e6 / tv);
     return ids == ids2 && back == corpus ? 0 : 1;
 }

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     const double gflops = (weight_flops + attn_flops) / fwd / 1e9;
     bench::record("gpt124m_forward_b8t256_s", fwd, "s");
     bench::record("gpt124m_forward_gflops", gflops, "GFLOP/s");
-    std::printf("forward at %.0f%% of sgemm\n", 100 * gflops / sgemm);
+    std::printf("  forward at %.0f%% of sgemm\n", 100 * gflops / sgemm);
 
     const IntTensor prompt({1, 4}, {15496, 11, 314, 716});
     const int64_t n = 200;
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     bench::record("gpt124m_generate_kv_tok_s", kv, "tokens/s");
     // every weight but the two embedding tables (one row each is read) passes through the cores once per token
     const double bytes_per_token = 4.0 * static_cast<double>(count_parameters(cfg) - (cfg.vocab_size + cfg.context_length) * cfg.emb_dim);
-    std::printf("KV cache: %.0f%% of the memory-bandwidth limit (%.0f MB of weights read per token)\n",
+    std::printf("  KV cache: %.0f%% of the memory-bandwidth limit (%.0f MB of weights read per token)\n",
                 100 * kv * bytes_per_token / 1e9 / bw, bytes_per_token / 1e6);
     const int64_t n2 = 30;
     t0 = bench::now();
