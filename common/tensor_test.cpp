@@ -4,6 +4,7 @@
 
 #include "error.hpp"
 #include "ops.hpp"
+#include "block_pool.hpp"
 #include "storage.hpp"
 #include "tensor.hpp"
 
@@ -78,15 +79,29 @@ TEST_CASE("masked_fill with -inf then softmax gives a causal pattern") {
     CHECK(w.to_vector() == std::vector<float>{1, 0, 0, 0.5f, 0.5f, 0, 1.0f / 3, 1.0f / 3, 1.0f / 3});
 }
 
-TEST_CASE("tensor memory: freed neighbours merge and serve a larger request without asking the kernel for more") {
-    const int64_t n = 1 << 20;  // 4 MB each
-    Tensor a = Tensor::empty({n}), b = Tensor::empty({n}), c = Tensor::empty({n});
-    const size_t reserved = storage_reserved_bytes();
-    const float* where = a.data();
-    REQUIRE(b.data() == where + n);  // side by side in one segment
-    a = Tensor();
-    b = Tensor();
-    const Tensor both = Tensor::empty({2 * n});  // the merged hole is the best fit
-    CHECK(both.data() == where);
-    CHECK(storage_reserved_bytes() == reserved);
+TEST_CASE("tensor memory: best fit, freed neighbours merge and serve a larger request without a new segment") {
+    const size_t MB = size_t{1} << 20;
+    BlockPool pool(16 * MB, 0);
+    char* a = static_cast<char*>(pool.take(4 * MB));
+    char* b = static_cast<char*>(pool.take(4 * MB));
+    char* c = static_cast<char*>(pool.take(4 * MB));
+    CHECK(pool.reserved() == 16 * MB);  // one segment holds all three
+    CHECK(b == a + 4 * MB);
+    CHECK(c == b + 4 * MB);
+    pool.give_back(a);
+    pool.give_back(b);                  // merges with a: one free 8 MB hole
+    CHECK(pool.in_use() == 4 * MB);
+    char* both = static_cast<char*>(pool.take(8 * MB));
+    CHECK(both == a);                   // the hole, not the 4 MB tail after c, and no new segment
+    CHECK(pool.reserved() == 16 * MB);
+    char* small = static_cast<char*>(pool.take(2 * MB));
+    CHECK(small == c + 4 * MB);         // best fit: the 4 MB tail
+    char* big = static_cast<char*>(pool.take(20 * MB));  // more than a segment: a segment of its own
+    CHECK(pool.reserved() == 36 * MB);
+    pool.give_back(big);                // a whole idle segment, and more idle than allowed: unmapped
+    CHECK(pool.reserved() == 16 * MB);
+    pool.give_back(both);
+    pool.give_back(small);
+    pool.give_back(c);
+    CHECK(pool.in_use() == 0);
 }
