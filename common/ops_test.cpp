@@ -1,10 +1,13 @@
 // Finite-difference gradient checks for every differentiable op in common/.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "autograd.hpp"
 #include "ops.hpp"
 #include "random.hpp"
+#include "storage.hpp"
 #include "testing.hpp"
 
 using namespace llm;
@@ -86,4 +89,47 @@ TEST_CASE("cross_entropy equals -log softmax at the target, averaged, ignoring -
     CHECK(cross_entropy(logits, IntTensor({2}, {0, 2})).item() == doctest::Approx((e0 + e1) / 2).epsilon(1e-6));
     CHECK(cross_entropy(logits, IntTensor({2}, {0, -100})).item() == doctest::Approx(e0).epsilon(1e-6));
     CHECK(std::isnan(cross_entropy(logits, IntTensor({2}, {-100, -100})).item()));
+}
+
+TEST_CASE("cross_entropy backward: softmax minus one-hot over N, written into the logits' own buffer when nothing else holds them") {
+    const int64_t N = 4, C = 70000;  // 1.1 MB of logits: pooled memory, so the counters see it
+    Generator g(21);
+    Tensor w = rand({N, C}, g) * 4.0f;
+    w = w.detach();
+    w.requires_grad_();
+    const IntTensor targets({N}, {3, 69999, 0, 1234});
+    // expected dL/dw by hand: (exp(x - max) / sum - [c == t]) / N
+    std::vector<double> want(static_cast<size_t>(N * C));
+    for (int64_t r = 0; r < N; ++r) {
+        const float* x = w.data() + r * C;
+        const double m = *std::max_element(x, x + C);
+        double s = 0;
+        for (int64_t c = 0; c < C; ++c) s += std::exp(x[c] - m);
+        for (int64_t c = 0; c < C; ++c)
+            want[static_cast<size_t>(r * C + c)] = (std::exp(x[c] - m) / s - (c == targets.data[static_cast<size_t>(r)])) / N;
+    }
+    auto check_grad = [&] {
+        const Tensor gw = w.grad();
+        double worst = 0;
+        for (int64_t i = 0; i < N * C; ++i) worst = std::max(worst, std::fabs(gw.data()[i] - want[static_cast<size_t>(i)]));
+        CHECK(worst < 1e-7);
+    };
+    const Tensor zero = Tensor::zeros({N, C});
+    for (const bool caller_keeps_logits : {false, true}) {
+        CAPTURE(caller_keeps_logits);
+        w.zero_grad();
+        grad_buffer(w);  // w's gradient exists (zeros) before, so backward needs no buffer for it
+        Tensor kept, loss;
+        {
+            const Tensor logits = w + zero;  // a sum keeps no values: only cross-entropy holds the logits
+            loss = cross_entropy(logits, targets);
+            if (caller_keeps_logits) kept = logits;
+        }
+        const size_t before = storage_live_bytes();
+        storage_reset_peak();
+        loss.backward();
+        // the logits' gradient needs a buffer of its own only when the caller still holds the logits
+        CHECK(storage_peak_bytes() - before == (caller_keeps_logits ? static_cast<size_t>(N * C) * sizeof(float) : 0));
+        check_grad();
+    }
 }
