@@ -1,5 +1,6 @@
 #include "bench.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,20 +19,27 @@ double sgemm_gflops() {
     // [rows, in] x [in, out] for rows = 2 x 256 tokens: the QKV, projection,
     // feed-forward and output-head products of GPT-2 124M.
     struct P { int m, k, n; };
+    // The best of three rounds: on a shared machine a single round can catch
+    // a slow moment, and the shares reported against this figure would then
+    // flatter us.
     const P shapes[] = {{512, 768, 2304}, {512, 768, 768}, {512, 768, 3072}, {512, 3072, 768}, {512, 768, 50257}};
-    double flops = 0, secs = 0;
-    for (const P& p : shapes) {
-        std::vector<float> A(static_cast<size_t>(p.m) * p.k, 0.5f), B(static_cast<size_t>(p.k) * p.n, 0.25f),
-            C(static_cast<size_t>(p.m) * p.n);
-        sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);  // warm-up
-        const int reps = p.n > 10000 ? 2 : 6;
-        const double t0 = now();
-        for (int r = 0; r < reps; ++r)
-            sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);
-        secs += now() - t0;
-        flops += 2.0 * p.m * p.k * p.n * reps;
+    double best = 0;
+    for (int round = 0; round < 3; ++round) {
+        double flops = 0, secs = 0;
+        for (const P& p : shapes) {
+            std::vector<float> A(static_cast<size_t>(p.m) * p.k, 0.5f), B(static_cast<size_t>(p.k) * p.n, 0.25f),
+                C(static_cast<size_t>(p.m) * p.n);
+            sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);  // warm-up
+            const int reps = p.n > 10000 ? 2 : 6;
+            const double t0 = now();
+            for (int r = 0; r < reps; ++r)
+                sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);
+            secs += now() - t0;
+            flops += 2.0 * p.m * p.k * p.n * reps;
+        }
+        best = std::max(best, flops / secs / 1e9);
     }
-    return flops / secs / 1e9;
+    return best;
 }
 
 double mem_bandwidth_gbs() {
