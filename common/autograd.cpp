@@ -65,8 +65,6 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool free_graph
 
 bool grad_enabled() { return g_grad_enabled; }
 
-bool backward_frees_graph() { return g_freeing_graph; }
-
 bool take_over_as_grad(const Tensor& t) {
     TensorImpl* impl = t.impl();
     if (!g_freeing_graph || !impl->requires_grad || impl->grad || impl->handles.load() != 1 || !impl->storage ||
