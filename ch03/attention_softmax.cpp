@@ -2,41 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
-#include <xsimd/xsimd.hpp>
 
 #include "autograd.hpp"
 #include "error.hpp"
 
 namespace llm::ch03 {
 
-namespace {
-using fbatch = xsimd::batch<float>;
-constexpr int64_t kW = static_cast<int64_t>(fbatch::size);
-
-// y_j = exp(s_j / divisor - m) * inv for j < visible (xsimd's exp, eight at a
-// time), 0 after. Forward and recompute both come here, so they agree bit for bit.
-void exp_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float m, float inv) {
-    int64_t j = 0;
-    for (; j + kW <= visible; j += kW)
-        (xsimd::exp(fbatch::load_unaligned(s + j) / divisor - m) * inv).store_unaligned(y + j);
-    for (; j < visible; ++j) y[j] = xsimd::exp(fbatch(s[j]) / divisor - m).get(0) * inv;
-    for (j = visible; j < n; ++j) y[j] = 0.0f;
-}
-}  // namespace
-
 void softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float& m, float& inv) {
     m = -INFINITY;
     for (int64_t j = 0; j < visible; ++j) m = std::max(m, s[j] / divisor);
-    exp_row(s, y, visible, n, divisor, m, 1.0f);
     float sum = 0;
-    for (int64_t j = 0; j < visible; ++j) sum += y[j];
+    for (int64_t j = 0; j < visible; ++j) sum += y[j] = std::exp(s[j] / divisor - m);
     inv = 1.0f / sum;
     for (int64_t j = 0; j < visible; ++j) y[j] *= inv;
+    for (int64_t j = visible; j < n; ++j) y[j] = 0.0f;
 }
 
 void recompute_softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float m, float inv) {
-    exp_row(s, y, visible, n, divisor, m, 1.0f);  // the same two roundings as softmax_row
+    for (int64_t j = 0; j < visible; ++j) y[j] = std::exp(s[j] / divisor - m);  // the same two roundings as above
     for (int64_t j = 0; j < visible; ++j) y[j] *= inv;
+    for (int64_t j = visible; j < n; ++j) y[j] = 0.0f;
 }
 
 void softmax_row_backward(const float* g, const float* y, float* dx, int64_t visible, float divisor) {

@@ -3,7 +3,6 @@
 // written out next to them.
 #include <cmath>
 #include <limits>
-#include <xsimd/xsimd.hpp>
 
 #include "autograd.hpp"
 #include "error.hpp"
@@ -13,30 +12,6 @@
 namespace llm {
 
 namespace {
-using fbatch = xsimd::batch<float>;
-constexpr int64_t kW = static_cast<int64_t>(fbatch::size);
-
-// sum_c exp(x[c] - shift), eight lanes at a time (xsimd's exp), lanes added at the end
-float sum_exp(const float* x, int64_t n, float shift) {
-    fbatch acc(0.0f);
-    int64_t c = 0;
-    for (; c + kW <= n; c += kW) acc += xsimd::exp(fbatch::load_unaligned(x + c) - shift);
-    float s = xsimd::hadd(acc);
-    for (; c < n; ++c) s += std::exp(x[c] - shift);
-    return s;
-}
-
-// y[c] (+)= exp(x[c] - shift) * scale; y may be x
-void exp_scaled(const float* x, float* y, int64_t n, float shift, float scale, bool accumulate) {
-    int64_t c = 0;
-    for (; c + kW <= n; c += kW) {
-        fbatch v = xsimd::exp(fbatch::load_unaligned(x + c) - shift) * scale;
-        if (accumulate) v += fbatch::load_unaligned(y + c);
-        v.store_unaligned(y + c);
-    }
-    for (; c < n; ++c) y[c] = (accumulate ? y[c] : 0.0f) + std::exp(x[c] - shift) * scale;
-}
-
 // [outer, n, inner] around dim, as in the reductions.
 void around(const Tensor& a, int64_t dim, int64_t& outer, int64_t& n, int64_t& inner) {
     dim = wrap_dim(dim, a.dim());
@@ -142,7 +117,10 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
         const float* row = x + r * C;
         float m = -std::numeric_limits<float>::infinity();
         for (int64_t c = 0; c < C; ++c) m = std::max(m, row[c]);
-        const float l = m + std::log(sum_exp(row, C, m));
+        float s = 0;
+#pragma omp simd reduction(+ : s)
+        for (int64_t c = 0; c < C; ++c) s += std::exp(row[c] - m);
+        const float l = m + std::log(s);
         (*lse)[static_cast<size_t>(r)] = l;
         total += static_cast<double>(l - row[t]);
     }
@@ -166,7 +144,14 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
                 if (in_place) std::fill(grow, grow + C, 0.0f);
                 continue;
             }
-            exp_scaled(row, grow, C, (*lse)[static_cast<size_t>(r)], scale, !in_place);
+            const float l = (*lse)[static_cast<size_t>(r)];
+            if (in_place) {
+#pragma omp simd
+                for (int64_t c = 0; c < C; ++c) grow[c] = std::exp(row[c] - l) * scale;
+            } else {
+#pragma omp simd
+                for (int64_t c = 0; c < C; ++c) grow[c] += std::exp(row[c] - l) * scale;
+            }
             grow[t] -= scale;
         }
     });
