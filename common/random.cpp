@@ -5,6 +5,7 @@
 #include <numbers>
 #include <sstream>
 
+#include "box_muller.hpp"
 #include "error.hpp"
 
 namespace llm {
@@ -123,19 +124,6 @@ Tensor rand(const Shape& shape, Generator& gen) {
     return t;
 }
 
-namespace {
-// normal_fill_16: Box-Muller on 16 uniforms, the first 8 as u1, the last 8 as u2.
-void normal_fill_16(float* data, float mean, float stdv) {
-    for (int j = 0; j < 8; ++j) {
-        const float u1 = 1 - data[j];
-        const float u2 = data[j + 8];
-        const float radius = std::sqrt(-2 * std::log(u1));
-        const float theta = static_cast<float>(2.0f * std::numbers::pi * u2);
-        data[j] = radius * std::cos(theta) * stdv + mean;
-        data[j + 8] = radius * std::sin(theta) * stdv + mean;
-    }
-}
-}  // namespace
 
 void normal_(Tensor& t, float mean, float stdv, Generator& gen) {
     float* data = t.data();
