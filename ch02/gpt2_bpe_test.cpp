@@ -37,12 +37,7 @@ long first_difference(const std::vector<int64_t>& a, const std::vector<int64_t>&
 }  // namespace
 
 TEST_CASE("tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|> allowed and as encode_ordinary") {
-    const auto texts = testing::find_fixtures([](const fs::path& p) {
-        if (p.extension() != ".txt") return false;
-        const std::string stem = p.string().substr(0, p.string().size() - 4);
-        return fs::exists(stem + ".gpt2.ids") || fs::exists(stem + ".gpt2-ordinary.ids");
-    });
-    REQUIRE_MESSAGE(!texts.empty(), "no GPT-2 tokenizer fixtures under " << fixtures_dir());
+    const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
     int checked = 0;
     for (const auto& t : texts) {
         const std::string stem = t.string().substr(0, t.string().size() - 4);
@@ -66,8 +61,7 @@ TEST_CASE("tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|
 }
 
 TEST_CASE("book_numbers.json: the-verdict's 5145 tokens and the book's examples") {
-    const auto files = testing::find_fixtures([](const fs::path& p) { return p.filename() == "book_numbers.json"; });
-    REQUIRE(!files.empty());
+    const auto files = testing::fixture_sets(testing::FixtureKind::BookNumbers);
     for (const auto& f : files) {
         INFO(f.string());
         const auto j = nlohmann::json::parse(read_file(f));

@@ -20,10 +20,10 @@ const BertWordPiece& bert() {
 }  // namespace
 
 TEST_CASE("BERT fixtures: HuggingFace's bert-base-uncased ids for every X.txt with X.bert.ids") {
-    const auto files = testing::find_fixtures([](const fs::path& p) { return p.string().size() > 9 && p.string().ends_with(".bert.ids"); });
-    REQUIRE_MESSAGE(!files.empty(), "no BERT fixtures under " << fixtures_dir());
-    for (const auto& ids_file : files) {
-        const std::string stem = ids_file.string().substr(0, ids_file.string().size() - 9);
+    const auto files = testing::fixture_sets(testing::FixtureKind::BertTokenizer);
+    for (const auto& text_file : files) {
+        const std::string stem = text_file.string().substr(0, text_file.string().size() - 4);
+        const fs::path ids_file = stem + ".bert.ids";
         INFO(stem << ".txt");
         std::istringstream in(read_file(ids_file));
         std::vector<int64_t> expected;

@@ -119,9 +119,8 @@ TEST_CASE("3.6 the wrapper of two heads, and MultiHeadAttention with d_out = 2")
 TEST_CASE("attention fixtures: outputs, weights and every gradient match PyTorch") {
     namespace fs = std::filesystem;
     int modules = 0;
-    for (const auto& dir : testing::find_fixture_dirs({"config.json", "expected.json"})) {
+    for (const auto& dir : testing::fixture_sets(testing::FixtureKind::Attention)) {
         const auto config = nlohmann::json::parse(read_file(dir / "config.json"));
-        if (!config.is_object() || config.empty() || !config.begin()->is_object() || !config.begin()->contains("class")) continue;
         const auto expected = nlohmann::json::parse(read_file(dir / "expected.json"));
         auto flat = [](const nlohmann::json& j) { return j["data"].get<std::vector<float>>(); };
         Tensor batch = Tensor::from(flat(expected["batch"]), expected["batch"]["shape"].get<Shape>());

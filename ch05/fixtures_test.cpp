@@ -127,7 +127,7 @@ void check_set(const fs::path& dir, bool tie_hf) {
 
 TEST_CASE("GPT fixtures: loss, gradients and 5 AdamW steps match PyTorch, in both layouts") {
     int sets = 0;
-    for (const auto& dir : testing::find_fixture_dirs({"config.json", "weights.safetensors", "expected.json", "expected.safetensors"})) {
+    for (const auto& dir : testing::fixture_sets(testing::FixtureKind::GptModel)) {
         const bool hf = is_hf_gpt2_layout(load_safetensors(dir / "weights.safetensors").tensors);
         const std::string label = dir.string() + (hf ? " (HuggingFace layout)" : " (book layout)");
         INFO("fixture set " << label);
@@ -145,7 +145,7 @@ TEST_CASE("GPT fixtures: loss, gradients and 5 AdamW steps match PyTorch, in bot
 
 TEST_CASE("GPT fixtures: greedy and cropped generation, top-k with temperature") {
     int sets = 0;
-    for (const auto& dir : testing::find_fixture_dirs({"config.json", "weights.safetensors", "expected.json", "expected.safetensors"})) {
+    for (const auto& dir : testing::fixture_sets(testing::FixtureKind::GptModel)) {
         INFO("fixture set " << dir.string());
         const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
         auto model = load_model(dir / "weights.safetensors");
@@ -182,31 +182,35 @@ TEST_CASE("GPT fixtures: greedy and cropped generation, top-k with temperature")
 }
 
 TEST_CASE("HuggingFace weights: missing, extra and mis-shaped tensors are errors naming the tensor") {
-    std::string hf_dir;
-    for (const auto& dir : testing::find_fixture_dirs({"weights.safetensors"}))
-        if (is_hf_gpt2_layout(load_safetensors(dir / "weights.safetensors").tensors)) hf_dir = dir.string();
-    REQUIRE(!hf_dir.empty());
-    auto tensors = load_safetensors(fs::path(hf_dir) / "weights.safetensors").tensors;
-    const auto cfg = infer_hf_config(tensors);
-    CHECK(cfg.n_layers == 2);
-    CHECK(cfg.qkv_bias);
-    {
-        auto t = tensors;
-        t.erase("h.1.mlp.c_fc.bias");
-        ch04::GPTModel m(cfg);
-        CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains("'h.1.mlp.c_fc.bias' is missing"), FormatError);
-    }
-    {
-        auto t = tensors;
-        t["h.0.attn.c_proj.weight"] = Tensor::zeros({3, 3});
-        ch04::GPTModel m(cfg);
-        CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains("'h.0.attn.c_proj.weight' has shape [3, 3]"), ShapeError);
-    }
-    {
-        auto t = tensors;
-        t["h.0.attn.bias"] = Tensor::zeros({1});      // HuggingFace's mask buffer: ignored
-        t["h.0.extra.weight"] = Tensor::zeros({1});   // unknown: an error
-        ch04::GPTModel m(cfg);
-        CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains("unexpected tensor 'h.0.extra.weight'"), FormatError);
+    for (const auto& dir : testing::fixture_sets(testing::FixtureKind::GptModelHf)) {
+        INFO("fixture set " << dir.string());
+        auto tensors = load_safetensors(dir / "weights.safetensors").tensors;
+        const auto cfg = infer_hf_config(tensors);
+        // what the weights say agrees with the set's own config.json
+        const auto config = ch04::GPTConfig::from_json(read_file(dir / "config.json"));
+        CHECK(cfg.n_layers == config.n_layers);
+        CHECK(cfg.emb_dim == config.emb_dim);
+        CHECK(cfg.vocab_size == config.vocab_size);
+        CHECK(cfg.qkv_bias);
+        {
+            auto t = tensors;
+            const std::string last = "h." + std::to_string(cfg.n_layers - 1) + ".mlp.c_fc.bias";
+            t.erase(last);
+            ch04::GPTModel m(cfg);
+            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains(("'" + last + "' is missing").c_str()), FormatError);
+        }
+        {
+            auto t = tensors;
+            t["h.0.attn.c_proj.weight"] = Tensor::zeros({3, 3});
+            ch04::GPTModel m(cfg);
+            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains("'h.0.attn.c_proj.weight' has shape [3, 3]"), ShapeError);
+        }
+        {
+            auto t = tensors;
+            t["h.0.attn.bias"] = Tensor::zeros({1});      // HuggingFace's mask buffer: ignored
+            t["h.0.extra.weight"] = Tensor::zeros({1});   // unknown: an error
+            ch04::GPTModel m(cfg);
+            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains("unexpected tensor 'h.0.extra.weight'"), FormatError);
+        }
     }
 }

@@ -56,14 +56,7 @@ std::vector<long double> draw(const std::string& name) {
 }  // namespace
 
 TEST_CASE("torch-rng fixtures: our generator draws what PyTorch's CPU generator draws") {
-    const auto files = testing::find_fixtures([](const std::filesystem::path& p) {
-        if (p.extension() != ".json") return false;
-        try {
-            auto j = nlohmann::json::parse(read_file(p));
-            return j.is_object() && j.contains("cases");
-        } catch (...) { return false; }
-    });
-    REQUIRE_MESSAGE(!files.empty(), "no torch-rng fixture set found under " << fixtures_dir());
+    const auto files = testing::fixture_sets(testing::FixtureKind::TorchRng);
     int cases = 0;
     for (const auto& f : files) {
         const auto j = nlohmann::json::parse(read_file(f));

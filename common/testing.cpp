@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "autograd.hpp"
 #include "error.hpp"
@@ -24,13 +27,138 @@ std::vector<fs::path> find_fixtures(const std::function<bool(const fs::path&)>& 
     return out;
 }
 
-std::vector<fs::path> find_fixture_dirs(const std::vector<std::string>& required) {
-    std::vector<fs::path> out;
-    for (const auto& p : find_fixtures([&](const fs::path& p) { return p.filename() == required.front(); })) {
-        const fs::path dir = p.parent_path();
-        if (std::all_of(required.begin(), required.end(), [&](const std::string& f) { return fs::exists(dir / f); }))
-            out.push_back(dir);
+namespace {
+
+// A JSON file's top-level object, or null when the file is not a JSON object.
+nlohmann::json json_object(const fs::path& p) {
+    try {
+        auto j = nlohmann::json::parse(read_file(p));
+        return j.is_object() ? j : nlohmann::json();
+    } catch (const std::exception&) {
+        return nlohmann::json();
     }
+}
+
+// The tensor names in a safetensors file's header (without reading the data).
+std::vector<std::string> safetensors_names(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    unsigned char len8[8] = {};
+    if (!in.read(reinterpret_cast<char*>(len8), 8)) return {};
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; --i) n = n << 8 | len8[i];
+    if (n > (uint64_t{1} << 27)) return {};
+    std::string header(n, '\0');
+    if (!in.read(header.data(), static_cast<std::streamsize>(n))) return {};
+    std::vector<std::string> names;
+    try {
+        const auto j = nlohmann::json::parse(header);
+        for (auto it = j.begin(); it != j.end(); ++it) names.push_back(it.key());
+    } catch (const std::exception&) {}
+    return names;
+}
+
+bool has_files(const fs::path& dir, std::initializer_list<const char*> names) {
+    return std::all_of(names.begin(), names.end(), [&](const char* n) { return fs::is_regular_file(dir / n); });
+}
+
+bool is_gpt_model_dir(const fs::path& dir) {
+    return has_files(dir, {"config.json", "weights.safetensors", "expected.json", "expected.safetensors"}) &&
+           json_object(dir / "config.json").contains("vocab_size");
+}
+
+bool has_tensor(const fs::path& file, std::initializer_list<const char*> any_of) {
+    const auto names = safetensors_names(file);
+    for (const char* n : any_of)
+        if (std::find(names.begin(), names.end(), n) != names.end()) return true;
+    return false;
+}
+
+bool is_file_kind(FixtureKind kind) {
+    switch (kind) {
+        case FixtureKind::TorchRng: case FixtureKind::NumpyRng: case FixtureKind::Gpt2Tokenizer:
+        case FixtureKind::BertTokenizer: case FixtureKind::BookNumbers: return true;
+        default: return false;
+    }
+}
+
+}  // namespace
+
+const char* fixture_kind_name(FixtureKind kind) {
+    switch (kind) {
+        case FixtureKind::TorchRng: return "torch RNG";
+        case FixtureKind::NumpyRng: return "NumPy RNG";
+        case FixtureKind::Gpt2Tokenizer: return "GPT-2 tokenizer";
+        case FixtureKind::BertTokenizer: return "BERT tokenizer";
+        case FixtureKind::BookNumbers: return "book numbers";
+        case FixtureKind::Attention: return "attention";
+        case FixtureKind::GptModel: return "GPT model";
+        case FixtureKind::GptModelBook: return "GPT model, book layout";
+        case FixtureKind::GptModelHf: return "GPT model, HuggingFace layout";
+        case FixtureKind::DataLoader: return "data loader";
+        case FixtureKind::SpamSplit: return "spam split";
+        case FixtureKind::Classifier: return "classifier";
+        case FixtureKind::Instruction: return "instruction";
+        case FixtureKind::Lora: return "LoRA";
+    }
+    return "?";
+}
+
+bool is_fixture_set(FixtureKind kind, const fs::path& p) {
+    auto stem_with = [&](const char* suffix) {
+        const std::string s = p.string();
+        return fs::is_regular_file(s.substr(0, s.size() - 4) + suffix);
+    };
+    switch (kind) {
+        case FixtureKind::TorchRng: return p.extension() == ".json" && json_object(p).contains("cases");
+        case FixtureKind::NumpyRng: return p.extension() == ".json" && json_object(p).contains("numpy_cases");
+        case FixtureKind::Gpt2Tokenizer:
+            return p.extension() == ".txt" && stem_with(".gpt2.ids") && stem_with(".gpt2-ordinary.ids");
+        case FixtureKind::BertTokenizer: return p.extension() == ".txt" && stem_with(".bert.ids");
+        case FixtureKind::BookNumbers: return p.filename() == "book_numbers.json";
+        case FixtureKind::Attention: {
+            if (!has_files(p, {"config.json", "expected.json"})) return false;
+            const auto c = json_object(p / "config.json");
+            if (c.empty() || !std::all_of(c.begin(), c.end(), [](const auto& e) { return e.is_object() && e.contains("class"); }))
+                return false;
+            for (const auto& e : fs::directory_iterator(p))
+                if (e.path().filename().string().starts_with("weights_") && e.path().extension() == ".safetensors") return true;
+            return false;
+        }
+        case FixtureKind::GptModel: return is_gpt_model_dir(p);
+        case FixtureKind::GptModelBook: return is_gpt_model_dir(p) && has_tensor(p / "weights.safetensors", {"tok_emb.weight"});
+        case FixtureKind::GptModelHf:
+            return is_gpt_model_dir(p) && has_tensor(p / "weights.safetensors", {"wte.weight", "transformer.wte.weight"});
+        case FixtureKind::DataLoader:
+            return has_files(p, {"config.json", "expected.json"}) && json_object(p / "expected.json").contains("bs1_len4_stride1");
+        case FixtureKind::SpamSplit:
+            return has_files(p, {"train.csv", "validation.csv", "test.csv", "expected.json"}) &&
+                   !fs::exists(p / "config.json") && json_object(p / "expected.json").contains("random_split");
+        case FixtureKind::Classifier:
+            return has_files(p, {"classifier.json", "config.json", "weights.safetensors", "expected.safetensors", "train.csv",
+                                 "validation.csv", "test.csv"});
+        case FixtureKind::Instruction:
+            return has_files(p, {"instruction.json", "config.json", "weights.safetensors", "expected.safetensors"});
+        case FixtureKind::Lora:
+            return has_files(p, {"lora.json", "config.json", "weights.safetensors", "expected.safetensors", "train.csv",
+                                 "validation.csv", "test.csv"});
+    }
+    return false;
+}
+
+std::vector<fs::path> fixture_sets(FixtureKind kind) { return fixture_sets(kind, fixtures_dir()); }
+
+std::vector<fs::path> fixture_sets(FixtureKind kind, const fs::path& root) {
+    if (!fs::is_directory(root)) throw FileError(root.string() + ": fixture directory not found (set LLM_FIXTURES_DIR)");
+    std::vector<fs::path> out;
+    const bool files = is_file_kind(kind);
+    if (!files && is_fixture_set(kind, root)) out.push_back(root);
+    for (const auto& e : fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink))
+        if ((files ? e.is_regular_file() : e.is_directory()) && is_fixture_set(kind, e.path())) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    if (out.empty())
+        throw FileError(std::string("found no ") + fixture_kind_name(kind) + " fixture set under " + root.string());
+    for (const auto& p : out) std::printf("fixture set [%s]: %s\n", fixture_kind_name(kind), p.c_str());
+    std::fflush(stdout);
     return out;
 }
 

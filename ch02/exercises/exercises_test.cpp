@@ -16,8 +16,7 @@ using namespace llm::ch02::exercises;
 
 namespace {
 std::vector<int64_t> tiktoken_first_50() {
-    const auto files = testing::find_fixtures([](const std::filesystem::path& p) { return p.filename() == "book_numbers.json"; });
-    REQUIRE(!files.empty());
+    const auto files = testing::fixture_sets(testing::FixtureKind::BookNumbers);
     return nlohmann::json::parse(read_file(files[0]))["the_verdict"]["first_50_ids"].get<std::vector<int64_t>>();
 }
 void check_windows(int64_t max_length, int64_t stride, int64_t expected_batches) {

@@ -23,10 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 const std::vector<float> kLogits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
 fs::path hf_fixture() {
-    for (const auto& d : testing::find_fixture_dirs({"weights.safetensors", "expected.json"}))
-        if (is_hf_gpt2_layout(load_safetensors(d / "weights.safetensors").tensors)) return d;
-    FAIL("no HuggingFace-layout GPT fixture under " << fixtures_dir());
-    return {};
+    return testing::fixture_sets(testing::FixtureKind::GptModelHf).front();
 }
 }  // namespace
 
