@@ -1,6 +1,7 @@
 // ch02: working with text data. With no arguments, the chapter's walkthrough;
 // subcommands encode, decode, tokens, compare, train-bpe.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -10,11 +11,13 @@
 #include "embeddings.hpp"
 #include "error.hpp"
 #include "gpt_dataset.hpp"
+#include "ops.hpp"
 #include "paths.hpp"
 #include "random.hpp"
 #include "regex_tokenizer.hpp"
 #include "simple_tokenizer.hpp"
 #include "utf8.hpp"
+#include "walkthrough.hpp"
 #include "word_char_tokenizers.hpp"
 #include "wordpiece.hpp"
 
@@ -33,84 +36,110 @@ std::string read_input(const std::string& file) {
 }
 
 template <typename T>
-std::string join(const std::vector<T>& v, const std::string& sep = ", ", size_t limit = 100000) {
+std::string join(const std::vector<T>& v, const std::string& sep = ", ") {
     std::ostringstream s;
-    for (size_t i = 0; i < v.size() && i < limit; ++i) s << (i ? sep : "") << v[i];
-    if (v.size() > limit) s << sep << "...";
+    for (size_t i = 0; i < v.size(); ++i) s << (i ? sep : "") << v[i];
     return s.str();
 }
 
-std::string quoted(const std::vector<std::string>& v, size_t limit = 100000) {
+std::string quoted(const std::vector<std::string>& v) {
     std::vector<std::string> q;
     for (const auto& s : v) q.push_back("'" + s + "'");
-    return join(q, ", ", limit);
+    return join(q, ", ");
 }
 
+// The walkthrough prints each step as the book's notebook prints it, so the
+// two can be read side by side (ch02/book_output_test.cpp holds the book's
+// lines and checks them against this program's output).
 void walkthrough() {
-    const std::string text = read_file(data_dir() / "the-verdict.txt");
-    std::printf("== 2.2 Tokenizing text ==\nthe-verdict.txt: %zu characters\n", text.size());
-    std::printf("split on the book's pattern ([,.:;?_!\"()']|--|\\s):\n  %s\n",
-                quoted(split_book_regex("Hello, world. Is this-- a test?")).c_str());
-    const auto tokens = split_book_regex(text);
-    std::printf("the-verdict: %zu tokens: %s\n", tokens.size(), quoted(tokens, 12).c_str());
+    section("2.2 Tokenizing text");
+    const std::string raw_text = read_file(data_dir() / "the-verdict.txt");
+    const auto chars = decode_utf8(raw_text, "the-verdict.txt");  // Python counts characters, not bytes
+    std::printf("Total number of character: %zu\n%s\n", chars.size(),
+                encode_utf8({chars.begin(), chars.begin() + 99}).c_str());
+    const std::string text = "Hello, world. This, is a test.";
+    std::printf("%s\n", py_list(split_on_whitespace(text)).c_str());              // re.split(r'(\s)', text)
+    const auto result = split_on_comma_period_whitespace(text);                     // re.split(r'([,.]|\s)', text)
+    std::printf("%s\n%s\n", py_list(result).c_str(), py_list(strip_empty(result)).c_str());
+    std::printf("%s\n", py_list(split_book_regex("Hello, world. Is this-- a test?")).c_str());
+    const auto preprocessed = split_book_regex(raw_text);
+    std::printf("%s\n%zu\n", py_list(std::vector<std::string>(preprocessed.begin(), preprocessed.begin() + 30)).c_str(), preprocessed.size());
 
-    std::printf("\n== 2.3 Token ids: SimpleTokenizerV1 ==\n");
-    const Vocab vocab = build_vocab(tokens);
-    std::printf("vocabulary size %zu; first entries:", vocab.size());
-    int k = 0;
-    for (const auto& [t, id] : vocab) { if (k++ == 6) break; std::printf(" ('%s', %lld)", t.c_str(), static_cast<long long>(id)); }
+    section("2.3 Converting tokens into token IDs");
+    const Vocab vocab = build_vocab(preprocessed);
+    std::printf("%zu\n", vocab.size());
+    std::vector<std::pair<std::string, int64_t>> by_id(vocab.begin(), vocab.end());
+    std::sort(by_id.begin(), by_id.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    for (size_t i = 0; i <= 50; ++i)
+        std::printf("(%s, %lld)\n", py_repr(by_id[i].first).c_str(), static_cast<long long>(by_id[i].second));
     const SimpleTokenizerV1 v1(vocab);
-    const std::string s1 = "\"It's the last he painted, you know,\" Mrs. Gisburn said with pardonable pride.";
+    const std::string s1 = "\"It's the last he painted, you know,\" \n           Mrs. Gisburn said with pardonable pride.";
     const auto ids1 = v1.encode(s1);
-    std::printf("\nencode: %s\ndecode: %s\n", join(ids1).c_str(), v1.decode(ids1).c_str());
-    try { v1.encode("Hello, do you like tea?"); } catch (const ValueError& e) { std::printf("unknown word: %s\n", e.what()); }
+    std::printf("%s\n%s\n%s\n", py_list(ids1).c_str(), py_repr(v1.decode(ids1)).c_str(),
+                py_repr(v1.decode(v1.encode(s1))).c_str());
+    try { v1.encode("Hello, do you like tea?"); } catch (const ValueError& e) { std::printf("KeyError: %s\n", e.what()); }
 
-    std::printf("\n== 2.4 Special context tokens: SimpleTokenizerV2 ==\n");
-    const SimpleTokenizerV2 v2(build_vocab(tokens, {"<|endoftext|>", "<|unk|>"}));
+    section("2.4 Adding special context tokens");
+    const Vocab vocab2 = build_vocab(preprocessed, {"<|endoftext|>", "<|unk|>"});
+    std::printf("%zu\n", vocab2.size());
+    std::vector<std::pair<std::string, int64_t>> by_id2(vocab2.begin(), vocab2.end());
+    std::sort(by_id2.begin(), by_id2.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    for (size_t i = by_id2.size() - 5; i < by_id2.size(); ++i)
+        std::printf("(%s, %lld)\n", py_repr(by_id2[i].first).c_str(), static_cast<long long>(by_id2[i].second));
+    const SimpleTokenizerV2 v2(vocab2);
     const std::string s2 = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of the palace.";
-    const auto ids2 = v2.encode(s2);
-    std::printf("%s\nencode: %s\ndecode: %s\n", s2.c_str(), join(ids2).c_str(), v2.decode(ids2).c_str());
+    std::printf("%s\n%s\n%s\n", s2.c_str(), py_list(v2.encode(s2)).c_str(), py_repr(v2.decode(v2.encode(s2))).c_str());
 
-    std::printf("\n== 2.5 Byte pair encoding (GPT-2) ==\n");
+    section("2.5 BytePair encoding");
     const auto& tok = gpt2_tokenizer();
-    const std::string s3 = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace.";
-    const auto ids3 = tok.encode(s3, {"<|endoftext|>"});
-    std::printf("%s\nencode: %s\ndecode: %s\n", s3.c_str(), join(ids3).c_str(), tok.decode(ids3).c_str());
+    // The notebook's text joins "terraces" "of someunknownPlace." without a space
+    // (so 1659 'of'); the printed book has " of" (286). Both, in that order.
+    for (const std::string s3 : {"Hello, do you like tea? <|endoftext|> In the sunlit terracesof someunknownPlace.",
+                                 "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace."}) {
+        const auto integers = tok.encode(s3, {"<|endoftext|>"});
+        std::printf("%s\n%s\n", py_list(integers).c_str(), tok.decode(integers).c_str());
+    }
     const auto ids4 = tok.encode("Akwirw ier");
     std::vector<std::string> pieces;
     for (auto id : ids4) pieces.push_back(tok.token_bytes(id));
-    std::printf("unknown words split into known pieces: 'Akwirw ier' -> %s = %s\n", join(ids4).c_str(), quoted(pieces).c_str());
+    std::printf("Exercise 2.1: 'Akwirw ier' -> %s = %s\n", py_list(ids4).c_str(), py_list(pieces).c_str());
 
-    std::printf("\n== 2.6 Data sampling with a sliding window ==\n");
-    const auto enc = tok.encode(text, {"<|endoftext|>"});
-    std::printf("the-verdict: %zu BPE tokens\n", enc.size());
-    const std::vector<int64_t> sample(enc.begin() + 50, enc.end());
-    std::printf("x: %s\ny:      %s\n", join(std::vector<int64_t>(sample.begin(), sample.begin() + 4), "  ").c_str(),
-                join(std::vector<int64_t>(sample.begin() + 1, sample.begin() + 5), "  ").c_str());
-    for (int i = 1; i <= 4; ++i) {
-        std::vector<int64_t> ctx(sample.begin(), sample.begin() + i);
-        std::printf("%s ----> %s\n", tok.decode(ctx).c_str(), tok.decode({sample[static_cast<size_t>(i)]}).c_str());
-    }
-    auto loader = create_dataloader_v1(text, 1, 4, 1, false);
-    const auto batches = loader.batches();
-    std::cout << "batch 1, length 4, stride 1:\n  first " << batches[0].inputs << " -> " << batches[0].targets << "\n  second "
-              << batches[1].inputs << " -> " << batches[1].targets << "\n";
-    auto loader8 = create_dataloader_v1(text, 8, 4, 4, false);
+    section("2.6 Data sampling with a sliding window");
+    const auto enc_text = tok.encode(raw_text, {"<|endoftext|>"});
+    std::printf("%zu\n", enc_text.size());
+    const std::vector<int64_t> enc_sample(enc_text.begin() + 50, enc_text.end());
+    const int context_size = 4;
+    std::printf("x: %s\ny:      %s\n", py_list(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + context_size)).c_str(),
+                py_list(std::vector<int64_t>(enc_sample.begin() + 1, enc_sample.begin() + context_size + 1)).c_str());
+    for (int i = 1; i <= context_size; ++i)
+        std::printf("%s ----> %lld\n", py_list(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + i)).c_str(),
+                    static_cast<long long>(enc_sample[static_cast<size_t>(i)]));
+    for (int i = 1; i <= context_size; ++i)
+        std::printf("%s ----> %s\n", tok.decode(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + i)).c_str(),
+                    tok.decode({enc_sample[static_cast<size_t>(i)]}).c_str());
+    auto dataloader = create_dataloader_v1(raw_text, 1, 4, 1, false);
+    const auto batches = dataloader.batches();
+    for (int k = 0; k < 2; ++k) std::cout << "[" << batches[k].inputs << ", " << batches[k].targets << "]\n";
+    auto loader8 = create_dataloader_v1(raw_text, 8, 4, 4, false);
     const auto b8 = loader8.batches()[0];
-    std::cout << "batch 8, length 4, stride 4:\nInputs:\n" << b8.inputs << "\nTargets:\n" << b8.targets << "\n";
+    std::cout << "Inputs:\n " << b8.inputs << "\n\nTargets:\n " << b8.targets << "\n";
 
-    std::printf("\n== 2.7 Token embeddings ==\n");
+    section("2.7 Creating token embeddings");
     manual_seed(123);
-    Embedding small(6, 3);
-    std::cout << "Embedding(6, 3) after manual_seed(123):\n" << small.weight << "\n";
-    std::cout << "lookup of [2, 3, 5, 1]:\n" << small.forward(IntTensor({4}, {2, 3, 5, 1})) << "\n";
+    Embedding embedding_layer(6, 3);
+    std::cout << "Parameter containing:\n" << embedding_layer.weight << "\n";
+    std::cout << embedding_layer.forward(IntTensor({1}, {3})) << "\n";
+    std::cout << embedding_layer.forward(IntTensor({4}, {2, 3, 5, 1})) << "\n";
 
-    std::printf("\n== 2.8 Encoding word positions ==\n");
-    Embedding token_embedding(50257, 256), pos_embedding(4, 256);
-    const Tensor tok_emb = token_embedding.forward(b8.inputs);
-    const Tensor x = input_embeddings(token_embedding, pos_embedding, b8.inputs);
-    std::printf("token embeddings %s, positional embeddings [4, 256], input embeddings %s\n", shape_str(tok_emb.shape()).c_str(),
-                shape_str(x.shape()).c_str());
+    section("2.8 Encoding word positions");
+    Embedding token_embedding_layer(50257, 256), pos_embedding_layer(4, 256);
+    std::cout << "Token IDs:\n " << b8.inputs << "\n\nInputs shape:\n " << torch_size(b8.inputs.shape) << "\n";
+    const Tensor token_embeddings = token_embedding_layer.forward(b8.inputs);
+    std::printf("%s\n", torch_size(token_embeddings.shape()).c_str());
+    const Tensor pos_embeddings = pos_embedding_layer.forward(IntTensor({4}, {0, 1, 2, 3}));
+    std::printf("%s\n", torch_size(pos_embeddings.shape()).c_str());
+    const Tensor input_embeddings = add(token_embeddings, pos_embeddings);
+    std::printf("%s\n", torch_size(input_embeddings.shape()).c_str());
 }
 
 void print_ids(const std::vector<int64_t>& ids) {

@@ -14,7 +14,40 @@ bool book_punct(char32_t c) {
         default: return false;
     }
 }
+// re.split with one capturing group of single characters: the pieces between
+// separators (empty ones included) interleaved with the separators.
+template <typename IsSeparator>
+std::vector<std::string> split_keeping(std::string_view text, IsSeparator is_separator) {
+    std::vector<std::string> out{""};
+    for (const char32_t c : decode_utf8(text)) {
+        if (is_separator(c)) {
+            std::string sep;
+            append_utf8(sep, c);
+            out.push_back(std::move(sep));
+            out.emplace_back();
+        } else {
+            append_utf8(out.back(), c);
+        }
+    }
+    return out;
+}
 }  // namespace
+
+std::vector<std::string> split_on_whitespace(std::string_view text) { return split_keeping(text, python_space); }
+
+std::vector<std::string> split_on_comma_period_whitespace(std::string_view text) {
+    return split_keeping(text, [](char32_t c) { return c == ',' || c == '.' || python_space(c); });
+}
+
+std::vector<std::string> strip_empty(const std::vector<std::string>& pieces) {
+    std::vector<std::string> out;
+    for (const auto& p : pieces) {
+        bool blank = true;
+        for (const char32_t c : decode_utf8(p)) blank = blank && python_space(c);
+        if (!blank) out.push_back(p);
+    }
+    return out;
+}
 
 std::vector<std::string> split_book_regex(std::string_view text) {
     const auto cps = decode_utf8(text);

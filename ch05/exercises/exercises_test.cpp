@@ -22,9 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 const std::vector<float> kLogits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
-fs::path hf_fixture() {
-    return testing::fixture_sets(testing::FixtureKind::GptModelHf).front();
-}
+std::vector<fs::path> hf_fixtures() { return testing::fixture_sets(testing::FixtureKind::GptModelHf); }
 }  // namespace
 
 TEST_CASE("Exercise 5.1: how likely is 'pizza' at temperature 5?") {
@@ -93,7 +91,8 @@ TEST_CASE("Exercise 5.4: continued pretraining from a checkpoint equals training
 }
 
 TEST_CASE("Exercise 5.5: the loss of pretrained weights (the HuggingFace-layout fixture)") {
-    const fs::path dir = hf_fixture();
+  for (const fs::path& dir : hf_fixtures()) {
+    INFO("fixture set " << dir.string());
     const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
     std::vector<int64_t> x, y;
     for (auto& r : e["batch"]["input_ids"]) for (auto& v : r) x.push_back(v);
@@ -101,12 +100,15 @@ TEST_CASE("Exercise 5.5: the loss of pretrained weights (the HuggingFace-layout 
     const int64_t B = static_cast<int64_t>(e["batch"]["input_ids"].size()), T = static_cast<int64_t>(x.size()) / B;
     CHECK(pretrained_batch_loss(dir / "weights.safetensors", IntTensor({B, T}, x), IntTensor({B, T}, y)) ==
           doctest::Approx(e["loss"].get<double>()).epsilon(1e-4));
+  }
 }
 
 TEST_CASE("Exercise 5.6: greedy text from pretrained weights (the HuggingFace-layout fixture)") {
-    const fs::path dir = hf_fixture();
+  for (const fs::path& dir : hf_fixtures()) {
+    INFO("fixture set " << dir.string());
     const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
     const auto& g = e["greedy"];
     CHECK(greedy_text(dir / "weights.safetensors", g["prompt"].get<std::string>(), g["max_new_tokens"].get<int64_t>()) ==
           g["text"].get<std::string>());
+  }
 }
