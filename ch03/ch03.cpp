@@ -71,6 +71,8 @@ void write_heatmap(const std::string& text, const std::string& module, int64_t h
     std::cout << "attention weights (rows: queries, columns: keys):\n" << weights << "\nwrote " << out.string() << "\n";
 }
 
+// Each step prints as the book's notebook prints it (ch03/book_output_test.cpp
+// holds the book's lines and checks them against this output).
 void walkthrough(const fs::path& heatmap_out) {
     const Tensor inputs = book_inputs();
     std::printf("inputs: the 3-d embeddings of \"Your journey starts with one step\"\n");
@@ -79,84 +81,126 @@ void walkthrough(const fs::path& heatmap_out) {
     section("3.3.1 A simple self-attention mechanism without trainable weights");
     {
         NoGradGuard ng;
-        const Tensor scores = attention_scores_for(inputs, 1);
-        show("attention scores of query x(2): ", scores);
-        show("normalised by their sum:        ", scores / sum(scores));
-        show("softmax_naive:                  ", softmax_naive(scores));
-        const Tensor w = softmax(scores, 0);
-        show("softmax:                        ", w);
-        show("context vector z(2) = weights @ inputs: ", matmul(w, inputs));
+        const Tensor query = select(inputs, 0, 1);  // the 2nd input token is the query
+        const Tensor attn_scores_2 = attention_scores_for(inputs, 1);
+        show("", attn_scores_2);
+        float res = 0;  // the dot product written out, then torch.dot
+        for (int64_t i = 0; i < 3; ++i) res += inputs.at({0, i}) * query.at({i});
+        show("", Tensor::from({res}, {}));
+        show("", sum(select(inputs, 0, 0) * query));
+        const Tensor attn_weights_2_tmp = attn_scores_2 / sum(attn_scores_2);
+        show("Attention weights: ", attn_weights_2_tmp);
+        show("Sum: ", sum(attn_weights_2_tmp));
+        const Tensor naive = softmax_naive(attn_scores_2);
+        show("Attention weights: ", naive);
+        show("Sum: ", sum(naive));
+        const Tensor attn_weights_2 = softmax(attn_scores_2, 0);
+        show("Attention weights: ", attn_weights_2);
+        show("Sum: ", sum(attn_weights_2));
+        show("", matmul(attn_weights_2, inputs));  // context_vec_2
     }
-    section("3.3.2 Attention weights for all input tokens");
+    section("3.3.2 Computing attention weights for all input tokens");
     {
         NoGradGuard ng;
         const auto a = simplified_self_attention(inputs);
-        show("scores = inputs @ inputs.T:\n", a.scores);
-        show("weights = softmax(scores, dim=-1):\n", a.weights);
-        show("all context vectors = weights @ inputs:\n", a.context);
+        show("", a.scores);  // the two loops
+        show("", a.scores);  // inputs @ inputs.T
+        show("", a.weights);
+        std::printf("Row 2 sum: %.1f\n", 0.1385 + 0.2379 + 0.2333 + 0.1240 + 0.1082 + 0.1581);
+        show("All row sums: ", sum(a.weights, -1));
+        show("", a.context);
+        show("Previous 2nd context vector: ", matmul(softmax(attention_scores_for(inputs, 1), 0), inputs));
     }
-    section("3.4.1 Computing the attention weights step by step (trainable weights, seed 123)");
+    section("3.4.1 Computing the attention weights step by step");
     {
         manual_seed(123);
         const Tensor W_query = rand({3, 2}), W_key = rand({3, 2}), W_value = rand({3, 2});
         NoGradGuard ng;
         const Tensor x_2 = select(inputs, 0, 1);
         const Tensor query_2 = matmul(x_2, W_query);
-        show("query_2 = x_2 @ W_query: ", query_2);
+        show("", query_2);
         const Tensor keys = matmul(inputs, W_key), values = matmul(inputs, W_value);
-        std::printf("keys.shape: %s, values.shape: %s\n", shape_str(keys.shape()).c_str(), shape_str(values.shape()).c_str());
-        const Tensor scores_2 = matmul(keys, query_2);
-        show("attn_scores_2 = query_2 @ keys.T: ", scores_2);
-        const Tensor w2 = softmax(scores_2 / std::sqrt(2.0f), 0);
-        show("attn_weights_2 = softmax(scores / sqrt(d_k)): ", w2);
-        show("context_vec_2: ", matmul(w2, values));
+        std::printf("keys.shape: %s\nvalues.shape: %s\n", torch_size(keys.shape()).c_str(), torch_size(values.shape()).c_str());
+        const Tensor keys_2 = select(keys, 0, 1);
+        show("", sum(query_2 * keys_2));  // attn_score_22 = query_2.dot(keys_2)
+        const Tensor attn_scores_2 = matmul(keys, query_2);  // query_2 @ keys.T
+        show("", attn_scores_2);
+        const float d_k = static_cast<float>(keys.size(1));
+        const Tensor attn_weights_2 = softmax(attn_scores_2 / std::sqrt(d_k), -1);
+        show("", attn_weights_2);
+        show("", matmul(attn_weights_2, values));  // context_vec_2
     }
-    section("3.4.2 A compact self-attention class");
+    section("3.4.2 Implementing a compact SelfAttention class");
     manual_seed(123);
     SelfAttention_v1 sa_v1(3, 2);
-    show("SelfAttention_v1 (seed 123):\n", sa_v1.forward(inputs));
+    show("", sa_v1.forward(inputs));
     manual_seed(789);
     SelfAttention_v2 sa_v2(3, 2);
-    show("SelfAttention_v2 (seed 789):\n", sa_v2.forward(inputs));
+    show("", sa_v2.forward(inputs));
 
-    section("3.5.1 Hiding future words with causal attention");
+    section("3.5.1 Applying a causal attention mask");
     {
-        NoGradGuard ng;
-        const Tensor scores = matmul_nt(sa_v2.W_query->forward(inputs), sa_v2.W_key->forward(inputs));
-        show("softmax, lower triangle kept, rows renormalised:\n", causal_weights_by_renormalising(scores, std::sqrt(2.0f)));
-        show("-inf above the diagonal, then softmax (the same):\n", causal_weights_by_neg_inf(scores, std::sqrt(2.0f)));
-    }
-    section("3.5.2 Masking additional attention weights with dropout");
-    manual_seed(123);
-    show("Dropout(0.5) on ones(6, 6), seed 123 (PyTorch's CPU generator, draw for draw):\n",
-         dropout(Tensor::ones({6, 6}), 0.5f, true));
-    std::printf("(the surviving entries are scaled by 1 / (1 - 0.5) = 2, so the expected sum is unchanged)\n");
+        // the book's steps, one op each (with autograd, as the book's tensors are)
+        const Tensor queries = sa_v2.W_query->forward(inputs), keys = sa_v2.W_key->forward(inputs);
+        const Tensor attn_scores = matmul(queries, keys.transpose(0, 1));
+        const float scale = std::sqrt(static_cast<float>(keys.size(-1)));
+        const Tensor attn_weights = softmax(attn_scores / scale, -1);
+        show("", attn_weights);
+        const int64_t context_length = attn_scores.size(0);
+        const Tensor mask_simple = tril(Tensor::ones({context_length, context_length}));
+        show("", mask_simple);
+        const Tensor masked_simple = attn_weights * mask_simple;
+        show("", masked_simple);
+        const Tensor row_sums = sum(masked_simple, -1, true);
+        show("", masked_simple / row_sums);  // masked_simple_norm
+        const Tensor mask = triu(Tensor::ones({context_length, context_length}), 1);
+        const Tensor masked = masked_fill(attn_scores, mask, -INFINITY);
+        show("", masked);
+        const Tensor causal_weights = softmax(masked / scale, -1);
+        show("", causal_weights);
 
-    section("3.5.3 A compact causal attention class");
+        section("3.5.2 Masking additional attention weights with dropout");
+        manual_seed(123);
+        Dropout dropout(0.5f);  // dropout rate of 50%
+        show("", dropout.forward(Tensor::ones({6, 6})));
+        manual_seed(123);
+        show("", dropout.forward(causal_weights));
+    }
+
+    section("3.5.3 Implementing a compact causal self-attention class");
     const Tensor batch = batch_of_two(inputs);
-    std::printf("batch.shape: %s\n", shape_str(batch.shape()).c_str());
+    std::printf("%s\n", torch_size(batch.shape()).c_str());
     manual_seed(123);
     CausalAttention ca(3, 2, 6, 0.0f);
-    const Tensor cv = ca.forward(batch);
-    show("context_vecs (seed 123):\n", cv);
+    const Tensor context_vecs = ca.forward(batch);
+    show("", context_vecs);
+    std::printf("context_vecs.shape: %s\n", torch_size(context_vecs.shape()).c_str());
 
     section("3.6.1 Stacking multiple single-head attention layers");
     manual_seed(123);
     MultiHeadAttentionWrapper wrapper(3, 2, 6, 0.0f, 2);
-    show("MultiHeadAttentionWrapper, 2 heads (seed 123):\n", wrapper.forward(batch));
+    const Tensor wrapped = wrapper.forward(batch);
+    show("", wrapped);
+    std::printf("context_vecs.shape: %s\n", torch_size(wrapped.shape()).c_str());
 
-    section("3.6.2 Multi-head attention with weight splits");
+    section("3.6.2 Implementing multi-head attention with weight splits");
+    manual_seed(123);
+    MultiHeadAttention mha(3, 2, 6, 0.0f, 2);
+    const Tensor mha_out = mha.forward(batch);
+    show("", mha_out);
+    std::printf("context_vecs.shape: %s\n", torch_size(mha_out.shape()).c_str());
     {
+        // (b, num_heads, num_tokens, head_dim) = (1, 2, 3, 4)
         const Tensor a = Tensor::from({0.2745f, 0.6584f, 0.2775f, 0.8573f, 0.8993f, 0.0390f, 0.9268f, 0.7388f,
                                        0.7179f, 0.7058f, 0.9156f, 0.4340f, 0.0772f, 0.3565f, 0.1479f, 0.5331f,
                                        0.4066f, 0.2318f, 0.4545f, 0.9737f, 0.4606f, 0.5159f, 0.4220f, 0.5786f},
                                       {1, 2, 3, 4});
         NoGradGuard ng;
-        show("batched matmul a @ a.transpose(2, 3), one product per head:\n", matmul_nt(a, a));
+        show("", matmul(a, a.transpose(2, 3)));
+        const Tensor first_head = select(select(a, 0, 0), 0, 0), second_head = select(select(a, 0, 0), 0, 1);
+        show("First head:\n ", matmul(first_head, first_head.transpose(0, 1)));
+        show("\nSecond head:\n ", matmul(second_head, second_head.transpose(0, 1)));
     }
-    manual_seed(123);
-    MultiHeadAttention mha(3, 2, 6, 0.0f, 2);
-    show("MultiHeadAttention(d_out = 2, 2 heads) (seed 123):\n", mha.forward(batch));
     std::cout << mha.repr() << "\n";
     MultiHeadAttention gpt2_size(768, 768, 1024, 0.0f, 12);
     std::printf("GPT-2 size (768 -> 768, 12 heads, context 1024): %lld parameters\n",

@@ -35,7 +35,7 @@ inline int check_book_blocks(const std::string& output, const std::vector<BookBl
     for (const auto& b : blocks) {
         const std::string text = std::string(b.text) + "\n";
         const size_t at = output.find(text, from);
-        CHECK_MESSAGE(at != std::string::npos, b.cell << " of the book is not in the output"
+        CHECK_MESSAGE(at != std::string::npos, std::string(b.cell) << " of the book is not in the output"
                                                       << (output.find(text) != std::string::npos ? " (it is, out of order)" : "")
                                                       << ":\n" << text);
         if (at != std::string::npos) {

@@ -22,7 +22,8 @@ Tensor matmul_2d_rhs(const Tensor& a, const Tensor& b) {
     Tensor out = Tensor::empty(s);
     sgemm(false, false, as_int(rows), as_int(N), as_int(K), 1.0f, a.data(), as_int(K), b.data(), as_int(N), 0.0f,
           out.data(), as_int(N));
-    return record(out, {a, b}, "MmBackward0", [a, b, rows, K, N](const Tensor& g) {
+    // PyTorch's names: mm for 2-D inputs; matmul folds higher ones and views back
+    return record(out, {a, b}, a.dim() > 2 ? "UnsafeViewBackward0" : "MmBackward0", [a, b, rows, K, N](const Tensor& g) {
         if (float* ga = grad_buffer(a))  // dA[rows, K] += G[rows, N] @ B^T
             sgemm(false, true, as_int(rows), as_int(K), as_int(N), 1.0f, g.data(), as_int(N), b.data(), as_int(N), 1.0f,
                   ga, as_int(K));
@@ -47,7 +48,8 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_b) {
     for (int64_t i = 0; i < batch; ++i)
         sgemm(false, trans_b, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
               b.data() + i * K * N, as_int(ldb), 0.0f, out.data() + i * M * N, as_int(N));
-    return record(out, {a, b}, "BmmBackward0", [a, b, trans_b, batch, M, K, N, ldb](const Tensor& g) {
+    // PyTorch's name: bmm, then a view back
+    return record(out, {a, b}, "UnsafeViewBackward0", [a, b, trans_b, batch, M, K, N, ldb](const Tensor& g) {
         float* ga = grad_buffer(a);
         float* gb = grad_buffer(b);
 #pragma omp parallel for if (batch > 1)
@@ -118,7 +120,10 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
               bias.defined() ? 1.0f : 0.0f, py, as_int(out_f));
     std::vector<Tensor> inputs{x, weight};
     if (bias.defined()) inputs.push_back(bias);
-    return record(y, inputs, "AddmmBackward0", [x, weight, bias, rows, in, out_f](const Tensor& g) {
+    // PyTorch's names: addmm (mm without bias) on 2-D inputs, a view back on higher ones
+    const char* name = x.dim() > 2 ? (bias.defined() ? "ViewBackward0" : "UnsafeViewBackward0")
+                                   : (bias.defined() ? "AddmmBackward0" : "MmBackward0");
+    return record(y, inputs, name, [x, weight, bias, rows, in, out_f](const Tensor& g) {
         if (float* gx = grad_buffer(x))  // dX[rows, in] += G[rows, out] @ W[out, in]
             sgemm(false, false, as_int(rows), as_int(in), as_int(out_f), 1.0f, g.data(), as_int(out_f), weight.data(),
                   as_int(in), 1.0f, gx, as_int(in));

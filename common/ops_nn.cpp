@@ -229,7 +229,7 @@ Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
     float* po = out.data();
 #pragma omp parallel for simd if (n > 65536)
     for (int64_t i = 0; i < n; ++i) po[i] = px[i] * (pk[i] ? scale : 0.0f);
-    return record(out, {x}, "NativeDropoutBackward0", [x = Edge(x), keep, scale, n](const Tensor& g) {
+    return record(out, {x}, "MulBackward0"  /* PyTorch: input * mask / (1 - p) */, [x = Edge(x), keep, scale, n](const Tensor& g) {
         float* gx = grad_buffer(x);
         const float* pg = g.data();
         const uint8_t* pk = keep->data();

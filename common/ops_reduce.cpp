@@ -44,10 +44,17 @@ Tensor spread(const Tensor& g, const Axis& ax, const Shape& full, float scale) {
 }  // namespace
 
 Tensor sum(const Tensor& a) {
-    double s = 0;  // accumulate in double: sums of many floats drift otherwise
     const float* p = a.data();
-    for (int64_t i = 0; i < a.numel(); ++i) s += p[i];
-    Tensor out = Tensor::scalar(static_cast<float>(s));
+    float total;
+    if (a.numel() < 16) {  // a few floats: added in float, in order, as PyTorch's reduction does
+        total = 0;
+        for (int64_t i = 0; i < a.numel(); ++i) total += p[i];
+    } else {
+        double s = 0;  // accumulate in double: sums of many floats drift otherwise
+        for (int64_t i = 0; i < a.numel(); ++i) s += p[i];
+        total = static_cast<float>(s);
+    }
+    Tensor out = Tensor::scalar(total);
     return record(out, {a}, "SumBackward0", [a = Edge(a)](const Tensor& g) {
         accumulate_grad(a, Tensor::full(a.shape(), g.item()));
     });

@@ -237,10 +237,18 @@ std::string to_string(const Tensor& t) {
     os << "tensor(";
     int64_t flat = 0;
     print_nested(os, t.shape(), 0, flat, fmt, 7);
-    if (t.grad_fn()) os << ", grad_fn=<" << t.grad_fn()->name << ">";
-    else if (t.requires_grad()) os << ", requires_grad=True";
-    os << ')';
-    return os.str();
+    std::string suffix;
+    if (t.grad_fn()) suffix = "grad_fn=<" + std::string(t.grad_fn()->name) + ">";
+    else if (t.requires_grad()) suffix = "requires_grad=True";
+    std::string out = os.str();
+    if (!suffix.empty()) {
+        // PyTorch (_add_suffixes): the suffix goes on a line of its own, indented
+        // under "tensor(", when the last line would pass 80 characters.
+        const size_t nl = out.rfind('\n');
+        const size_t last_line = nl == std::string::npos ? out.size() + 2 : out.size() - nl + 1;
+        out += last_line + suffix.size() + 2 > 80 ? ",\n       " + suffix : ", " + suffix;
+    }
+    return out + ')';
 }
 
 std::string to_string(const IntTensor& t) {

@@ -7,12 +7,16 @@ verbatim). Used once to write those tables; the tests never run it.
 """
 import re, sys
 
-path, cells = sys.argv[1], [int(c) for c in sys.argv[2:]]
+# A cell given as N:K keeps only the block's first K lines.
+path = sys.argv[1]
+cells = [(int(c.split(":")[0]), int(c.split(":")[1]) if ":" in c else None) for c in sys.argv[2:]]
 text = open(path, encoding="utf-8").read()
 found = {}
 for m in re.finditer(r"^## cell (\d+) \(([^)]*)\)\n\n`([^\n]*)`\n\n```\n(.*?)\n```", text, re.S | re.M):
     found[int(m.group(1))] = (m.group(2), m.group(3), m.group(4))
-for c in cells:
+for c, keep in cells:
     section, code, block = found[c]
+    if keep:
+        block = "\n".join(block.split("\n")[:keep])
     print(f"    // cell {c} ({section}): {code}")
     print(f'    {{"cell {c}", R"BOOK({block})BOOK"}},')
