@@ -54,43 +54,63 @@ void gelu_relu_plot(const fs::path& out) {
     std::printf("wrote %s\n", out.c_str());
 }
 
+// 163009536 -> "163,009,536", as Python's f"{n:,}" prints it.
+std::string thousands(int64_t n) {
+    std::string d = std::to_string(n), out;
+    for (size_t i = 0; i < d.size(); ++i) {
+        if (i && (d.size() - i) % 3 == 0) out += ',';
+        out += d[i];
+    }
+    return out;
+}
+
+// Each step prints as the book's notebook prints it (ch04/book_output_test.cpp
+// holds the book's lines and checks them against this output).
 void walkthrough(const fs::path& out_dir) {
     const GPTConfig cfg = GPT_CONFIG_124M();
     section("4.1 Coding an LLM architecture");
     std::printf("GPT_CONFIG_124M = %s\n", cfg.to_json().c_str());
     const IntTensor batch = encode_batch({"Every effort moves you", "Every day holds a"});
-    std::cout << "batch:\n" << batch << "\n";
+    std::cout << batch << "\n";
     {
         manual_seed(123);
         DummyGPTModel dummy(cfg);
-        NoGradGuard ng;
         const Tensor logits = dummy.forward(batch);
-        std::printf("DummyGPTModel output shape: %s (one score per vocabulary entry, per position)\n",
-                    shape_str(logits.shape()).c_str());
+        std::printf("Output shape: %s\n", torch_size(logits.shape()).c_str());
+        show("", logits);
     }
 
     section("4.2 Normalizing activations with layer normalization");
     manual_seed(123);
-    const Tensor batch_example = randn({2, 5});
+    const Tensor batch_example = randn({2, 5});  // 2 examples with 5 features each
     Sequential layer({std::make_shared<Linear>(5, 6), std::make_shared<ReLU>()});
     const Tensor out = layer.forward(batch_example);
-    show("out = Sequential(Linear(5, 6), ReLU)(randn(2, 5)):\n", out);
+    show("", out);
     {
-        NoGradGuard ng;
-        show("mean per row: ", mean(out, -1, true));
-        show("variance per row: ", var(out, -1, false, true));
+        const Tensor m = mean(out, -1, true), v = var(out, -1, true, true);  // out.var: unbiased, as PyTorch's default
+        show("Mean:\n ", m);
+        show("Variance:\n ", v);
+        const Tensor out_norm = (out - m) / sqrt(v);
+        show("Normalized layer outputs:\n ", out_norm);
+        show("Mean:\n ", mean(out_norm, -1, true));
+        show("Variance:\n ", var(out_norm, -1, true, true));
+        print_options().sci_mode = SciMode::Off;  // torch.set_printoptions(sci_mode=False)
+        show("Mean:\n ", mean(out_norm, -1, true));
+        show("Variance:\n ", var(out_norm, -1, true, true));
         LayerNorm ln(5);
-        const Tensor normed = ln.forward(batch_example);
-        show("after LayerNorm(5), mean: ", mean(normed, -1, true));
-        show("                    variance: ", var(normed, -1, false, true));
+        const Tensor out_ln = ln.forward(batch_example);
+        show("Mean:\n ", mean(out_ln, -1, true));
+        show("Variance:\n ", var(out_ln, -1, false, true));  // unbiased=False, as LayerNorm divides by n
+        print_options().sci_mode = SciMode::Auto;
     }
 
-    section("4.3 A feed-forward network with GELU activations");
+    section("4.3 Implementing a feed forward network with GELU activations");
     gelu_relu_plot(out_dir / "gelu-relu.svg");
+    std::printf("%lld\n", static_cast<long long>(cfg.emb_dim));
     FeedForward ffn(cfg);
     {
         NoGradGuard ng;
-        std::printf("FeedForward: [2, 3, 768] -> %s\n", shape_str(ffn.forward(rand({2, 3, 768})).shape()).c_str());
+        std::printf("%s\n", torch_size(ffn.forward(rand({2, 3, 768})).shape()).c_str());
     }
 
     section("4.4 Adding shortcut connections");
@@ -98,8 +118,8 @@ void walkthrough(const fs::path& out_dir) {
     for (bool shortcut : {false, true}) {
         manual_seed(123);
         ExampleDeepNeuralNetwork m({3, 3, 3, 3, 3, 1}, shortcut);
-        std::printf("%s shortcuts:\n", shortcut ? "with" : "without");
-        for (auto& [name, g] : mean_weight_gradients(m, sample)) std::printf("  %s has gradient mean of %.17g\n", name.c_str(), g);
+        std::printf("%s shortcut connections:\n", shortcut ? "with" : "without");
+        for (auto& [name, g] : mean_weight_gradients(m, sample)) std::printf("%s has gradient mean of %.17g\n", name.c_str(), g);
     }
 
     section("4.5 Connecting attention and linear layers in a transformer block");
@@ -108,39 +128,40 @@ void walkthrough(const fs::path& out_dir) {
     {
         NoGradGuard ng;
         const Tensor x = rand({2, 4, 768});
-        std::printf("input shape %s -> output shape %s\n", shape_str(x.shape()).c_str(), shape_str(block.forward(x).shape()).c_str());
+        std::printf("Input shape: %s\nOutput shape: %s\n", torch_size(x.shape()).c_str(),
+                    torch_size(block.forward(x).shape()).c_str());
     }
 
     section("4.6 Coding the GPT model");
     manual_seed(123);
     GPTModel model(cfg);
     {
-        NoGradGuard ng;
         const Tensor logits = model.forward(batch);
-        std::printf("output shape: %s\n", shape_str(logits.shape()).c_str());
-        std::cout << "first logits: " << narrow(select(select(logits, 0, 0), 0, 0), 0, 0, 5) << " ...\n";
+        std::cout << "Input batch:\n " << batch << "\n\n";
+        std::printf("Output shape: %s\n", torch_size(logits.shape()).c_str());
+        show("", logits);
     }
     std::string tree = model.repr();
     std::printf("%s\n", tree.substr(0, tree.find("(1): TransformerBlock")).c_str());
     std::printf("    ... 11 more TransformerBlocks ...\n");
     const int64_t total = model.num_parameters();
-    std::printf("Total number of parameters: %lld\n", static_cast<long long>(total));
-    std::printf("Token embedding layer shape: %s\nOutput layer shape: %s\n", shape_str(model.tok_emb->weight.shape()).c_str(),
-                shape_str(model.out_head->weight.shape()).c_str());
-    std::printf("Number of trainable parameters considering weight tying: %lld\n",
-                static_cast<long long>(total - model.out_head->weight.numel()));
-    std::printf("feed-forward per block: %lld, attention per block: %lld\n",
-                static_cast<long long>(block.ff->num_parameters()), static_cast<long long>(block.att->num_parameters()));
+    std::printf("Total number of parameters: %s\n", thousands(total).c_str());
+    std::printf("Token embedding layer shape: %s\nOutput layer shape: %s\n", torch_size(model.tok_emb->weight.shape()).c_str(),
+                torch_size(model.out_head->weight.shape()).c_str());
+    std::printf("Number of trainable parameters considering weight tying: %s\n",
+                thousands(total - model.out_head->weight.numel()).c_str());
+    std::printf("feed-forward per block: %s, attention per block: %s\n", thousands(block.ff->num_parameters()).c_str(),
+                thousands(block.att->num_parameters()).c_str());
     std::printf("Total size of the model: %.2f MB\n", size_in_mb(total));
     for (const char* size : {"medium", "large", "xl"})
-        std::printf("GPT-2 %-6s: %lld parameters, %.2f MB\n", size, static_cast<long long>(count_parameters(gpt2_config(size))),
+        std::printf("GPT-2 %-6s: %s parameters, %.2f MB\n", size, thousands(count_parameters(gpt2_config(size))).c_str(),
                     size_in_mb(count_parameters(gpt2_config(size))));
 
     section("4.7 Generating text");
     model.eval();  // no dropout
     const auto ids = ch02::gpt2_tokenizer().encode("Hello, I am");
     const IntTensor encoded({1, static_cast<int64_t>(ids.size())}, ids);
-    std::cout << "encoded: " << encoded << "\n";
+    std::printf("encoded: %s\nencoded_tensor.shape: %s\n", py_list(ids).c_str(), torch_size(encoded.shape).c_str());
     const IntTensor out_ids = generate_text_simple(model, encoded, 6, cfg.context_length);
     std::cout << "Output: " << out_ids << "\nOutput length: " << out_ids.numel() << "\n";
     std::printf("%s\n", ch02::gpt2_tokenizer().decode(out_ids.data).c_str());

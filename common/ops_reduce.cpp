@@ -78,9 +78,17 @@ Tensor sum(const Tensor& a, int64_t dim, bool keepdim) {
     });
 }
 
+namespace {
+// A reduction composed of other ops, its node named as PyTorch names its own.
+Tensor as_op(Tensor t, const char* pytorch_name) {
+    if (t.grad_fn()) t.grad_fn()->name = pytorch_name;
+    return t;
+}
+}  // namespace
+
 Tensor mean(const Tensor& a, int64_t dim, bool keepdim) {
     const int64_t n = a.size(dim);
-    return sum(a, dim, keepdim) * (1.0f / static_cast<float>(n));
+    return as_op(sum(a, dim, keepdim) * (1.0f / static_cast<float>(n)), "MeanBackward1");
 }
 
 Tensor var(const Tensor& a, int64_t dim, bool unbiased, bool keepdim) {
@@ -88,7 +96,7 @@ Tensor var(const Tensor& a, int64_t dim, bool unbiased, bool keepdim) {
     const int64_t n = a.size(dim);
     const Tensor centered = a - mean(a, dim, true);
     const float denom = static_cast<float>(unbiased ? n - 1 : n);
-    return sum(centered * centered, dim, keepdim) * (1.0f / denom);
+    return as_op(sum(centered * centered, dim, keepdim) * (1.0f / denom), "VarBackward0");
 }
 
 Tensor max(const Tensor& a, int64_t dim, bool keepdim) {

@@ -180,34 +180,75 @@ IntTensor IntTensor::view(const Shape& s) const {
 namespace {
 
 // Nested brackets with PyTorch's indentation: "tensor(" is 7 characters.
+// Tensors of more than 1000 elements are summarised as PyTorch does: in
+// every dimension longer than 6 only the first and last 3 entries, with
+// "..." between them.
+struct Layout {
+    const Shape& shape;
+    std::vector<int64_t> strides;
+    bool summarise;
+};
+
+std::vector<int64_t> shown(const Layout& L, size_t d) {  // indices of dimension d to print; -1 is "..."
+    const int64_t n = L.shape[d];
+    std::vector<int64_t> idx;
+    if (L.summarise && n > 6) idx = {0, 1, 2, -1, n - 3, n - 2, n - 1};
+    else for (int64_t i = 0; i < n; ++i) idx.push_back(i);
+    return idx;
+}
+
 template <typename Fmt>
-void print_nested(std::ostringstream& os, const Shape& shape, size_t d, int64_t& flat, Fmt fmt, int indent) {
-    if (shape.empty()) { os << fmt(flat++); return; }
+void print_nested(std::ostringstream& os, const Layout& L, size_t d, int64_t offset, Fmt fmt, int indent) {
+    if (L.shape.empty()) { os << fmt(offset); return; }
     os << '[';
-    const int64_t n = shape[d];
-    for (int64_t i = 0; i < n; ++i) {
-        if (d + 1 == shape.size()) {
-            os << fmt(flat++);
-            if (i + 1 < n) os << ", ";
+    const auto idx = shown(L, d);
+    for (size_t k = 0; k < idx.size(); ++k) {
+        const bool last = k + 1 == idx.size();
+        if (d + 1 == L.shape.size()) {
+            os << (idx[k] < 0 ? std::string(" ...") : fmt(offset + idx[k] * L.strides[d]));
+            if (!last) os << ", ";
         } else {
-            print_nested(os, shape, d + 1, flat, fmt, indent + 1);
-            if (i + 1 < n) {
-                os << ',' << std::string(shape.size() - d - 1, '\n') << std::string(static_cast<size_t>(indent + 1), ' ');
-            }
+            if (idx[k] < 0) os << "...";
+            else print_nested(os, L, d + 1, offset + idx[k] * L.strides[d], fmt, indent + 1);
+            if (!last) os << ',' << std::string(L.shape.size() - d - 1, '\n') << std::string(static_cast<size_t>(indent + 1), ' ');
         }
     }
     os << ']';
 }
 
+Layout layout_of(const Shape& shape, int64_t numel) {
+    Layout L{shape, std::vector<int64_t>(shape.size(), 1), numel > 1000};
+    for (size_t d = shape.size(); d-- > 1;) L.strides[d - 1] = L.strides[d] * shape[d];
+    return L;
+}
+
+// The flat indices print_nested shows (PyTorch sizes its columns by these only).
+void shown_offsets(const Layout& L, size_t d, int64_t offset, std::vector<int64_t>& out) {
+    if (L.shape.empty()) { out.push_back(offset); return; }
+    for (const int64_t i : shown(L, d)) {
+        if (i < 0) continue;
+        if (d + 1 == L.shape.size()) out.push_back(offset + i * L.strides[d]);
+        else shown_offsets(L, d + 1, offset + i * L.strides[d], out);
+    }
+}
+
 }  // namespace
+
+PrintOptions& print_options() {
+    static PrintOptions options;
+    return options;
+}
 
 std::string to_string(const Tensor& t) {
     if (!t.defined()) return "tensor(undefined)";
     const float* v = t.data();
     const int64_t n = t.numel();
+    const Layout L = layout_of(t.shape(), n);
+    std::vector<int64_t> offsets;
+    shown_offsets(L, 0, 0, offsets);
     bool integral = true;
     double max_abs = 0, min_abs = INFINITY;
-    for (int64_t i = 0; i < n; ++i) {
+    for (const int64_t i : offsets) {
         if (!std::isfinite(v[i])) continue;
         if (v[i] != std::nearbyint(v[i])) integral = false;
         const double a = std::fabs(v[i]);
@@ -215,8 +256,9 @@ std::string to_string(const Tensor& t) {
         if (a > 0) min_abs = std::min(min_abs, a);
     }
     // PyTorch switches to scientific notation for very large or very spread values.
-    const bool sci = !integral && n > 0 && (max_abs >= 1e8 || (min_abs < 1e-4 && max_abs > 0) ||
-                                            (min_abs > 0 && max_abs / min_abs > 1000.0));
+    const bool wants_sci = !integral && n > 0 && (max_abs >= 1e8 || (min_abs < 1e-4 && max_abs > 0) ||
+                                                  (min_abs > 0 && max_abs / min_abs > 1000.0));
+    const bool sci = print_options().sci_mode == SciMode::Auto ? wants_sci : print_options().sci_mode == SciMode::On;
     auto one = [&](int64_t i) {
         char buf[64];
         const float x = v[i];
@@ -227,16 +269,24 @@ std::string to_string(const Tensor& t) {
         else std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(x));
         return std::string(buf);
     };
+    // PyTorch sizes the columns in the format it would choose by itself, even
+    // when set_printoptions(sci_mode=...) overrides the format.
     size_t width = 0;
-    for (int64_t i = 0; i < n; ++i) width = std::max(width, one(i).size());
+    for (const int64_t i : offsets) {
+        if (std::isfinite(v[i]) && !integral && wants_sci != sci) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, wants_sci ? "%.4e" : "%.4f", static_cast<double>(v[i]));
+            width = std::max(width, std::string(buf).size());
+        }
+        width = std::max(width, one(i).size());
+    }
     auto fmt = [&](int64_t i) {
         std::string s = one(i);
         return std::string(width - s.size(), ' ') + s;
     };
     std::ostringstream os;
     os << "tensor(";
-    int64_t flat = 0;
-    print_nested(os, t.shape(), 0, flat, fmt, 7);
+    print_nested(os, L, 0, 0, fmt, 7);
     std::string suffix;
     if (t.grad_fn()) suffix = "grad_fn=<" + std::string(t.grad_fn()->name) + ">";
     else if (t.requires_grad()) suffix = "requires_grad=True";
@@ -252,16 +302,18 @@ std::string to_string(const Tensor& t) {
 }
 
 std::string to_string(const IntTensor& t) {
+    const Layout L = layout_of(t.shape, t.numel());
+    std::vector<int64_t> offsets;
+    shown_offsets(L, 0, 0, offsets);
     size_t width = 0;
-    for (int64_t x : t.data) width = std::max(width, std::to_string(x).size());
+    for (const int64_t i : offsets) width = std::max(width, std::to_string(t.data[static_cast<size_t>(i)]).size());
     auto fmt = [&](int64_t i) {
         std::string s = std::to_string(t.data[static_cast<size_t>(i)]);
         return std::string(width - s.size(), ' ') + s;
     };
     std::ostringstream os;
     os << "tensor(";
-    int64_t flat = 0;
-    print_nested(os, t.shape, 0, flat, fmt, 7);
+    print_nested(os, L, 0, 0, fmt, 7);
     os << ')';
     return os.str();
 }

@@ -130,6 +130,12 @@ int64_t wrap_dim(int64_t d, int64_t ndim);       // -1 -> ndim - 1, with a range
 std::string shape_str(const Shape& shape);       // "[2, 6, 3]"
 
 // PyTorch-style printing: tensor([[0.2996, 0.8053], ...]) with 4 decimals.
+// torch.set_printoptions(sci_mode=...): Auto lets the values decide, as by default.
+enum class SciMode { Auto, On, Off };
+struct PrintOptions {
+    SciMode sci_mode = SciMode::Auto;
+};
+PrintOptions& print_options();
 std::string to_string(const Tensor& t);
 std::string to_string(const IntTensor& t);
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
