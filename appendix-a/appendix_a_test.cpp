@@ -46,7 +46,7 @@ TEST_CASE("A.5 NeuralNetwork(50, 3): 2213 parameters and the book's seeded numbe
     CHECK(testing::all_close(softmax(model.forward(X), 1), {0.3113f, 0.3934f, 0.2952f}, 5e-5, 0).ok);
 }
 
-TEST_CASE("A.7 training the toy network: the book's losses, outputs and 100% accuracy") {
+TEST_CASE("A.7 a typical training loop on the toy network: the book's losses, outputs and 100% accuracy") {
     auto train_ds = std::make_shared<ToyDataset>(toy_train_data());
     auto test_ds = std::make_shared<ToyDataset>(toy_test_data());
     manual_seed(123);
@@ -67,7 +67,7 @@ TEST_CASE("A.7 training the toy network: the book's losses, outputs and 100% acc
     CHECK(compute_accuracy(model, test_loader) == 1.0);
 }
 
-TEST_CASE("A.9 saving and loading: a reloaded model computes the same outputs") {
+TEST_CASE("A.8 saving and loading: a reloaded model computes the same outputs") {
     manual_seed(7);
     NeuralNetwork a(2, 2), b(2, 2);
     const auto path = std::filesystem::temp_directory_path() / "appendix_a_model.safetensors";
