@@ -56,7 +56,9 @@ uint64_t Generator::random64() {
 // at::uniform_real_distribution<float>: the low 24 bits of one word.
 float Generator::uniform_float(float from, float to) {
     const float x = static_cast<float>(random() & ((1u << 24) - 1)) * (1.0f / static_cast<float>(1u << 24));
-    return x * (to - from) + from;
+    // PyTorch's compiled x * (to - from) + from is one fused multiply-add
+    // (its build contracts it); written out so every build of ours agrees.
+    return std::fma(x, to - from, from);
 }
 
 // at::uniform_real_distribution<double>: the low 53 bits of two words.
