@@ -19,6 +19,22 @@ using namespace llm;
 using namespace llm::appendix_a;
 
 namespace {
+
+// Our tensors hold float32 values; the book's integer tensors are int64.
+// For printing them as PyTorch does: the same values as an int64 tensor.
+IntTensor as_int64(const Tensor& t) {
+    std::vector<int64_t> v;
+    for (const float x : t.to_vector()) v.push_back(static_cast<int64_t>(x));
+    return IntTensor(t.shape(), v);
+}
+
+// tensor([True, False, ...]) for an elementwise comparison.
+std::string bool_tensor(const IntTensor& a, const IntTensor& b) {
+    std::string s = "tensor([";
+    for (size_t i = 0; i < a.data.size(); ++i) s += std::string(i ? ", " : "") + (a.data[i] == b.data[i] ? "True" : "False");
+    return s + "])";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -28,20 +44,34 @@ int main(int argc, char** argv) {
     app.add_option("--save", save_path, "where section A.9 saves the trained model");
     CLI11_PARSE(app, argc, argv);
     try {
-        section("A.2 Tensors");
+        // Each step prints as the book's notebook prints it (appendix-a/book_output_test.cpp
+        // holds the book's lines and checks them against this output).
+        section("A.2.1 Scalars, vectors, matrices and tensors");
         show("tensor0d = ", Tensor::scalar(1));
         show("tensor1d = ", Tensor::from({1, 2, 3}));
         show("tensor2d = ", Tensor::from({{1, 2}, {3, 4}}));
-        show("tensor3d = ", Tensor::from({1, 2, 3, 4, 5, 6, 7, 8}, {2, 2, 2}));
-        std::cout << "dtypes: float32 for values (Tensor), int64 for ids and labels (IntTensor): "
-                  << IntTensor({3}, {1, 2, 3}) << "\n";
-        const Tensor t2 = Tensor::from({{1, 2, 3}, {4, 5, 6}});
-        std::cout << "tensor2d.shape = " << shape_str(t2.shape()) << "\n";
-        show("tensor2d.view(3, 2) = ", t2.view({3, 2}));
-        show("tensor2d.T = ", t2.T());
-        show("tensor2d @ tensor2d.T = ", matmul(t2, t2.T()));
+        {
+            // torch.tensor(ary3d) copies; torch.from_numpy(ary3d) shares the memory.
+            // Here: a clone copies, a view shares the storage.
+            Tensor ary3d = Tensor::from({1, 2, 3, 4, 5, 6, 7, 8}, {2, 2, 2});
+            const Tensor tensor3d_2 = ary3d.clone(), tensor3d_3 = ary3d.view({2, 2, 2});
+            ary3d.data()[0] = 999;
+            std::cout << as_int64(tensor3d_2) << "\n" << as_int64(tensor3d_3) << "\n";
+        }
 
-        section("A.3 A computation graph: logistic regression forward pass");
+        section("A.2.2 Tensor data types");
+        std::printf("torch.int64\n");    // IntTensor: token ids and class labels
+        std::printf("torch.float32\n");  // Tensor: everything with a gradient
+        std::printf("torch.float32\n");  // tensor1d.to(torch.float32): Tensor from IntTensor values
+
+        section("A.2.3 Common PyTorch tensor operations");
+        const Tensor tensor2d = Tensor::from({{1, 2, 3}, {4, 5, 6}});
+        std::cout << as_int64(tensor2d) << "\n" << torch_size(tensor2d.shape()) << "\n";
+        std::cout << as_int64(tensor2d.reshape({3, 2})) << "\n" << as_int64(tensor2d.view({3, 2})) << "\n";
+        std::cout << as_int64(tensor2d.T()) << "\n";
+        std::cout << as_int64(matmul(tensor2d, tensor2d.T())) << "\n" << as_int64(matmul(tensor2d, tensor2d.T())) << "\n";
+
+        section("A.3 Seeing models as computation graphs");
         const Tensor y = Tensor::from({1.0f}), x1 = Tensor::from({1.1f});
         Tensor w1 = Tensor::from({2.2f}), b = Tensor::from({0.0f});
         w1.requires_grad_();
@@ -49,62 +79,82 @@ int main(int argc, char** argv) {
         const Tensor z = x1 * w1 + b;
         const Tensor a = sigmoid(z);
         const Tensor loss = binary_cross_entropy(a, y);
-        std::printf("z = x1 * w1 + b, a = sigmoid(z), loss = BCE(a, y)\n");
-        show("loss = ", loss);
-
-        section("A.4 Automatic differentiation");
-        const auto g = grad(loss, {w1, b}, /*retain_graph=*/true);
-        show("grad(loss, w1) = ", g[0]);
-        show("grad(loss, b)  = ", g[1]);
-        loss.backward();
-        show("after loss.backward(): w1.grad = ", w1.grad());
-        show("                       b.grad  = ", b.grad());
-
-        section("A.5 A multilayer neural network");
-        manual_seed(123);
-        NeuralNetwork model(50, 3);
-        std::cout << model.repr() << "\n";
-        std::printf("Total number of trainable model parameters: %lld\n", static_cast<long long>(model.num_parameters()));
-        std::cout << "first row of layers.0.weight starts " << narrow(select(model.layers->at<Linear>(0).weight, 0, 0), 0, 0, 3) << "\n";
-        manual_seed(123);
-        const Tensor X = rand({1, 50});
-        show("model(X) = ", model.forward(X));
         {
             NoGradGuard ng;
-            show("softmax(model(X)) = ", softmax(model.forward(X), 1));
+            show("", binary_cross_entropy(a, y));  // the book computes it without requires_grad here
         }
 
-        section("A.6 Data sets and loaders");
+        section("A.4 Automatic differentiation made easy");
+        const auto grad_L_w1 = grad(loss, {w1}, /*retain_graph=*/true);
+        const auto grad_L_b = grad(loss, {b}, /*retain_graph=*/true);
+        std::cout << "(" << grad_L_w1[0] << ",)\n(" << grad_L_b[0] << ",)\n";
+        loss.backward();
+        std::cout << w1.grad() << "\n" << b.grad() << "\n";
+
+        section("A.5 Implementing multilayer neural networks");
+        {
+            NeuralNetwork unseeded(50, 3);  // PyTorch's default seed, as in a fresh notebook
+            std::cout << unseeded.repr() << "\n";
+            std::printf("Total number of trainable model parameters: %lld\n",
+                        static_cast<long long>(unseeded.num_parameters()));
+            std::cout << "Parameter containing:\n" << unseeded.layers->at<Linear>(0).weight << "\n";
+        }
+        manual_seed(123);
+        NeuralNetwork model(50, 3);
+        std::cout << "Parameter containing:\n" << model.layers->at<Linear>(0).weight << "\n";
+        std::cout << torch_size(model.layers->at<Linear>(0).weight.shape()) << "\n";
+        manual_seed(123);
+        const Tensor X = rand({1, 50});
+        show("", model.forward(X));
+        {
+            NoGradGuard ng;
+            show("", model.forward(X));
+            show("", softmax(model.forward(X), 1));
+        }
+
+        section("A.6 Setting up efficient data loaders");
         auto train_ds = std::make_shared<ToyDataset>(toy_train_data());
         auto test_ds = std::make_shared<ToyDataset>(toy_test_data());
+        std::printf("%lld\n", static_cast<long long>(train_ds->size()));
         manual_seed(123);
-        DataLoader<ToyDataset> train_loader(train_ds, 2, /*shuffle=*/true, /*drop_last=*/true);
+        DataLoader<ToyDataset> first_loader(train_ds, 2, /*shuffle=*/true);
         DataLoader<ToyDataset> test_loader(test_ds, 2, false);
         int i = 0;
+        for (const auto& batch : first_loader.batches())
+            std::cout << "Batch " << ++i << ": " << batch.features << " " << batch.labels << "\n";
+        DataLoader<ToyDataset> train_loader(train_ds, 2, /*shuffle=*/true, /*drop_last=*/true);
+        i = 0;
         for (const auto& batch : train_loader.batches())
             std::cout << "Batch " << ++i << ": " << batch.features << " " << batch.labels << "\n";
 
-        section("A.7 A training loop");
+        section("A.7 A typical training loop");
         manual_seed(123);
         NeuralNetwork net(2, 2);
         train(net, train_loader, 3, 0.5f, [&](int epoch, int batch, float l) {
-            std::printf("Epoch: %03d/%03d | Batch %03d/%03lld | Train Loss: %.2f\n", epoch + 1, 3, batch,
+            std::printf("Epoch: %03d/%03d | Batch %03d/%03lld | Train/Val Loss: %.2f\n", epoch + 1, 3, batch,
                         static_cast<long long>(train_loader.size()), static_cast<double>(l));
         });
         {
             NoGradGuard ng;
             const Tensor outputs = net.forward(train_ds->features);
-            show("outputs = ", outputs);
-            show("probabilities = ", softmax(outputs, 1));
-            std::cout << "predictions = " << argmax(outputs, 1) << "\n";
+            show("", outputs);
+            print_options().sci_mode = SciMode::Off;  // torch.set_printoptions(sci_mode=False)
+            show("", softmax(outputs, 1));
+            print_options().sci_mode = SciMode::Auto;
+            const IntTensor predictions = argmax(outputs, 1);
+            std::cout << predictions << "\n" << predictions << "\n";
+            std::cout << bool_tensor(predictions, train_ds->labels) << "\n";
+            int64_t correct = 0;
+            for (size_t k = 0; k < predictions.data.size(); ++k) correct += predictions.data[k] == train_ds->labels.data[k];
+            std::cout << IntTensor({}, {correct}) << "\n";
         }
-        std::printf("train accuracy %.1f, test accuracy %.1f\n", compute_accuracy(net, train_loader),
-                    compute_accuracy(net, test_loader));
+        std::printf("%.1f\n%.1f\n", compute_accuracy(net, train_loader), compute_accuracy(net, test_loader));
 
         section("A.8 Saving and loading models");
         save_safetensors(save_path, net.state_dict());
         NeuralNetwork reloaded(2, 2);
-        reloaded.load_state_dict(load_safetensors(save_path).tensors);
+        reloaded.load_state_dict(load_safetensors(save_path).tensors);  // strict: every name and shape must match
+        std::printf("<All keys matched successfully>\n");
         NoGradGuard ng;
         std::printf("saved to %s; reloaded model gives the same outputs: %s\n", save_path.c_str(),
                     reloaded.forward(train_ds->features).to_vector() == net.forward(train_ds->features).to_vector() ? "yes" : "NO");

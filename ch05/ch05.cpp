@@ -2,6 +2,8 @@
 // start to end (it trains GPT-2 124M on the-verdict); subcommands train,
 // generate and eval.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -85,13 +87,18 @@ Data make_data(const RunSettings& s, bool verbose) {
         throw ValueError(s.text_file + ": not enough training tokens for one batch of " + std::to_string(s.batch_size) +
                          " x " + std::to_string(s.context_length) + "; lower --batch-size or --context-length");
     if (verbose) {
-        std::printf("characters: %zu, tokens: %zu\n", text.size(), tok().encode(text, {"<|endoftext|>"}).size());
+        std::printf("Train loader:\n");
+        for (const auto& idx : d.train_loader->epoch_indices())
+            std::printf("%s %s\n", torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str(),
+                        torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str());
+        std::printf("\nValidation loader:\n");
+        for (const auto& idx : d.val_loader->epoch_indices())
+            std::printf("%s %s\n", torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str(),
+                        torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str());
+        std::printf("\n");
         int64_t train_tokens = 0, val_tokens = 0;
         for (const auto& idx : d.train_loader->epoch_indices()) train_tokens += static_cast<int64_t>(idx.size()) * s.context_length;
         for (const auto& idx : d.val_loader->epoch_indices()) val_tokens += static_cast<int64_t>(idx.size()) * s.context_length;
-        std::printf("train loader: %lld batches of [%lld, %lld]; validation loader: %lld batch(es)\n",
-                    static_cast<long long>(d.train_loader->size()), static_cast<long long>(s.batch_size),
-                    static_cast<long long>(s.context_length), static_cast<long long>(d.val_loader->size()));
         std::printf("Training tokens: %lld\nValidation tokens: %lld\nAll tokens: %lld\n", static_cast<long long>(train_tokens),
                     static_cast<long long>(val_tokens), static_cast<long long>(train_tokens + val_tokens));
         manual_seed(s.seed);  // counting iterated the loaders; start them afresh as the book does
@@ -147,15 +154,22 @@ std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d
     return model;
 }
 
+// Python's repr of a float: the shortest digits that read back the same double.
+std::string py_float(double x) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
+}
+
 void loss_walkthrough(ch04::GPTModel& model) {
     const IntTensor inputs = IntTensor::from({{16833, 3626, 6100}, {40, 1107, 588}});    // "every effort moves", "I really like"
     const IntTensor targets = IntTensor::from({{3626, 6100, 345}, {1107, 588, 11311}});  // " effort moves you", " really like chocolate"
     NoGradGuard ng;
     const Tensor logits = model.forward(inputs);
     const Tensor probas = softmax(logits, -1);
-    std::printf("probas.shape: %s\n", shape_str(probas.shape()).c_str());
+    std::printf("%s\n", torch_size(probas.shape()).c_str());
     const IntTensor token_ids = argmax(probas, -1, true);
-    std::cout << "Token IDs:\n" << token_ids << "\n";
+    std::cout << "Token IDs:\n " << token_ids << "\n";
     std::printf("Targets batch 1: %s\nOutputs batch 1: %s\n", tok().decode({3626, 6100, 345}).c_str(),
                 tok().decode({token_ids.data[0], token_ids.data[1], token_ids.data[2]}).c_str());
     std::vector<float> target_probas;
@@ -166,17 +180,77 @@ void loss_walkthrough(ch04::GPTModel& model) {
         target_probas.insert(target_probas.end(), row.begin(), row.end());
     }
     const Tensor log_probas = log(Tensor::from(target_probas, {6}));
-    show("log probabilities: ", log_probas);
-    const Tensor avg = mean(log_probas);
-    show("average log probability: ", avg);
-    show("negative average log probability: ", neg(avg));
-    const Tensor loss = cross_entropy(logits.flatten(0, 1), targets.view({6}));
-    show("cross_entropy(logits.flatten(0, 1), targets.flatten()): ", loss);
-    show("perplexity = exp(loss): ", exp(loss));
+    show("", log_probas);
+    const Tensor avg_log_probas = mean(log_probas);
+    show("", avg_log_probas);
+    show("", avg_log_probas * -1.0f);  // neg_avg_log_probas
+    std::printf("Logits shape: %s\nTargets shape: %s\n", torch_size(logits.shape()).c_str(), torch_size(targets.shape).c_str());
+    const Tensor logits_flat = logits.flatten(0, 1);
+    const IntTensor targets_flat = targets.view({6});
+    std::printf("Flattened logits: %s\nFlattened targets: %s\n", torch_size(logits_flat.shape()).c_str(),
+                torch_size(targets_flat.shape).c_str());
+    const Tensor loss = cross_entropy(logits_flat, targets_flat);
+    show("", loss);
+    show("", exp(loss));  // perplexity
+}
+
+// The chapter's toy next-token example (5.3): a nine-word vocabulary.
+const std::vector<std::string> kVocab{"closer", "every", "effort", "forward", "inches", "moves", "pizza", "toward", "you"};
+const std::vector<float> kNextTokenLogits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
+
+void print_sampled_tokens(const std::vector<float>& probas) {
+    manual_seed(123);  // the book seeds once and samples 1000 times
+    std::vector<int> counts(9, 0);
+    for (int i = 0; i < 1000; ++i) ++counts[static_cast<size_t>(multinomial(Tensor::from(probas, {9}), 1).data[0])];
+    for (size_t k = 0; k < 9; ++k) std::printf("%d x %s\n", counts[k], kVocab[k].c_str());
+}
+
+void decoding_walkthrough(ch04::GPTModel& model, int64_t context_length) {
+    section("5.3 Decoding strategies to control randomness");
+    model.eval();
+    const IntTensor token_ids =
+        ch04::generate_text_simple(model, text_to_token_ids("Every effort moves you", tok()), 25, context_length);
+    std::printf("Output text:\n %s\n", token_ids_to_text(token_ids, tok()).c_str());
+
+    section("5.3.1 Temperature scaling");
+    const Tensor next_token_logits = Tensor::from(kNextTokenLogits, {9});
+    const auto probas = softmax_with_temperature(kNextTokenLogits, 1.0f);
+    std::printf("%s\n", kVocab[static_cast<size_t>(argmax(Tensor::from(probas, {9})).data[0])].c_str());
+    manual_seed(123);
+    std::printf("%s\n", kVocab[static_cast<size_t>(multinomial(Tensor::from(probas, {9}), 1).data[0])].c_str());
+    for (float T : {1.0f, 0.1f, 5.0f}) {
+        std::printf("temperature %g:\n", static_cast<double>(T));
+        print_sampled_tokens(softmax_with_temperature(kNextTokenLogits, T));
+    }
+
+    section("5.3.2 Top-k sampling");
+    const int top_k = 3;
+    std::vector<float> sorted = kNextTokenLogits;
+    std::vector<int64_t> positions(9);
+    for (int64_t i = 0; i < 9; ++i) positions[static_cast<size_t>(i)] = i;
+    std::stable_sort(positions.begin(), positions.end(),
+                     [&](int64_t a, int64_t b) { return kNextTokenLogits[static_cast<size_t>(a)] > kNextTokenLogits[static_cast<size_t>(b)]; });
+    std::vector<float> top_logits;
+    for (int k = 0; k < top_k; ++k) top_logits.push_back(kNextTokenLogits[static_cast<size_t>(positions[static_cast<size_t>(k)])]);
+    show("Top logits: ", Tensor::from(top_logits, {top_k}));
+    std::cout << "Top positions: " << IntTensor({top_k}, {positions.begin(), positions.begin() + top_k}) << "\n";
+    const auto new_logits = top_k_filter(kNextTokenLogits, top_k);
+    show("", Tensor::from(new_logits, {9}));
+    show("", softmax(Tensor::from(new_logits, {9}), 0));  // topk_probas
+
+    section("5.3.3 Modifying the text generation function");
+    manual_seed(123);
+    GenerateOptions opt;
+    opt.max_new_tokens = 15;
+    opt.context_size = context_length;
+    opt.top_k = 25;
+    opt.temperature = 1.4f;
+    std::printf("Output text:\n %s\n",
+                token_ids_to_text(generate(model, text_to_token_ids("Every effort moves you", tok()), opt), tok()).c_str());
 }
 
 void walkthrough(RunSettings s) {
-    section("5.1.1 Using GPT to generate text (untrained, context 256, seed 123)");
+    section("5.1.1 Using GPT to generate text");
     const ch04::GPTConfig cfg = book_config(s.context_length);
     manual_seed(s.seed);
     ch04::GPTModel untrained(cfg);
@@ -184,51 +258,37 @@ void walkthrough(RunSettings s) {
     const IntTensor out = ch04::generate_text_simple(untrained, text_to_token_ids("Every effort moves you", tok()), 10, cfg.context_length);
     std::printf("Output text:\n %s\n", token_ids_to_text(out, tok()).c_str());
 
-    section("5.1.2 Calculating the text generation loss");
+    section("5.1.2 Calculating the text generation loss: cross-entropy and perplexity");
     loss_walkthrough(untrained);
 
     section("5.1.3 Calculating the training and validation set losses");
+    {
+        const std::string text_data = read_file(s.text_file);
+        const auto chars = ch02::decode_utf8(text_data, s.text_file);
+        const size_t n = std::min<size_t>(99, chars.size());
+        std::printf("%s\n%s\n", ch02::encode_utf8({chars.begin(), chars.begin() + static_cast<long>(n)}).c_str(),
+                    ch02::encode_utf8({chars.end() - static_cast<long>(n), chars.end()}).c_str());
+        std::printf("Characters: %zu\nTokens: %zu\n", chars.size(), tok().encode(text_data, {"<|endoftext|>"}).size());
+    }
     const Data d = make_data(s, true);
     {
         NoGradGuard ng;
         const double train_loss = calc_loss_loader(*d.train_loader, untrained);
         const double val_loss = calc_loss_loader(*d.val_loader, untrained);
-        std::printf("Training loss: %.5f\nValidation loss: %.5f\n", train_loss, val_loss);
+        std::printf("Training loss: %s\nValidation loss: %s\n", py_float(train_loss).c_str(), py_float(val_loss).c_str());
     }
     manual_seed(s.seed);
 
-    section("5.2 Training an LLM (10 epochs, AdamW lr 4e-4, weight decay 0.1)");
-    std::printf("(GPT-2 124M on two CPU cores; Ctrl-C stops after the current step and saves a resumable checkpoint)\n");
+    section("5.2 Training an LLM");
+    std::printf("(10 epochs of GPT-2 124M, AdamW lr 4e-4, weight decay 0.1, on two CPU cores; Ctrl-C stops after the\n"
+                " current step and saves a resumable checkpoint)\n");
     auto model = run_training(s, d);
 
-    section("5.3 Decoding strategies to control randomness");
+    decoding_walkthrough(*model, cfg.context_length);
+
+    section("5.4 Loading and saving model weights in PyTorch");
     model->eval();
     const IntTensor greedy = ch04::generate_text_cached(*model, text_to_token_ids("Every effort moves you", tok()), 25, cfg.context_length);
-    std::printf("greedy:\n %s\n", token_ids_to_text(greedy, tok()).c_str());
-    const std::vector<std::string> vocab{"closer", "every", "effort", "forward", "inches", "moves", "pizza", "toward", "you"};
-    const std::vector<float> next_logits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
-    for (float T : {1.0f, 0.1f, 5.0f}) {
-        const auto p = softmax_with_temperature(next_logits, T);
-        manual_seed(123);
-        std::vector<int> counts(9, 0);
-        for (int i = 0; i < 1000; ++i) ++counts[static_cast<size_t>(multinomial(Tensor::from(p, {9}), 1).data[0])];
-        std::printf("temperature %.1f, 1000 draws:", static_cast<double>(T));
-        for (size_t k = 0; k < 9; ++k) std::printf(" %d x %s%s", counts[k], vocab[k].c_str(), k + 1 < 9 ? "," : "\n");
-    }
-    const auto masked = top_k_filter(next_logits, 3);
-    std::printf("top-3 softmax:");
-    for (float v : softmax_with_temperature(masked, 1.0f)) std::printf(" %.4f", static_cast<double>(v));
-    std::printf("\n");
-    manual_seed(123);
-    GenerateOptions opt;
-    opt.max_new_tokens = 15;
-    opt.context_size = cfg.context_length;
-    opt.top_k = 25;
-    opt.temperature = 1.4f;
-    std::printf("top-k 25, temperature 1.4 (seed 123):\n %s\n",
-                token_ids_to_text(generate(*model, text_to_token_ids("Every effort moves you", tok()), opt), tok()).c_str());
-
-    section("5.4 Loading and saving model weights");
     auto reloaded = load_model(s.out / "model.safetensors");
     reloaded->eval();
     const IntTensor again = ch04::generate_text_cached(*reloaded, text_to_token_ids("Every effort moves you", tok()), 25, cfg.context_length);

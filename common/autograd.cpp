@@ -1,5 +1,7 @@
 #include "autograd.hpp"
 
+#include <set>
+
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -154,20 +156,32 @@ void Tensor::backward() const {
 void Tensor::backward(const Tensor& grad_output) const { run_backward(*this, grad_output, true); }
 
 std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs, bool retain_graph) {
-    // Park the inputs' current .grad, run backward, collect, restore.
-    std::vector<std::shared_ptr<TensorImpl>> saved;
-    for (const Tensor& t : inputs) {
+    // torch.autograd.grad leaves every .grad as it was: park the .grad of every
+    // tensor the graph reaches (not only the inputs'), run backward, collect
+    // the inputs' gradients, restore.
+    for (const Tensor& t : inputs)
         if (!t.requires_grad()) throw ValueError("autograd::grad: an input does not require grad");
-        saved.push_back(t.impl()->grad);
-        t.impl()->grad.reset();
+    std::vector<std::pair<TensorImpl*, std::shared_ptr<TensorImpl>>> saved;
+    std::set<const Node*> seen;
+    std::vector<TensorImpl*> todo{output.impl()};
+    for (const Tensor& t : inputs) todo.push_back(t.impl());
+    std::set<TensorImpl*> parked;
+    while (!todo.empty()) {
+        TensorImpl* t = todo.back();
+        todo.pop_back();
+        if (!t || !parked.insert(t).second) continue;
+        saved.emplace_back(t, std::move(t->grad));
+        t->grad.reset();
+        if (t->grad_fn && seen.insert(t->grad_fn.get()).second)
+            for (const Edge& e : t->grad_fn->inputs) todo.push_back(e.impl());
     }
     run_backward(output, Tensor::ones(output.shape()), !retain_graph);
     std::vector<Tensor> result;
-    for (size_t i = 0; i < inputs.size(); ++i) {
-        auto g = inputs[i].impl()->grad;
-        result.push_back(g ? Tensor(g) : Tensor::zeros(inputs[i].shape()));
-        inputs[i].impl()->grad = saved[i];
+    for (const Tensor& t : inputs) {
+        auto g = t.impl()->grad;
+        result.push_back(g ? Tensor(g) : Tensor::zeros(t.shape()));
     }
+    for (auto& [t, g] : saved) t->grad = std::move(g);
     return result;
 }
 

@@ -117,3 +117,19 @@ TEST_CASE("an intermediate a backward reads stays alive until backward has run")
     loss.backward();
     CHECK(x.grad().at({0}) == 4.0f);  // d/dx (2x)^2 = 8x = 4
 }
+
+TEST_CASE("grad() leaves every .grad as it was, also of tensors it was not asked about (A.4)") {
+    Tensor w = Tensor::from({2.0f}), b = Tensor::from({3.0f});
+    w.requires_grad_();
+    b.requires_grad_();
+    const Tensor y = w * w + b;  // dy/dw = 2w = 4, dy/db = 1
+    const auto gw = grad(sum(y), {w}, /*retain_graph=*/true);
+    CHECK(gw[0].item() == 4.0f);
+    CHECK(!b.grad().defined());  // torch.autograd.grad(loss, w) does not fill b.grad
+    const auto gb = grad(sum(y), {b}, true);
+    CHECK(gb[0].item() == 1.0f);
+    CHECK(!w.grad().defined());
+    sum(y).backward();  // then backward() gives the gradients once, not twice
+    CHECK(w.grad().item() == 4.0f);
+    CHECK(b.grad().item() == 1.0f);
+}
