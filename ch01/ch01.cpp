@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "blas.hpp"
+#include "cli_checks.hpp"
 #include "error.hpp"
 #include "next_word.hpp"
 #include "paths.hpp"
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
     app.add_option("--text", text_file, "text to learn from")->check(CLI::ExistingFile);
     app.add_option("--start", start, "first word of the generated text");
     app.add_option("--words", n_words, "how many words to generate")->check(CLI::Range(1, 10000));
-    app.add_option("--seed", seed, "seed for sampling");
+    app.add_option("--seed", seed, "seed for sampling")->check(NonNegativeInteger());
     CLI11_PARSE(app, argc, argv);
     try {
         const std::string text = read_file(text_file);

@@ -9,6 +9,7 @@
 #include "attention_softmax.hpp"
 #include "autograd.hpp"
 #include "blas.hpp"
+#include "cli_checks.hpp"
 #include "walkthrough.hpp"
 #include "causal_attention.hpp"
 #include "error.hpp"
@@ -223,8 +224,8 @@ int main(int argc, char** argv) {
     auto* hm = app.add_subcommand("heatmap", "attention weights of a seeded module over TEXT's tokens, as an SVG heatmap");
     hm->add_option("text", text, "the text (GPT-2 tokens label the axes)")->required();
     hm->add_option("--module", module, "causal or mha")->check(CLI::IsMember({"causal", "mha"}));
-    hm->add_option("--head", head, "which head of the mha module (0 or 1)");
-    hm->add_option("--seed", seed, "seed for the module's weights");
+    hm->add_option("--head", head, "which head of the mha module (0 or 1)")->check(CLI::Range(0, 1));
+    hm->add_option("--seed", seed, "seed for the module's weights")->check(NonNegativeInteger());
     hm->add_option("--out", out, "SVG file to write");
     CLI11_PARSE(app, argc, argv);
     try {

@@ -9,6 +9,7 @@
 #include "autograd.hpp"
 #include "bench.hpp"
 #include "blas.hpp"
+#include "cli_checks.hpp"
 #include "walkthrough.hpp"
 #include "dummy_gpt.hpp"
 #include "error.hpp"
@@ -185,13 +186,17 @@ int main(int argc, char** argv) {
     auto* gen = app.add_subcommand("generate", "greedy continuation of a prompt by the (untrained, seeded) GPT-2 124M model");
     gen->add_option("--prompt", prompt, "text to continue");
     gen->add_option("--max-new-tokens", max_new, "tokens to generate")->check(CLI::Range(0, 100000));
-    gen->add_option("--seed", seed, "seed for the random weights");
+    gen->add_option("--seed", seed, "seed for the random weights")->check(NonNegativeInteger());
     gen->add_option("--weights", weights, "book-layout safetensors to load instead of random weights (config.json beside it)")
         ->check(CLI::ExistingFile);
     gen->add_flag("--no-cache", no_cache, "recompute the whole context for every token (generate_text_simple)");
     CLI11_PARSE(app, argc, argv);
     try {
         if (!gen->parsed()) { walkthrough(out_dir); return 0; }
+        // the prompt first: an empty one is an error before any model is built or read
+        const auto ids = ch02::gpt2_tokenizer().encode(prompt);
+        if (ids.empty()) throw ValueError("--prompt is empty: give a text to continue");
+        const IntTensor idx({1, static_cast<int64_t>(ids.size())}, ids);
         GPTConfig cfg = GPT_CONFIG_124M();
         if (!weights.empty()) {
             const fs::path cfg_path = fs::path(weights).parent_path() / "config.json";
@@ -201,8 +206,6 @@ int main(int argc, char** argv) {
             GPTModel m(cfg);
             m.load_state_dict(st.tensors);
             m.eval();
-            const auto ids = ch02::gpt2_tokenizer().encode(prompt);
-            const IntTensor idx({1, static_cast<int64_t>(ids.size())}, ids);
             const IntTensor out = no_cache ? generate_text_simple(m, idx, max_new, cfg.context_length)
                                            : generate_text_cached(m, idx, max_new, cfg.context_length);
             std::printf("%s\n", ch02::gpt2_tokenizer().decode(out.data).c_str());
@@ -211,9 +214,6 @@ int main(int argc, char** argv) {
         manual_seed(seed);
         GPTModel m(cfg);
         m.eval();
-        const auto ids = ch02::gpt2_tokenizer().encode(prompt);
-        if (ids.empty()) throw ValueError("--prompt is empty");
-        const IntTensor idx({1, static_cast<int64_t>(ids.size())}, ids);
         const double t0 = bench::now();
         const IntTensor out = no_cache ? generate_text_simple(m, idx, max_new, cfg.context_length)
                                        : generate_text_cached(m, idx, max_new, cfg.context_length);

@@ -13,6 +13,7 @@
 #include "autograd.hpp"
 #include "bench.hpp"
 #include "blas.hpp"
+#include "cli_checks.hpp"
 #include "walkthrough.hpp"
 #include "checkpoint.hpp"
 #include "decoding.hpp"
@@ -310,14 +311,14 @@ int main(int argc, char** argv) {
         a->add_option("--epochs", s.epochs, "epochs")->check(CLI::Range(0, 100000));
         a->add_option("--batch-size", s.batch_size, "batch size")->check(CLI::Range(1, 4096));
         a->add_option("--context-length", s.context_length, "context length (and stride)")->check(CLI::Range(2, 1024));
-        a->add_option("--lr", s.lr, "AdamW peak learning rate")->check(CLI::Range(0.0, 10.0));
-        a->add_option("--weight-decay", s.weight_decay, "AdamW weight decay")->check(CLI::Range(0.0, 10.0));
+        a->add_option("--lr", s.lr, "AdamW peak learning rate")->check(FiniteRange(0.0, 10.0));
+        a->add_option("--weight-decay", s.weight_decay, "AdamW weight decay")->check(FiniteRange(0.0, 10.0));
         a->add_option("--eval-freq", s.eval_freq, "evaluate every N steps")->check(CLI::Range(1, 1000000));
         a->add_option("--eval-iter", s.eval_iter, "batches per evaluation")->check(CLI::Range(1, 1000000));
-        a->add_option("--seed", s.seed, "seed for weights, shuffling and dropout");
+        a->add_option("--seed", s.seed, "seed for weights, shuffling and dropout")->check(NonNegativeInteger());
         a->add_option("--warmup", s.warmup, "appendix D: linear warmup steps")->check(CLI::Range(0, 1000000));
         a->add_flag("--cosine", s.cosine, "appendix D: cosine decay after warmup");
-        a->add_option("--clip", s.clip, "appendix D: clip gradients to this global norm (0: off)")->check(CLI::Range(0.0, 1e6));
+        a->add_option("--clip", s.clip, "appendix D: clip gradients to this global norm (0: off)")->check(FiniteRange(0.0, 1e6));
     };
     add_run_options(&app);
     auto* train = app.add_subcommand("train", "train only (no walkthrough)");
@@ -333,12 +334,12 @@ int main(int argc, char** argv) {
     gen->add_option("--weights", weights, "model.safetensors: ours (book names) or HuggingFace's GPT-2")->required()->check(CLI::ExistingFile);
     gen->add_option("--prompt", prompt, "text to continue");
     gen->add_option("--max-new-tokens", g.max_new_tokens, "tokens to generate")->check(CLI::Range(0, 100000));
-    gen->add_option("--temperature", g.temperature, "0 = greedy; > 0 samples from softmax(logits / T)")->check(CLI::Range(0.0, 100.0));
+    gen->add_option("--temperature", g.temperature, "0 = greedy; > 0 samples from softmax(logits / T)")->check(FiniteRange(0.0, 100.0));
     gen->add_option("--top-k", top_k, "keep the k most likely tokens")->check(CLI::Range(1, 1000000));
-    gen->add_option("--top-p", g.top_p, "nucleus sampling: keep the smallest set with probability >= p")->check(CLI::Range(1e-9, 1.0));
+    gen->add_option("--top-p", g.top_p, "nucleus sampling: keep the smallest set with probability >= p")->check(FiniteRange(1e-9, 1.0));
     gen->add_option("--beams", beams, "beam search with this many beams (greedy when 1)")->check(CLI::Range(1, 64));
-    gen->add_option("--repetition-penalty", g.repetition_penalty, "> 1 discourages repeating tokens")->check(CLI::Range(1e-3, 100.0));
-    gen->add_option("--seed", seed, "seed for sampling");
+    gen->add_option("--repetition-penalty", g.repetition_penalty, "> 1 discourages repeating tokens")->check(FiniteRange(1e-3, 100.0));
+    gen->add_option("--seed", seed, "seed for sampling")->check(NonNegativeInteger());
 
     auto* ev = app.add_subcommand("eval", "training and validation loss of a model on a text (exercise 5.5)");
     ev->add_option("--weights", weights, "model.safetensors")->required()->check(CLI::ExistingFile);
@@ -347,11 +348,12 @@ int main(int argc, char** argv) {
 
     try {
         if (gen->parsed()) {
+            if (prompt.empty()) throw ValueError("--prompt is empty: give a text to continue");
+            const IntTensor idx = text_to_token_ids(prompt, tok());  // before the weights are read
             auto model = load_model(weights);
             model->eval();
             g.context_size = model->cfg.context_length;
             if (top_k > 0) g.top_k = top_k;
-            const IntTensor idx = text_to_token_ids(prompt, tok());
             manual_seed(seed);
             const IntTensor out = beams > 0 ? beam_search(*model, idx, g.max_new_tokens, g.context_size, beams)
                                             : generate(*model, idx, g);

@@ -30,6 +30,8 @@ expect "empty" "$ch05" train --text "$weights/empty.txt" --epochs 1
 printf 'Too short a text.' > "$weights/short.txt"
 expect "too few" "$ch05" train --text "$weights/short.txt" --epochs 1
 expect "max-new-tokens" "$ch04" generate --max-new-tokens -3
+expect "prompt is empty" "$ch04" generate --prompt ""
+expect "prompt is empty" "$ch05" generate --weights "$weights/bad.safetensors" --prompt ""
 printf 'ab\xffcd' > "$weights/bad-utf8.txt"
 expect "invalid UTF-8 at byte offset 2" "$ch02" encode "$weights/bad-utf8.txt"
 printf '15496 abc' > "$weights/ids.txt"
