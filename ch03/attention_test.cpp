@@ -5,7 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "attention_softmax.hpp"
+#include "attention_softmax_fused.hpp"
 #include "autograd.hpp"
 #include "causal_attention.hpp"
 #include "error.hpp"
@@ -14,7 +14,7 @@
 #include "paths.hpp"
 #include "random.hpp"
 #include "safetensors.hpp"
-#include "scaled_dot_product_attention.hpp"
+#include "scaled_dot_product_attention_fused.hpp"
 #include "self_attention.hpp"
 #include "simplified_attention.hpp"
 #include "testing.hpp"
@@ -235,4 +235,23 @@ TEST_CASE("the attention softmax's graph is freed when its output is dropped wit
     std::weak_ptr<TensorImpl> w;
     { w = attention_softmax(s, 1.0f, true).impl_ptr(); }
     CHECK(w.expired());
+}
+
+TEST_CASE("the reference tier reads the mask buffer: a reader who edits it sees the output change") {
+    const Tensor batch = cat({book_inputs().unsqueeze(0), book_inputs().unsqueeze(0)}, 0);
+    NoGradGuard ng;
+    manual_seed(123);
+    CausalAttention ca(3, 2, 6, 0.0f);
+    const Tensor causal = ca.forward(batch);
+    ca.mask = Tensor::zeros({6, 6});  // hide nothing: every token sees the whole sentence
+    const Tensor unmasked = ca.forward(batch);
+    CHECK(causal.to_vector() != unmasked.to_vector());
+    // the last token saw everything already: its row is unchanged
+    CHECK(select(select(causal, 0, 0), 0, 5).to_vector() == select(select(unmasked, 0, 0), 0, 5).to_vector());
+    manual_seed(123);
+    MultiHeadAttention mha(3, 2, 6, 0.0f, 2);
+    mha.fused = false;
+    const Tensor before = mha.forward(batch);
+    mha.mask = Tensor::zeros({6, 6});
+    CHECK(mha.forward(batch).to_vector() != before.to_vector());
 }

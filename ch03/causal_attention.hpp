@@ -1,4 +1,5 @@
-// Section 3.5: causal (masked) attention with dropout, listing 3.3.
+// Section 3.5: causal (masked) attention with dropout, listing 3.3, line for
+// line: the scores, the mask buffer applied with masked_fill, softmax, dropout.
 #pragma once
 #include "nn.hpp"
 

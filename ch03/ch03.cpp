@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "attention_softmax.hpp"
+#include "attention_softmax_fused.hpp"
 #include "autograd.hpp"
 #include "blas.hpp"
 #include "cli_checks.hpp"

@@ -2,12 +2,12 @@
 
 #include <cmath>
 
-#include "attention_softmax.hpp"
+#include "attention_softmax_fused.hpp"
 #include "autograd.hpp"
 #include "blas.hpp"
 #include "error.hpp"
 #include "ops.hpp"
-#include "scaled_dot_product_attention.hpp"
+#include "scaled_dot_product_attention_fused.hpp"
 
 namespace llm::ch03 {
 
@@ -43,23 +43,30 @@ Tensor MultiHeadAttention::forward(const Tensor& x) {
     if (T > context_length)
         throw ShapeError("MultiHeadAttention: " + std::to_string(T) + " tokens exceed the context length " +
                          std::to_string(context_length));
-    // [b, T, d_out]: head h is the column block h * head_dim .. (h + 1) * head_dim - 1
-    const Tensor keys = W_key->forward(x);
-    const Tensor queries = W_query->forward(x);
-    const Tensor values = W_value->forward(x);
-    if (!fused) {  // the book's steps one by one, each head split out as [b, heads, T, head_dim]
-        auto split_heads = [&](const Tensor& t) { return t.view({b, T, num_heads, head_dim}).transpose(1, 2); };
-        const Tensor scores = matmul_nt(split_heads(queries), split_heads(keys));  // [b, heads, T, T]
-        Tensor weights = attention_softmax(scores, std::sqrt(static_cast<float>(head_dim)), /*causal=*/true);
-        if (keep_attn_weights) last_attn_weights = weights.detach();
-        weights = dropout->forward(weights);
-        const Tensor context = matmul(weights, split_heads(values)).transpose(1, 2).view({b, T, d_out});  // heads side by side
-        return out_proj->forward(context);
-    }
-    // the same in one op that reads the heads in place (scaled_dot_product_attention.hpp)
-    const Tensor context = scaled_dot_product_attention(queries, keys, values, num_heads, dropout->p, dropout->is_training(),
-                                                        keep_attn_weights ? &last_attn_weights : nullptr);
-    return out_proj->forward(context);
+    if (fused)  // the fast tier: scores, mask, softmax, dropout and the values in one op that reads heads in place
+        return out_proj->forward(scaled_dot_product_attention(W_query->forward(x), W_key->forward(x), W_value->forward(x),
+                                                              num_heads, dropout->p, dropout->is_training(),
+                                                              keep_attn_weights ? &last_attn_weights : nullptr));
+    // the book's listing 3.5, line for line
+    const int64_t num_tokens = T;
+    Tensor keys = W_key->forward(x);                                        // [b, T, d_out]
+    Tensor queries = W_query->forward(x);
+    Tensor values = W_value->forward(x);
+    keys = keys.view({b, num_tokens, num_heads, head_dim});                 // [b, T, heads, head_dim]
+    values = values.view({b, num_tokens, num_heads, head_dim});
+    queries = queries.view({b, num_tokens, num_heads, head_dim});
+    keys = keys.transpose(1, 2);                                            // [b, heads, T, head_dim]
+    queries = queries.transpose(1, 2);
+    values = values.transpose(1, 2);
+    Tensor attn_scores = matmul(queries, keys.transpose(2, 3));             // [b, heads, T, T]
+    const Tensor mask_bool = narrow(narrow(mask, 0, 0, num_tokens), 1, 0, num_tokens);  // self.mask[:T, :T]
+    attn_scores = masked_fill(attn_scores, mask_bool, -INFINITY);
+    Tensor attn_weights = softmax(attn_scores / std::sqrt(static_cast<float>(keys.size(-1))), -1);
+    if (keep_attn_weights) last_attn_weights = attn_weights.detach();
+    attn_weights = dropout->forward(attn_weights);
+    Tensor context_vec = matmul(attn_weights, values).transpose(1, 2);      // [b, T, heads, head_dim]
+    context_vec = context_vec.contiguous().view({b, num_tokens, d_out});    // the heads side by side
+    return out_proj->forward(context_vec);                                  // [b, T, d_out]
 }
 
 Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {

@@ -39,7 +39,10 @@ public:
     Tensor mask;               // buffer triu(ones(ctx, ctx), 1)
     Tensor last_attn_weights;  // [b, heads, T, T], before dropout, when keep_attn_weights
     bool keep_attn_weights = false;  // (costs [b, heads, T, T] floats per call)
-    bool fused = true;               // false: the step-by-step version, for comparison
+    // true: the fast tier (scaled_dot_product_attention_fused.cpp); false: the
+    // book's listing step by step, reading the mask buffer through masked_fill.
+    // A GPTModel switches all its modules to the fast tier (use_fused_kernels).
+    bool fused = false;
     int64_t d_out, num_heads, head_dim, context_length;
 };
 

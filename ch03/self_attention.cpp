@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "attention_softmax.hpp"
+#include "attention_softmax_fused.hpp"
 #include "ops.hpp"
 #include "random.hpp"
 

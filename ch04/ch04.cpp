@@ -45,7 +45,8 @@ void gelu_relu_plot(const fs::path& out) {
     Series g{"GELU", {}, {}, "#1f77b4", false}, r{"ReLU", {}, {}, "#d62728", true};
     NoGradGuard ng;
     const Tensor x = Tensor::arange(-3.0f, 3.0001f, 0.05f);
-    const Tensor gy = gelu(x), ry = relu(x);
+    GELU gelu;  // the book's formula
+    const Tensor gy = gelu.forward(x), ry = relu(x);
     for (int64_t i = 0; i < x.numel(); ++i) {
         g.x.push_back(x.data()[i]); g.y.push_back(gy.data()[i]);
         r.x.push_back(x.data()[i]); r.y.push_back(ry.data()[i]);

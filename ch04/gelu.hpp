@@ -7,13 +7,13 @@ namespace llm::ch04 {
 
 struct GPTConfig;
 
-// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), fused with its backward.
-Tensor gelu(const Tensor& x);
-
+// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), listing 4.3.
 class GELU : public Module {
 public:
-    Tensor forward(const Tensor& x) override { return gelu(x); }
+    Tensor forward(const Tensor& x) override;
     std::string type_name() const override { return "GELU"; }
+    // true: the fast tier (gelu_fused.cpp); false: the listing's formula.
+    bool fused = false;
 };
 
 // layers = Sequential(Linear(emb, 4 emb), GELU, Linear(4 emb, emb)):

@@ -15,6 +15,15 @@ GPTModel::GPTModel(const GPTConfig& c) : cfg(c) {
     for (int64_t i = 0; i < cfg.n_layers; ++i) trf_blocks->push_back(std::make_shared<TransformerBlock>(cfg));
     final_norm = register_module("final_norm", std::make_shared<LayerNorm>(cfg.emb_dim));
     out_head = register_module("out_head", std::make_shared<Linear>(cfg.emb_dim, cfg.vocab_size, false));
+    use_fused_kernels(true);  // training and generation run on the fast tier
+}
+
+void GPTModel::use_fused_kernels(bool on) {
+    apply([on](Module& m) {
+        if (auto* a = dynamic_cast<ch03::MultiHeadAttention*>(&m)) a->fused = on;
+        if (auto* n = dynamic_cast<LayerNorm*>(&m)) n->fused = on;
+        if (auto* g = dynamic_cast<GELU*>(&m)) g->fused = on;
+    });
 }
 
 namespace {

@@ -22,6 +22,11 @@ public:
     // tensor (one set of numbers, two names).
     void tie_weights() { out_head->weight = tok_emb->weight; }
     bool weights_tied() const { return out_head->weight.impl() == tok_emb->weight.impl(); }
+    // The two tiers, switched for the whole model at once (the book's GPTModel
+    // and GPTModelFast, nanoGPT's `flash`): true runs every attention, LayerNorm
+    // and GELU on the fast kernels (*_fused.cpp), false on the book's listings.
+    // A new GPTModel starts on the fast tier; both compute the same numbers.
+    void use_fused_kernels(bool on);
 
     GPTConfig cfg;
     std::shared_ptr<Embedding> tok_emb, pos_emb;

@@ -96,6 +96,11 @@ int64_t Module::num_parameters() const {
     return n;
 }
 
+void Module::apply(const std::function<void(Module&)>& fn) {
+    for (auto& [name, child] : children_) child->apply(fn);
+    fn(*this);
+}
+
 void Module::train(bool on) {
     training_ = on;
     for (auto& [n, m] : children_) m->train(on);

@@ -4,6 +4,7 @@
 // tensor, as in PyTorch, and named_parameters() yields the dotted names
 // of the book's state_dict ("trf_blocks.0.att.W_query.weight").
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,9 @@ public:
     // be missing (they are fixed by the configuration, like causal masks).
     void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
     int64_t num_parameters() const;  // sum of numel over parameters()
+
+    // module.apply(fn): fn on every submodule (children first), then on this one.
+    void apply(const std::function<void(Module&)>& fn);
 
     void train(bool on = true);
     void eval() { train(false); }

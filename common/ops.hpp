@@ -32,6 +32,7 @@ inline Tensor operator+(const Tensor& a, float s) { return add(a, s); }
 inline Tensor operator-(const Tensor& a, float s) { return add(a, -s); }
 inline Tensor operator*(const Tensor& a, float s) { return mul(a, s); }
 inline Tensor operator*(float s, const Tensor& a) { return mul(a, s); }
+inline Tensor operator+(float s, const Tensor& a) { return add(a, s); }
 inline Tensor operator/(const Tensor& a, float s) { return mul(a, 1.0f / s); }
 inline Tensor operator-(const Tensor& a) { return neg(a); }
 // The shape two shapes broadcast to; ShapeError when they cannot.

@@ -99,6 +99,9 @@ public:
     Tensor reshape(const Shape& shape) const { return view(shape); }
     Tensor transpose(int64_t d0, int64_t d1) const;
     Tensor T() const { return transpose(0, 1); }
+    // Our tensors are always contiguous (transpose copies), so this returns the
+    // tensor itself; it is here so the book's `.contiguous().view(...)` reads the same.
+    Tensor contiguous() const { return *this; }
     Tensor unsqueeze(int64_t d) const;
     Tensor squeeze(int64_t d) const;
     Tensor flatten(int64_t start = 0, int64_t end = -1) const;

@@ -1,4 +1,4 @@
-#include "attention_softmax.hpp"
+#include "attention_softmax_fused.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
-#include "scaled_dot_product_attention.hpp"
+#include "scaled_dot_product_attention_fused.hpp"
 
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>
 
-#include "attention_softmax.hpp"
+#include "attention_softmax_fused.hpp"
 #include "autograd.hpp"
 #include "blas.hpp"
 #include "error.hpp"
