@@ -26,6 +26,7 @@
 #include "paths.hpp"
 #include "random.hpp"
 #include "safetensors.hpp"
+#include "storage.hpp"
 #include "text_ids.hpp"
 #include "train.hpp"
 #include "utf8.hpp"
@@ -110,7 +111,7 @@ Data make_data(const RunSettings& s, bool verbose) {
 // Trains (or resumes), then writes the checkpoint, loss.csv and loss.svg.
 std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d) {
     const ch04::GPTConfig cfg = book_config(s.context_length);
-    manual_seed(s.seed);
+    manual_seed(s.seed);  // as the book: the seed, then the model and its optimizer, once
     auto model = std::make_unique<ch04::GPTModel>(cfg);
     AdamW optimizer(model->parameters(), s.lr, s.weight_decay);
     TrainOptions o;
@@ -127,15 +128,12 @@ std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d
         state = load_checkpoint(*model, optimizer, s.resume);
         std::printf("resuming from %s at epoch %lld, step %lld\n", s.resume.c_str(), static_cast<long long>(state->epoch + 1),
                     static_cast<long long>(state->global_step));
-    } else {
-        manual_seed(s.seed);  // the book reseeds after building the model, before training
-        model = std::make_unique<ch04::GPTModel>(cfg);
-        optimizer = AdamW(model->parameters(), s.lr, s.weight_decay);
     }
     install_interrupt_handler();
     const double t0 = bench::now();
     const auto r = train_model_simple(*model, *d.train_loader, *d.val_loader, optimizer, tok(), o, state ? &*state : nullptr);
     const double dt = bench::now() - t0;
+    model->zero_grad();  // the last step's gradients are not needed any more (652 MB for GPT-2 124M)
     fs::create_directories(s.out);
     const int64_t tokens_per_epoch = d.train_loader->size() * s.batch_size * s.context_length;
     if (!r.track_tokens_seen.empty()) {
@@ -251,8 +249,10 @@ void decoding_walkthrough(ch04::GPTModel& model, int64_t context_length) {
 }
 
 void walkthrough(RunSettings s) {
-    section("5.1.1 Using GPT to generate text");
     const ch04::GPTConfig cfg = book_config(s.context_length);
+    std::unique_ptr<Data> d;
+    {  // the untrained model of 5.1 is gone before training builds its own (peak memory)
+    section("5.1.1 Using GPT to generate text");
     manual_seed(s.seed);
     ch04::GPTModel untrained(cfg);
     untrained.eval();
@@ -271,25 +271,29 @@ void walkthrough(RunSettings s) {
                     ch02::encode_utf8({chars.end() - static_cast<long>(n), chars.end()}).c_str());
         std::printf("Characters: %zu\nTokens: %zu\n", chars.size(), tok().encode(text_data, {"<|endoftext|>"}).size());
     }
-    const Data d = make_data(s, true);
+    d = std::make_unique<Data>(make_data(s, true));
     {
         NoGradGuard ng;
-        const double train_loss = calc_loss_loader(*d.train_loader, untrained);
-        const double val_loss = calc_loss_loader(*d.val_loader, untrained);
+        const double train_loss = calc_loss_loader(*d->train_loader, untrained);
+        const double val_loss = calc_loss_loader(*d->val_loader, untrained);
         std::printf("Training loss: %s\nValidation loss: %s\n", py_float(train_loss).c_str(), py_float(val_loss).c_str());
+    }
     }
     manual_seed(s.seed);
 
     section("5.2 Training an LLM");
     std::printf("(10 epochs of GPT-2 124M, AdamW lr 4e-4, weight decay 0.1, on two CPU cores; Ctrl-C stops after the\n"
                 " current step and saves a resumable checkpoint)\n");
-    auto model = run_training(s, d);
+    auto model = run_training(s, *d);
+    d.reset();
+    storage_release_idle();  // the optimizer's state and the activations are gone: give their memory back
 
     decoding_walkthrough(*model, cfg.context_length);
 
     section("5.4 Loading and saving model weights in PyTorch");
     model->eval();
     const IntTensor greedy = ch04::generate_text_cached(*model, text_to_token_ids("Every effort moves you", tok()), 25, cfg.context_length);
+    model.reset();  // as the book, the reloaded model replaces the trained one (peak memory)
     auto reloaded = load_model(s.out / "model.safetensors");
     reloaded->eval();
     const IntTensor again = ch04::generate_text_cached(*reloaded, text_to_token_ids("Every effort moves you", tok()), 25, cfg.context_length);

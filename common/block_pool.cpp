@@ -80,4 +80,22 @@ void BlockPool::give_back(void* m) {
     free_by_size_.emplace(size, start);
 }
 
+size_t BlockPool::release_idle() {
+    size_t released = 0;
+    for (auto seg = segments_.begin(); seg != segments_.end();) {
+        auto b = blocks_.find(seg->first);
+        if (b != blocks_.end() && b->second.free && b->second.size == seg->second) {  // one free block: the whole segment
+            unlist_free(seg->first, seg->second);
+            blocks_.erase(b);
+            munmap(seg->first, seg->second);
+            reserved_ -= seg->second;
+            released += seg->second;
+            seg = segments_.erase(seg);
+        } else {
+            ++seg;
+        }
+    }
+    return released;
+}
+
 }  // namespace llm

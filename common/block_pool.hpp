@@ -18,6 +18,7 @@ public:
 
     void* take(size_t bytes);    // bytes: a multiple of the page size
     void give_back(void* p);     // p: from take()
+    size_t release_idle();       // unmaps every segment with nothing in use; returns the bytes
     size_t reserved() const { return reserved_; }  // bytes in segments
     size_t in_use() const { return in_use_; }      // bytes handed out
 

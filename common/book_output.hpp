@@ -28,6 +28,24 @@ inline std::string program_output(const std::string& command) {
     return out;
 }
 
+// Where a block's first line is printed but a later one differs: "line K:
+// the book prints '...', the program '...'"; empty when the first line is not there.
+inline std::string first_difference(const std::string& output, const std::string& block) {
+    const size_t nl = block.find('\n');
+    const std::string first = block.substr(0, nl);
+    const size_t at = output.find(first + "\n");
+    if (at == std::string::npos) return "";
+    size_t b = 0, o = at;
+    for (int line = 1;; ++line) {
+        const size_t be = block.find('\n', b), oe = output.find('\n', o);
+        const std::string bl = block.substr(b, be - b), ol = output.substr(o, oe == std::string::npos ? std::string::npos : oe - o);
+        if (bl != ol) return "line " + std::to_string(line) + ": the book prints '" + bl + "', the program '" + ol + "'";
+        if (be == std::string::npos || be + 1 >= block.size() || oe == std::string::npos) return "";
+        b = be + 1;
+        o = oe + 1;
+    }
+}
+
 // Every block, in order; returns how many were found.
 inline int check_book_blocks(const std::string& output, const std::vector<BookBlock>& blocks) {
     size_t from = 0;
@@ -36,8 +54,8 @@ inline int check_book_blocks(const std::string& output, const std::vector<BookBl
         const std::string text = std::string(b.text) + "\n";
         const size_t at = output.find(text, from);
         CHECK_MESSAGE(at != std::string::npos, std::string(b.cell) << " of the book is not in the output"
-                                                      << (output.find(text) != std::string::npos ? " (it is, out of order)" : "")
-                                                      << ":\n" << text);
+                                                      << std::string(output.find(text) != std::string::npos ? " (it is, out of order)" : "")
+                                                      << "; " << first_difference(output, b.text) << ":\n" << text);
         if (at != std::string::npos) {
             from = at + text.size();
             ++found;

@@ -86,6 +86,12 @@ size_t storage_reserved_bytes() {
     return pool().blocks.reserved();
 }
 
+size_t storage_release_idle() {
+    Pool& p = pool();
+    std::lock_guard<std::mutex> lock(p.mutex);
+    return p.blocks.release_idle();
+}
+
 size_t storage_live_bytes() {
     std::lock_guard<std::mutex> lock(pool().mutex);
     return pool().live;

@@ -32,6 +32,10 @@ size_t storage_reserved_bytes();
 // Bytes held by live tensors (buffers of 256 KB and more, which is where the
 // memory is), the most held at once since the last reset, and the reset.
 size_t storage_live_bytes();
+// Hands the kept memory that no tensor uses back to the system (as
+// torch.cuda.empty_cache() does for PyTorch's GPU cache); returns the bytes.
+// For a program between phases, say after training, before loading weights.
+size_t storage_release_idle();
 size_t storage_peak_bytes();
 void storage_reset_peak();
 

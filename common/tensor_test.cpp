@@ -105,3 +105,20 @@ TEST_CASE("tensor memory: best fit, freed neighbours merge and serve a larger re
     pool.give_back(c);
     CHECK(pool.in_use() == 0);
 }
+
+TEST_CASE("tensor memory: release_idle unmaps the segments nothing uses, and only those") {
+    const size_t MB = size_t{1} << 20;
+    BlockPool pool(16 * MB, size_t{1} << 40);  // keeps everything idle until asked
+    void* a = pool.take(4 * MB);
+    void* big = pool.take(20 * MB);  // a segment of its own
+    pool.give_back(big);
+    CHECK(pool.reserved() == 36 * MB);
+    CHECK(pool.release_idle() == 20 * MB);  // the idle segment goes; a's segment stays
+    CHECK(pool.reserved() == 16 * MB);
+    pool.give_back(a);
+    CHECK(pool.release_idle() == 16 * MB);
+    CHECK(pool.reserved() == 0);
+    void* again = pool.take(4 * MB);  // and the pool still works
+    CHECK(pool.reserved() == 16 * MB);
+    pool.give_back(again);
+}
