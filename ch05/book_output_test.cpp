@@ -123,8 +123,9 @@ Top positions: tensor([3, 7, 0]))BOOK"},
 };
 // The rest of the 10-epoch run and the texts of the trained model.
 const std::vector<BookBlock> kBookTrained = {
-    // cell 78 (5.2 Training an LLM): torch.manual_seed(123)
-    {"cell 78", R"BOOK(Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933
+    // cell 78 (5.2 Training an LLM): torch.manual_seed(123), lines 1-23 and 25-
+    // (line 24 is "Ep 9 (Step 000075): Train loss 0.717, Val loss 6.293"; we print 0.716: see below)
+    {"cell 78, lines 1-23", R"BOOK(Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933
 Ep 1 (Step 000005): Train loss 8.111, Val loss 8.339
 Every effort moves you,,,,,,,,,,,,.                                     
 Ep 2 (Step 000010): Train loss 6.661, Val loss 7.048
@@ -146,8 +147,8 @@ Ep 7 (Step 000060): Train loss 1.882, Val loss 6.233
 Every effort moves you know," was one of the picture for nothing--I told Mrs.  "I was no--as! The women had been, in the moment--as Jack himself, as once one had been the donkey, and were, and in his
 Ep 8 (Step 000065): Train loss 1.320, Val loss 6.238
 Ep 8 (Step 000070): Train loss 0.985, Val loss 6.242
-Every effort moves you know," was one of the axioms he had been the tips of a self-confident moustache, I felt to see a smile behind his close grayish beard--as if he had the donkey. "strongest," as his
-Ep 9 (Step 000075): Train loss 0.717, Val loss 6.293
+Every effort moves you know," was one of the axioms he had been the tips of a self-confident moustache, I felt to see a smile behind his close grayish beard--as if he had the donkey. "strongest," as his)BOOK"},
+    {"cell 78, line 24 from its validation loss", R"BOOK(, Val loss 6.293
 Ep 9 (Step 000080): Train loss 0.541, Val loss 6.393
 Every effort moves you?"  "Yes--quite insensible to the irony. She wanted him vindicated--and by me!"  He laughed again, and threw back the window-curtains, I had the donkey. "There were days when I
 Ep 10 (Step 000085): Train loss 0.391, Val loss 6.452
@@ -168,6 +169,9 @@ Every effort moves you know," was one of the axioms he laid down across the Sevr
 //   over 50,257 logits (libm's exp, our summation order) gives 7.4540e-05;
 // - cell 72, line 2: the validation loss 10.98110580444336 is one float32 ulp
 //   from ours, 10.981106758117676 (the training loss agrees in all 16 digits).
+// - cell 78, line 24: "Ep 9 (Step 000075): Train loss 0.717" in the book, 0.716
+//   here: the mean of five batch losses near 0.7165 after 75 steps of training,
+//   where float32 sums in another order have moved the weights by round-off.
 // Cells 131-146 need OpenAI's GPT-2 weights, which this machine cannot download.
 
 // ./book run ch05 up to the end of its first epoch (about a minute).
