@@ -31,7 +31,8 @@ IntTensor as_int64(const Tensor& t) {
 // tensor([True, False, ...]) for an elementwise comparison.
 std::string bool_tensor(const IntTensor& a, const IntTensor& b) {
     std::string s = "tensor([";
-    for (size_t i = 0; i < a.data.size(); ++i) s += std::string(i ? ", " : "") + (a.data[i] == b.data[i] ? "True" : "False");
+    for (size_t i = 0; i < a.data.size(); ++i)
+        s += std::string(i ? ", " : "") + (a.data[i] == b.data[i] ? "True" : "False");
     return s + "])";
 }
 
@@ -39,8 +40,10 @@ std::string bool_tensor(const IntTensor& a, const IntTensor& b) {
 
 int main(int argc, char** argv) {
     blas_startup(argc, argv);
-    CLI::App app{"Appendix A: tensors, autograd, a small network and its training loop on our PyTorch stand-in"};
-    std::string save_path = (std::filesystem::temp_directory_path() / "appendix-a-model.safetensors").string();
+    CLI::App app{
+        "Appendix A: tensors, autograd, a small network and its training loop on our PyTorch stand-in"};
+    std::string save_path =
+        (std::filesystem::temp_directory_path() / "appendix-a-model.safetensors").string();
     app.add_option("--save", save_path, "where section A.9 saves the trained model");
     CLI11_PARSE(app, argc, argv);
     try {
@@ -60,16 +63,18 @@ int main(int argc, char** argv) {
         }
 
         section("A.2.2 Tensor data types");
-        std::printf("torch.int64\n");    // IntTensor: token ids and class labels
+        std::printf("torch.int64\n");  // IntTensor: token ids and class labels
         std::printf("torch.float32\n");  // Tensor: everything with a gradient
         std::printf("torch.float32\n");  // tensor1d.to(torch.float32): Tensor from IntTensor values
 
         section("A.2.3 Common PyTorch tensor operations");
         const Tensor tensor2d = Tensor::from({{1, 2, 3}, {4, 5, 6}});
         std::cout << as_int64(tensor2d) << "\n" << torch_size(tensor2d.shape()) << "\n";
-        std::cout << as_int64(tensor2d.reshape({3, 2})) << "\n" << as_int64(tensor2d.view({3, 2})) << "\n";
+        std::cout << as_int64(tensor2d.reshape({3, 2})) << "\n"
+                  << as_int64(tensor2d.view({3, 2})) << "\n";
         std::cout << as_int64(tensor2d.T()) << "\n";
-        std::cout << as_int64(matmul(tensor2d, tensor2d.T())) << "\n" << as_int64(matmul(tensor2d, tensor2d.T())) << "\n";
+        std::cout << as_int64(matmul(tensor2d, tensor2d.T())) << "\n"
+                  << as_int64(matmul(tensor2d, tensor2d.T())) << "\n";
 
         section("A.3 Seeing models as computation graphs");
         const Tensor y = Tensor::from({1.0f}), x1 = Tensor::from({1.1f});
@@ -81,7 +86,8 @@ int main(int argc, char** argv) {
         const Tensor loss = binary_cross_entropy(a, y);
         {
             NoGradGuard ng;
-            show("", binary_cross_entropy(a, y));  // the book computes it without requires_grad here
+            show("",
+                 binary_cross_entropy(a, y));  // the book computes it without requires_grad here
         }
 
         section("A.4 Automatic differentiation made easy");
@@ -131,8 +137,9 @@ int main(int argc, char** argv) {
         manual_seed(123);
         NeuralNetwork net(2, 2);
         train(net, train_loader, 3, 0.5f, [&](int epoch, int batch, float l) {
-            std::printf("Epoch: %03d/%03d | Batch %03d/%03lld | Train/Val Loss: %.2f\n", epoch + 1, 3, batch,
-                        static_cast<long long>(train_loader.size()), static_cast<double>(l));
+            std::printf("Epoch: %03d/%03d | Batch %03d/%03lld | Train/Val Loss: %.2f\n", epoch + 1,
+                        3, batch, static_cast<long long>(train_loader.size()),
+                        static_cast<double>(l));
         });
         {
             NoGradGuard ng;
@@ -145,23 +152,30 @@ int main(int argc, char** argv) {
             std::cout << predictions << "\n" << predictions << "\n";
             std::cout << bool_tensor(predictions, train_ds->labels) << "\n";
             int64_t correct = 0;
-            for (size_t k = 0; k < predictions.data.size(); ++k) correct += predictions.data[k] == train_ds->labels.data[k];
+            for (size_t k = 0; k < predictions.data.size(); ++k)
+                correct += predictions.data[k] == train_ds->labels.data[k];
             std::cout << IntTensor({}, {correct}) << "\n";
         }
-        std::printf("%.1f\n%.1f\n", compute_accuracy(net, train_loader), compute_accuracy(net, test_loader));
+        std::printf("%.1f\n%.1f\n", compute_accuracy(net, train_loader),
+                    compute_accuracy(net, test_loader));
 
         section("A.8 Saving and loading models");
         save_safetensors(save_path, net.state_dict());
         NeuralNetwork reloaded(2, 2);
-        reloaded.load_state_dict(load_safetensors(save_path).tensors);  // strict: every name and shape must match
+        reloaded.load_state_dict(
+            load_safetensors(save_path).tensors);  // strict: every name and shape must match
         std::printf("<All keys matched successfully>\n");
         NoGradGuard ng;
         std::printf("saved to %s; reloaded model gives the same outputs: %s\n", save_path.c_str(),
-                    reloaded.forward(train_ds->features).to_vector() == net.forward(train_ds->features).to_vector() ? "yes" : "NO");
+                    reloaded.forward(train_ds->features).to_vector() ==
+                            net.forward(train_ds->features).to_vector()
+                        ? "yes"
+                        : "NO");
 
         section("A.9 What replaces the GPU here");
-        std::printf("OpenBLAS kernels: %s (best for this CPU: %s); threads: %d (one OpenMP pool shared by BLAS and our loops)\n",
-                    blas_core_name().c_str(), best_core_for_cpu().c_str(), omp_get_max_threads());
+        std::printf(
+            "OpenBLAS kernels: %s (best for this CPU: %s); threads: %d (one OpenMP pool shared by BLAS and our loops)\n",
+            blas_core_name().c_str(), best_core_for_cpu().c_str(), omp_get_max_threads());
         std::printf("measured sgemm on GPT-shaped products: %.0f GFLOP/s\n", bench::sgemm_gflops());
     } catch (const Error& e) {
         std::fprintf(stderr, "appendix-a: error: %s\n", e.what());

@@ -14,7 +14,6 @@
 using namespace llm;
 using namespace llm::appendix_a;
 
-
 TEST_CASE("A.3-A.4 logistic regression: loss 0.0852, dL/dw1 = -0.0898, dL/db = -0.0817") {
     const Tensor y = Tensor::from({1.0f}), x1 = Tensor::from({1.1f});
     Tensor w1 = Tensor::from({2.2f}), b = Tensor::from({0.0f});
@@ -37,16 +36,20 @@ TEST_CASE("A.5 NeuralNetwork(50, 3): 2213 parameters and the book's seeded numbe
     NeuralNetwork model(50, 3);
     CHECK(model.num_parameters() == 2213);
     const Tensor w = model.layers->at<Linear>(0).weight;  // [30, 50]
-    CHECK(testing::all_close(narrow(select(w, 0, 0), 0, 0, 3), {-0.0577f, 0.0047f, -0.0702f}, 5e-5, 0).ok);
+    CHECK(
+        testing::all_close(narrow(select(w, 0, 0), 0, 0, 3), {-0.0577f, 0.0047f, -0.0702f}, 5e-5, 0)
+            .ok);
     manual_seed(123);
     const Tensor X = rand({1, 50});
     const Tensor out = model.forward(X);
     CHECK(testing::all_close(out, {-0.1262f, 0.1080f, -0.1792f}, 5e-5, 0).ok);
     NoGradGuard ng;
-    CHECK(testing::all_close(softmax(model.forward(X), 1), {0.3113f, 0.3934f, 0.2952f}, 5e-5, 0).ok);
+    CHECK(
+        testing::all_close(softmax(model.forward(X), 1), {0.3113f, 0.3934f, 0.2952f}, 5e-5, 0).ok);
 }
 
-TEST_CASE("A.7 a typical training loop on the toy network: the book's losses, outputs and 100% accuracy") {
+TEST_CASE(
+    "A.7 a typical training loop on the toy network: the book's losses, outputs and 100% accuracy") {
     auto train_ds = std::make_shared<ToyDataset>(toy_train_data());
     auto test_ds = std::make_shared<ToyDataset>(toy_test_data());
     manual_seed(123);
@@ -55,14 +58,18 @@ TEST_CASE("A.7 a typical training loop on the toy network: the book's losses, ou
     manual_seed(123);
     NeuralNetwork model(2, 2);
     const auto losses = train(model, train_loader, 3, 0.5f);
-    const std::vector<float> book{0.75f, 0.65f, 0.44f, 0.13f, 0.03f, 0.00f};  // printed with 2 decimals
+    const std::vector<float> book{0.75f, 0.65f, 0.44f,
+                                  0.13f, 0.03f, 0.00f};  // printed with 2 decimals
     REQUIRE(losses.size() == book.size());
     for (size_t i = 0; i < book.size(); ++i) CHECK(std::fabs(losses[i] - book[i]) <= 0.005 + 1e-6);
     model.eval();
     NoGradGuard ng;
     const Tensor outputs = model.forward(train_ds->features);
-    CHECK(testing::all_close(outputs, {2.8569f, -4.1618f, 2.5382f, -3.7548f, 2.0944f, -3.1820f, -1.4814f, 1.4816f,
-                                       -1.7176f, 1.7342f}, 5e-4, 0).ok);
+    CHECK(testing::all_close(outputs,
+                             {2.8569f, -4.1618f, 2.5382f, -3.7548f, 2.0944f, -3.1820f, -1.4814f,
+                              1.4816f, -1.7176f, 1.7342f},
+                             5e-4, 0)
+              .ok);
     CHECK(compute_accuracy(model, train_loader) == 1.0);  // drop_last: 4 of the 5 examples
     CHECK(compute_accuracy(model, test_loader) == 1.0);
 }

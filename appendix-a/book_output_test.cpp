@@ -26,7 +26,7 @@ const std::vector<BookBlock> kBook = {
     {"cell 15", R"BOOK(torch.float32)BOOK"},
     // cell 16 (A.2.2 Tensor data types): floatvec = tensor1d.to(torch.float32)
     {"cell 16", R"BOOK(torch.float32)BOOK"},
-    // cell 18 (A.2.3 Common PyTorch tensor operations): tensor2d = torch.tensor([[1, 2, 3], 
+    // cell 18 (A.2.3 Common PyTorch tensor operations): tensor2d = torch.tensor([[1, 2, 3],
     {"cell 18", R"BOOK(tensor([[1, 2, 3],
         [4, 5, 6]]))BOOK"},
     // cell 19 (A.2.3 Common PyTorch tensor operations): tensor2d.shape
@@ -139,7 +139,7 @@ tensor([0, 0, 0, 1, 1]))BOOK"},
 // a model built before any manual_seed: PyTorch seeds its CPU generator at
 // random when it starts, so no two runs of the notebook print the same.
 TEST_CASE("appendix A prints every value the book prints, as the book prints it") {
-    const std::string out =
-        llm::testing::program_output(LLM_CHAPTER_PROGRAM " --save \"${TMPDIR:-/tmp}/appendix_a_book_output.safetensors\"");
+    const std::string out = llm::testing::program_output(
+        LLM_CHAPTER_PROGRAM " --save \"${TMPDIR:-/tmp}/appendix_a_book_output.safetensors\"");
     CHECK(llm::testing::check_book_blocks(out, kBook) == static_cast<int>(kBook.size()));
 }

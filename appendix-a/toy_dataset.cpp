@@ -12,7 +12,8 @@ ToyDataset::ToyDataset(Tensor X, IntTensor y) : features(std::move(X)), labels(s
 
 std::pair<Tensor, int64_t> ToyDataset::get(int64_t i) const {
     const int64_t d = features.size(1);
-    return {Tensor::from(std::vector<float>(features.data() + i * d, features.data() + (i + 1) * d), {d}),
+    return {Tensor::from(std::vector<float>(features.data() + i * d, features.data() + (i + 1) * d),
+                         {d}),
             labels.data[static_cast<size_t>(i)]};
 }
 
@@ -24,12 +25,14 @@ ToyDataset::Batch ToyDataset::collate(const std::vector<std::pair<Tensor, int64_
         y.push_back(l);
     }
     const int64_t n = static_cast<int64_t>(items.size());
-    return {Tensor::from(std::move(x), {n, n ? static_cast<int64_t>(items[0].first.numel()) : 0}), IntTensor({n}, std::move(y))};
+    return {Tensor::from(std::move(x), {n, n ? static_cast<int64_t>(items[0].first.numel()) : 0}),
+            IntTensor({n}, std::move(y))};
 }
 
 ToyDataset toy_train_data() {
-    return {Tensor::from({{-1.2f, 3.1f}, {-0.9f, 2.9f}, {-0.5f, 2.6f}, {2.3f, -1.1f}, {2.7f, -1.5f}}),
-            IntTensor({5}, {0, 0, 0, 1, 1})};
+    return {
+        Tensor::from({{-1.2f, 3.1f}, {-0.9f, 2.9f}, {-0.5f, 2.6f}, {2.3f, -1.1f}, {2.7f, -1.5f}}),
+        IntTensor({5}, {0, 0, 0, 1, 1})};
 }
 
 ToyDataset toy_test_data() {

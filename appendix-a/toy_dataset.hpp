@@ -15,7 +15,10 @@ struct ToyDataset {
     int64_t size() const { return labels.numel(); }
     std::pair<Tensor, int64_t> get(int64_t i) const;  // one example: [2] and its label
     // Stacks examples into a batch: [B, 2] and [B].
-    struct Batch { Tensor features; IntTensor labels; };
+    struct Batch {
+        Tensor features;
+        IntTensor labels;
+    };
     static Batch collate(const std::vector<std::pair<Tensor, int64_t>>& items);
 };
 

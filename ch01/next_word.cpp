@@ -12,19 +12,25 @@ std::vector<std::string> split_words(const std::string& text) {
     std::string cur;
     for (char c : text) {
         const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (letter) cur += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        else if (!cur.empty()) words.push_back(std::move(cur)), cur.clear();
+        if (letter)
+            cur += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        else if (!cur.empty())
+            words.push_back(std::move(cur)), cur.clear();
     }
     if (!cur.empty()) words.push_back(cur);
     return words;
 }
 
-std::vector<Pair> input_target_pairs(const std::vector<std::string>& words, size_t context, size_t stride) {
-    if (context == 0 || stride == 0) throw ValueError("input_target_pairs: context and stride must be positive");
+std::vector<Pair> input_target_pairs(const std::vector<std::string>& words, size_t context,
+                                     size_t stride) {
+    if (context == 0 || stride == 0)
+        throw ValueError("input_target_pairs: context and stride must be positive");
     std::vector<Pair> pairs;
     for (size_t i = 0; i + context < words.size(); i += stride)
-        pairs.push_back({{words.begin() + static_cast<long>(i), words.begin() + static_cast<long>(i + context)},
-                         {words.begin() + static_cast<long>(i + 1), words.begin() + static_cast<long>(i + context + 1)}});
+        pairs.push_back(
+            {{words.begin() + static_cast<long>(i), words.begin() + static_cast<long>(i + context)},
+             {words.begin() + static_cast<long>(i + 1),
+              words.begin() + static_cast<long>(i + context + 1)}});
     return pairs;
 }
 
@@ -42,8 +48,10 @@ int64_t BigramModel::count(const std::string& word, const std::string& next) con
 
 std::vector<std::pair<std::string, int64_t>> BigramModel::followers(const std::string& word) const {
     std::vector<std::pair<std::string, int64_t>> out;
-    if (auto it = table_.find(word); it != table_.end()) out.assign(it->second.begin(), it->second.end());
-    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (auto it = table_.find(word); it != table_.end())
+        out.assign(it->second.begin(), it->second.end());
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     return out;  // the map was alphabetical, and the sort is stable: ties stay alphabetical
 }
 
@@ -62,7 +70,8 @@ std::vector<std::string> BigramModel::generate_greedy(const std::string& start, 
     return out;
 }
 
-std::vector<std::string> BigramModel::generate_sampled(const std::string& start, size_t n, Generator& gen) const {
+std::vector<std::string> BigramModel::generate_sampled(const std::string& start, size_t n,
+                                                       Generator& gen) const {
     std::vector<std::string> out{start};
     while (out.size() <= n) {
         const auto f = followers(out.back());

@@ -7,7 +7,9 @@
 #include <utility>
 #include <vector>
 
-namespace llm { class Generator; }
+namespace llm {
+class Generator;
+}
 
 namespace llm::ch01 {
 
@@ -20,7 +22,8 @@ std::vector<std::string> split_words(const std::string& text);
 struct Pair {
     std::vector<std::string> input, target;
 };
-std::vector<Pair> input_target_pairs(const std::vector<std::string>& words, size_t context, size_t stride);
+std::vector<Pair> input_target_pairs(const std::vector<std::string>& words, size_t context,
+                                     size_t stride);
 
 // Word bigram counts: how often `next` follows `word`.
 class BigramModel {
@@ -35,7 +38,8 @@ public:
     // context for the next. Greedy picks the most likely; sampling draws in
     // proportion to the counts with the given generator.
     std::vector<std::string> generate_greedy(const std::string& start, size_t n) const;
-    std::vector<std::string> generate_sampled(const std::string& start, size_t n, Generator& gen) const;
+    std::vector<std::string> generate_sampled(const std::string& start, size_t n,
+                                              Generator& gen) const;
     size_t vocabulary_size() const { return table_.size(); }
 
 private:

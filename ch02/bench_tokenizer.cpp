@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     std::string back;
     for (int r = 0; r < 10; ++r) back = tok.decode(ids);
     const double dec = (bench::now() - t0) / 10;
-    std::printf("  corpus: %.2f MB, %zu tokens; round trip %s\n", corpus.size() / 1e6, ids.size(), back == corpus ? "exact" : "BROKEN");
+    std::printf("  corpus: %.2f MB, %zu tokens; round trip %s\n", corpus.size() / 1e6, ids.size(),
+                back == corpus ? "exact" : "BROKEN");
     bench::record("bpe_encode_mbps", corpus.size() / 1e6 / cold, "MB/s");
     bench::record("bpe_encode_warm_mbps", corpus.size() / 1e6 / warm, "MB/s");
     bench::record("bpe_decode_mbps", corpus.size() / 1e6 / dec, "MB/s");
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     t0 = bench::now();
     const auto v = fresh.encode(verdict);
     const double tv = bench::now() - t0;
-    std::printf("  the-verdict: %zu tokens in %.2f ms (cold cache): %.1f MB/s\n", v.size(), tv * 1e3, verdict.size() / 1e6 / tv);
+    std::printf("  the-verdict: %zu tokens in %.2f ms (cold cache): %.1f MB/s\n", v.size(),
+                tv * 1e3, verdict.size() / 1e6 / tv);
     return ids == ids2 && back == corpus ? 0 : 1;
 }

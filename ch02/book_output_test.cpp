@@ -11,15 +11,18 @@ const std::vector<BookBlock> kBook = {
     {"cell 18", R"BOOK(Total number of character: 20479
 I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow enough--so it was no )BOOK"},
     // cell 20 (2.2 Tokenizing text): import re
-    {"cell 20", R"BOOK(['Hello,', ' ', 'world.', ' ', 'This,', ' ', 'is', ' ', 'a', ' ', 'test.'])BOOK"},
+    {"cell 20",
+     R"BOOK(['Hello,', ' ', 'world.', ' ', 'This,', ' ', 'is', ' ', 'a', ' ', 'test.'])BOOK"},
     // cell 22 (2.2 Tokenizing text): result = re.split(r'([,.]|\s)', text)
-    {"cell 22", R"BOOK(['Hello', ',', '', ' ', 'world', '.', '', ' ', 'This', ',', '', ' ', 'is', ' ', 'a', ' ', 'test', '.', ''])BOOK"},
+    {"cell 22",
+     R"BOOK(['Hello', ',', '', ' ', 'world', '.', '', ' ', 'This', ',', '', ' ', 'is', ' ', 'a', ' ', 'test', '.', ''])BOOK"},
     // cell 24 (2.2 Tokenizing text): result = [item for item in result if item.strip()]
     {"cell 24", R"BOOK(['Hello', ',', 'world', '.', 'This', ',', 'is', 'a', 'test', '.'])BOOK"},
     // cell 26 (2.2 Tokenizing text): text = "Hello, world. Is this-- a test?"
     {"cell 26", R"BOOK(['Hello', ',', 'world', '.', 'Is', 'this', '--', 'a', 'test', '?'])BOOK"},
     // cell 29 (2.2 Tokenizing text): preprocessed = re.split(r'([,.:;?_!"()\']|--|\s)', raw_text)
-    {"cell 29", R"BOOK(['I', 'HAD', 'always', 'thought', 'Jack', 'Gisburn', 'rather', 'a', 'cheap', 'genius', '--', 'though', 'a', 'good', 'fellow', 'enough', '--', 'so', 'it', 'was', 'no', 'great', 'surprise', 'to', 'me', 'to', 'hear', 'that', ',', 'in'])BOOK"},
+    {"cell 29",
+     R"BOOK(['I', 'HAD', 'always', 'thought', 'Jack', 'Gisburn', 'rather', 'a', 'cheap', 'genius', '--', 'though', 'a', 'good', 'fellow', 'enough', '--', 'so', 'it', 'was', 'no', 'great', 'surprise', 'to', 'me', 'to', 'hear', 'that', ',', 'in'])BOOK"},
     // cell 31 (2.2 Tokenizing text): print(len(preprocessed))
     {"cell 31", R"BOOK(4690)BOOK"},
     // cell 36 (2.3 Converting tokens into token IDs): all_words = sorted(set(preprocessed))
@@ -77,11 +80,14 @@ I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow en
 ('Her', 49)
 ('Hermia', 50))BOOK"},
     // cell 47 (2.3 Converting tokens into token IDs): tokenizer = SimpleTokenizerV1(vocab)
-    {"cell 47", R"BOOK([1, 56, 2, 850, 988, 602, 533, 746, 5, 1126, 596, 5, 1, 67, 7, 38, 851, 1108, 754, 793, 7])BOOK"},
+    {"cell 47",
+     R"BOOK([1, 56, 2, 850, 988, 602, 533, 746, 5, 1126, 596, 5, 1, 67, 7, 38, 851, 1108, 754, 793, 7])BOOK"},
     // cell 49 (2.3 Converting tokens into token IDs): tokenizer.decode(ids)
-    {"cell 49", R"BOOK('" It\' s the last he painted, you know," Mrs. Gisburn said with pardonable pride.')BOOK"},
+    {"cell 49",
+     R"BOOK('" It\' s the last he painted, you know," Mrs. Gisburn said with pardonable pride.')BOOK"},
     // cell 50 (2.3 Converting tokens into token IDs): tokenizer.decode(tokenizer.encode(text))
-    {"cell 50", R"BOOK('" It\' s the last he painted, you know," Mrs. Gisburn said with pardonable pride.')BOOK"},
+    {"cell 50",
+     R"BOOK('" It\' s the last he painted, you know," Mrs. Gisburn said with pardonable pride.')BOOK"},
     // cell 61 (2.4 Adding special context tokens): len(vocab.items())
     {"cell 61", R"BOOK(1132)BOOK"},
     // cell 62 (2.4 Adding special context tokens): for i, item in enumerate(list(vocab.items())[-5:]):
@@ -91,15 +97,20 @@ I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow en
 ('<|endoftext|>', 1130)
 ('<|unk|>', 1131))BOOK"},
     // cell 66 (2.4 Adding special context tokens): tokenizer = SimpleTokenizerV2(vocab)
-    {"cell 66", R"BOOK(Hello, do you like tea? <|endoftext|> In the sunlit terraces of the palace.)BOOK"},
+    {"cell 66",
+     R"BOOK(Hello, do you like tea? <|endoftext|> In the sunlit terraces of the palace.)BOOK"},
     // cell 67 (2.4 Adding special context tokens): tokenizer.encode(text)
-    {"cell 67", R"BOOK([1131, 5, 355, 1126, 628, 975, 10, 1130, 55, 988, 956, 984, 722, 988, 1131, 7])BOOK"},
+    {"cell 67",
+     R"BOOK([1131, 5, 355, 1126, 628, 975, 10, 1130, 55, 988, 956, 984, 722, 988, 1131, 7])BOOK"},
     // cell 68 (2.4 Adding special context tokens): tokenizer.decode(tokenizer.encode(text))
-    {"cell 68", R"BOOK('<|unk|>, do you like tea? <|endoftext|> In the sunlit terraces of the <|unk|>.')BOOK"},
+    {"cell 68",
+     R"BOOK('<|unk|>, do you like tea? <|endoftext|> In the sunlit terraces of the <|unk|>.')BOOK"},
     // cell 74 (2.5 BytePair encoding): text = (
-    {"cell 74", R"BOOK([15496, 11, 466, 345, 588, 8887, 30, 220, 50256, 554, 262, 4252, 18250, 8812, 2114, 1659, 617, 34680, 27271, 13])BOOK"},
+    {"cell 74",
+     R"BOOK([15496, 11, 466, 345, 588, 8887, 30, 220, 50256, 554, 262, 4252, 18250, 8812, 2114, 1659, 617, 34680, 27271, 13])BOOK"},
     // cell 75 (2.5 BytePair encoding): strings = tokenizer.decode(integers)
-    {"cell 75", R"BOOK(Hello, do you like tea? <|endoftext|> In the sunlit terracesof someunknownPlace.)BOOK"},
+    {"cell 75",
+     R"BOOK(Hello, do you like tea? <|endoftext|> In the sunlit terracesof someunknownPlace.)BOOK"},
     // cell 81 (2.6 Data sampling with a sliding window): with open("the-verdict.txt", "r", encoding="utf-8") as f:
     {"cell 81", R"BOOK(5145)BOOK"},
     // cell 84 (2.6 Data sampling with a sliding window): context_size = 4
@@ -116,9 +127,11 @@ y:      [4920, 2241, 287, 257])BOOK"},
  and established himself ---->  in
  and established himself in ---->  a)BOOK"},
     // cell 97 (2.6 Data sampling with a sliding window): dataloader = create_dataloader_v1(
-    {"cell 97", R"BOOK([tensor([[  40,  367, 2885, 1464]]), tensor([[ 367, 2885, 1464, 1807]])])BOOK"},
+    {"cell 97",
+     R"BOOK([tensor([[  40,  367, 2885, 1464]]), tensor([[ 367, 2885, 1464, 1807]])])BOOK"},
     // cell 98 (2.6 Data sampling with a sliding window): second_batch = next(data_iter)
-    {"cell 98", R"BOOK([tensor([[ 367, 2885, 1464, 1807]]), tensor([[2885, 1464, 1807, 3619]])])BOOK"},
+    {"cell 98",
+     R"BOOK([tensor([[ 367, 2885, 1464, 1807]]), tensor([[2885, 1464, 1807, 3619]])])BOOK"},
     // cell 102 (2.6 Data sampling with a sliding window): dataloader = create_dataloader_v1(raw_text, batch_size=8, max_length=4, stride=4, shuffle=False)
     {"cell 102", R"BOOK(Inputs:
  tensor([[   40,   367,  2885,  1464],

@@ -20,17 +20,20 @@ namespace llm::ch02 {
 class BPETokenizerSimple {
 public:
     // Learns merges until the vocabulary has vocab_size entries (or no pair is left).
-    void train(const std::string& text, int64_t vocab_size, const std::set<std::string>& allowed_special = {"<|endoftext|>"});
+    void train(const std::string& text, int64_t vocab_size,
+               const std::set<std::string>& allowed_special = {"<|endoftext|>"});
     // The bonus code's encode: split at whitespace (which is not kept: newlines
     // and runs of spaces are lost), prefix every word but the first with "Ġ",
     // then merge each word in passes: left to right, any adjacent pair that is
     // a learned merge is merged, until a pass merges nothing.
     std::vector<int64_t> encode(const std::string& text) const;
-    std::string decode(const std::vector<int64_t>& ids) const;   // "Ġ" back to spaces
+    std::string decode(const std::vector<int64_t>& ids) const;  // "Ġ" back to spaces
 
     // GPT-2's file format: a JSON object token -> id, and "a b" merge lines.
-    void save(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt) const;
-    static BPETokenizerSimple load(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt);
+    void save(const std::filesystem::path& vocab_json,
+              const std::filesystem::path& merges_txt) const;
+    static BPETokenizerSimple load(const std::filesystem::path& vocab_json,
+                                   const std::filesystem::path& merges_txt);
 
     int64_t vocab_size() const { return static_cast<int64_t>(vocab_.size()); }
     const std::vector<std::pair<int64_t, int64_t>>& merges() const { return merges_; }
@@ -38,9 +41,10 @@ public:
 
 private:
     std::vector<int64_t> symbols(const std::string& text) const;  // after the space -> Ġ step
-    std::vector<std::string> vocab_;                     // id -> token text (UTF-8)
+    std::vector<std::string> vocab_;  // id -> token text (UTF-8)
     std::map<std::string, int64_t> inverse_;
-    std::vector<std::pair<int64_t, int64_t>> merges_;    // rank -> pair; merged id = first new id + rank
+    std::vector<std::pair<int64_t, int64_t>>
+        merges_;  // rank -> pair; merged id = first new id + rank
     std::map<std::pair<int64_t, int64_t>, int64_t> merge_rank_;
 };
 

@@ -8,7 +8,8 @@
 using namespace llm;
 using namespace llm::ch02;
 
-TEST_CASE("bonus: BPE trained on the-verdict to vocabulary 1000 records 742 merges and encodes as the book's bonus code") {
+TEST_CASE(
+    "bonus: BPE trained on the-verdict to vocabulary 1000 records 742 merges and encodes as the book's bonus code") {
     const std::string text = read_file(data_dir() / "the-verdict.txt");
     BPETokenizerSimple bpe;
     bpe.train(text, 1000);
@@ -16,14 +17,16 @@ TEST_CASE("bonus: BPE trained on the-verdict to vocabulary 1000 records 742 merg
     CHECK(bpe.merges().size() == 742);
     // the bonus notebook's own example and its test's expected ids
     const auto ids = bpe.encode("Jack embraced beauty through art and life.");
-    CHECK(ids == std::vector<int64_t>{424, 256, 654, 531, 302, 311, 256, 296, 97, 465, 121, 595, 841, 116, 287, 466, 256, 326, 972, 46});
+    CHECK(ids == std::vector<int64_t>{424, 256, 654, 531, 302, 311, 256, 296, 97,  465,
+                                      121, 595, 841, 116, 287, 466, 256, 326, 972, 46});
     CHECK(bpe.decode(ids) == "Jack embraced beauty through art and life.");
 
     const auto dir = std::filesystem::temp_directory_path();
     bpe.save(dir / "bpe_vocab.json", dir / "bpe_merges.txt");
     const auto loaded = BPETokenizerSimple::load(dir / "bpe_vocab.json", dir / "bpe_merges.txt");
     CHECK(loaded.merges().size() == 742);
-    CHECK(loaded.encode("Jack Gisburn rather a cheap genius") == bpe.encode("Jack Gisburn rather a cheap genius"));
+    CHECK(loaded.encode("Jack Gisburn rather a cheap genius") ==
+          bpe.encode("Jack Gisburn rather a cheap genius"));
     std::filesystem::remove(dir / "bpe_vocab.json");
     std::filesystem::remove(dir / "bpe_merges.txt");
 }

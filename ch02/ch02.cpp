@@ -54,72 +54,96 @@ std::string quoted(const std::vector<std::string>& v) {
 void walkthrough() {
     section("2.2 Tokenizing text");
     const std::string raw_text = read_file(data_dir() / "the-verdict.txt");
-    const auto chars = decode_utf8(raw_text, "the-verdict.txt");  // Python counts characters, not bytes
+    const auto chars =
+        decode_utf8(raw_text, "the-verdict.txt");  // Python counts characters, not bytes
     std::printf("Total number of character: %zu\n%s\n", chars.size(),
                 encode_utf8({chars.begin(), chars.begin() + 99}).c_str());
     const std::string text = "Hello, world. This, is a test.";
-    std::printf("%s\n", py_list(split_on_whitespace(text)).c_str());              // re.split(r'(\s)', text)
-    const auto result = split_on_comma_period_whitespace(text);                     // re.split(r'([,.]|\s)', text)
+    std::printf("%s\n", py_list(split_on_whitespace(text)).c_str());  // re.split(r'(\s)', text)
+    const auto result = split_on_comma_period_whitespace(text);  // re.split(r'([,.]|\s)', text)
     std::printf("%s\n%s\n", py_list(result).c_str(), py_list(strip_empty(result)).c_str());
     std::printf("%s\n", py_list(split_book_regex("Hello, world. Is this-- a test?")).c_str());
     const auto preprocessed = split_book_regex(raw_text);
-    std::printf("%s\n%zu\n", py_list(std::vector<std::string>(preprocessed.begin(), preprocessed.begin() + 30)).c_str(), preprocessed.size());
+    std::printf(
+        "%s\n%zu\n",
+        py_list(std::vector<std::string>(preprocessed.begin(), preprocessed.begin() + 30)).c_str(),
+        preprocessed.size());
 
     section("2.3 Converting tokens into token IDs");
     const Vocab vocab = build_vocab(preprocessed);
     std::printf("%zu\n", vocab.size());
     std::vector<std::pair<std::string, int64_t>> by_id(vocab.begin(), vocab.end());
-    std::sort(by_id.begin(), by_id.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    std::sort(by_id.begin(), by_id.end(),
+              [](const auto& x, const auto& y) { return x.second < y.second; });
     for (size_t i = 0; i <= 50; ++i)
-        std::printf("(%s, %lld)\n", py_repr(by_id[i].first).c_str(), static_cast<long long>(by_id[i].second));
+        std::printf("(%s, %lld)\n", py_repr(by_id[i].first).c_str(),
+                    static_cast<long long>(by_id[i].second));
     const SimpleTokenizerV1 v1(vocab);
-    const std::string s1 = "\"It's the last he painted, you know,\" \n           Mrs. Gisburn said with pardonable pride.";
+    const std::string s1 =
+        "\"It's the last he painted, you know,\" \n           Mrs. Gisburn said with pardonable pride.";
     const auto ids1 = v1.encode(s1);
     std::printf("%s\n%s\n%s\n", py_list(ids1).c_str(), py_repr(v1.decode(ids1)).c_str(),
                 py_repr(v1.decode(v1.encode(s1))).c_str());
-    try { v1.encode("Hello, do you like tea?"); } catch (const ValueError& e) { std::printf("KeyError: %s\n", e.what()); }
+    try {
+        v1.encode("Hello, do you like tea?");
+    } catch (const ValueError& e) { std::printf("KeyError: %s\n", e.what()); }
 
     section("2.4 Adding special context tokens");
     const Vocab vocab2 = build_vocab(preprocessed, {"<|endoftext|>", "<|unk|>"});
     std::printf("%zu\n", vocab2.size());
     std::vector<std::pair<std::string, int64_t>> by_id2(vocab2.begin(), vocab2.end());
-    std::sort(by_id2.begin(), by_id2.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    std::sort(by_id2.begin(), by_id2.end(),
+              [](const auto& x, const auto& y) { return x.second < y.second; });
     for (size_t i = by_id2.size() - 5; i < by_id2.size(); ++i)
-        std::printf("(%s, %lld)\n", py_repr(by_id2[i].first).c_str(), static_cast<long long>(by_id2[i].second));
+        std::printf("(%s, %lld)\n", py_repr(by_id2[i].first).c_str(),
+                    static_cast<long long>(by_id2[i].second));
     const SimpleTokenizerV2 v2(vocab2);
-    const std::string s2 = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of the palace.";
-    std::printf("%s\n%s\n%s\n", s2.c_str(), py_list(v2.encode(s2)).c_str(), py_repr(v2.decode(v2.encode(s2))).c_str());
+    const std::string s2 =
+        "Hello, do you like tea? <|endoftext|> In the sunlit terraces of the palace.";
+    std::printf("%s\n%s\n%s\n", s2.c_str(), py_list(v2.encode(s2)).c_str(),
+                py_repr(v2.decode(v2.encode(s2))).c_str());
 
     section("2.5 BytePair encoding");
     const auto& tok = gpt2_tokenizer();
     // The notebook's text joins "terraces" "of someunknownPlace." without a space
     // (so 1659 'of'); the printed book has " of" (286). Both, in that order.
-    for (const std::string s3 : {"Hello, do you like tea? <|endoftext|> In the sunlit terracesof someunknownPlace.",
-                                 "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace."}) {
+    for (const std::string s3 :
+         {"Hello, do you like tea? <|endoftext|> In the sunlit terracesof someunknownPlace.",
+          "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace."}) {
         const auto integers = tok.encode(s3, {"<|endoftext|>"});
         std::printf("%s\n%s\n", py_list(integers).c_str(), tok.decode(integers).c_str());
     }
     const auto ids4 = tok.encode("Akwirw ier");
     std::vector<std::string> pieces;
     for (auto id : ids4) pieces.push_back(tok.token_bytes(id));
-    std::printf("Exercise 2.1: 'Akwirw ier' -> %s = %s\n", py_list(ids4).c_str(), py_list(pieces).c_str());
+    std::printf("Exercise 2.1: 'Akwirw ier' -> %s = %s\n", py_list(ids4).c_str(),
+                py_list(pieces).c_str());
 
     section("2.6 Data sampling with a sliding window");
     const auto enc_text = tok.encode(raw_text, {"<|endoftext|>"});
     std::printf("%zu\n", enc_text.size());
     const std::vector<int64_t> enc_sample(enc_text.begin() + 50, enc_text.end());
     const int context_size = 4;
-    std::printf("x: %s\ny:      %s\n", py_list(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + context_size)).c_str(),
-                py_list(std::vector<int64_t>(enc_sample.begin() + 1, enc_sample.begin() + context_size + 1)).c_str());
+    std::printf(
+        "x: %s\ny:      %s\n",
+        py_list(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + context_size))
+            .c_str(),
+        py_list(std::vector<int64_t>(enc_sample.begin() + 1, enc_sample.begin() + context_size + 1))
+            .c_str());
     for (int i = 1; i <= context_size; ++i)
-        std::printf("%s ----> %lld\n", py_list(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + i)).c_str(),
-                    static_cast<long long>(enc_sample[static_cast<size_t>(i)]));
+        std::printf(
+            "%s ----> %lld\n",
+            py_list(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + i)).c_str(),
+            static_cast<long long>(enc_sample[static_cast<size_t>(i)]));
     for (int i = 1; i <= context_size; ++i)
-        std::printf("%s ----> %s\n", tok.decode(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + i)).c_str(),
-                    tok.decode({enc_sample[static_cast<size_t>(i)]}).c_str());
+        std::printf(
+            "%s ----> %s\n",
+            tok.decode(std::vector<int64_t>(enc_sample.begin(), enc_sample.begin() + i)).c_str(),
+            tok.decode({enc_sample[static_cast<size_t>(i)]}).c_str());
     auto dataloader = create_dataloader_v1(raw_text, 1, 4, 1, false);
     const auto batches = dataloader.batches();
-    for (int k = 0; k < 2; ++k) std::cout << "[" << batches[k].inputs << ", " << batches[k].targets << "]\n";
+    for (int k = 0; k < 2; ++k)
+        std::cout << "[" << batches[k].inputs << ", " << batches[k].targets << "]\n";
     auto loader8 = create_dataloader_v1(raw_text, 8, 4, 4, false);
     const auto b8 = loader8.batches()[0];
     std::cout << "Inputs:\n " << b8.inputs << "\n\nTargets:\n " << b8.targets << "\n";
@@ -133,7 +157,8 @@ void walkthrough() {
 
     section("2.8 Encoding word positions");
     Embedding token_embedding_layer(50257, 256), pos_embedding_layer(4, 256);
-    std::cout << "Token IDs:\n " << b8.inputs << "\n\nInputs shape:\n " << torch_size(b8.inputs.shape) << "\n";
+    std::cout << "Token IDs:\n " << b8.inputs << "\n\nInputs shape:\n "
+              << torch_size(b8.inputs.shape) << "\n";
     const Tensor token_embeddings = token_embedding_layer.forward(b8.inputs);
     std::printf("%s\n", torch_size(token_embeddings.shape()).c_str());
     const Tensor pos_embeddings = pos_embedding_layer.forward(IntTensor({4}, {0, 1, 2, 3}));
@@ -143,7 +168,8 @@ void walkthrough() {
 }
 
 void print_ids(const std::vector<int64_t>& ids) {
-    for (size_t i = 0; i < ids.size(); ++i) std::printf(i ? " %lld" : "%lld", static_cast<long long>(ids[i]));
+    for (size_t i = 0; i < ids.size(); ++i)
+        std::printf(i ? " %lld" : "%lld", static_cast<long long>(ids[i]));
     std::printf("\n");
 }
 
@@ -158,34 +184,45 @@ int main(int argc, char** argv) {
     bool ordinary = false;
     auto* enc = app.add_subcommand("encode", "text file (or - for stdin) to token ids on stdout");
     enc->add_option("file", file, "input text, - for stdin")->required();
-    enc->add_option("--tokenizer", tokenizer, "gpt2 or bert")->check(CLI::IsMember({"gpt2", "bert"}));
-    enc->add_flag("--ordinary", ordinary, "GPT-2: encode <|endoftext|> as plain text (tiktoken's encode_ordinary)");
+    enc->add_option("--tokenizer", tokenizer, "gpt2 or bert")
+        ->check(CLI::IsMember({"gpt2", "bert"}));
+    enc->add_flag("--ordinary", ordinary,
+                  "GPT-2: encode <|endoftext|> as plain text (tiktoken's encode_ordinary)");
 
-    auto* dec = app.add_subcommand("decode", "whitespace-separated ids (file or -) to text on stdout");
+    auto* dec =
+        app.add_subcommand("decode", "whitespace-separated ids (file or -) to text on stdout");
     dec->add_option("file", file, "ids, - for stdin")->required();
-    dec->add_option("--tokenizer", tokenizer, "gpt2 or bert")->check(CLI::IsMember({"gpt2", "bert"}));
+    dec->add_option("--tokenizer", tokenizer, "gpt2 or bert")
+        ->check(CLI::IsMember({"gpt2", "bert"}));
 
     std::string text;
     auto* tokens = app.add_subcommand("tokens", "each GPT-2 token of TEXT: its text, id and bytes");
     tokens->add_option("text", text, "the text")->required();
 
-    auto* compare = app.add_subcommand("compare", "how GPT-2 BPE, BERT WordPiece, word and character tokenizers split TEXT");
+    auto* compare = app.add_subcommand(
+        "compare", "how GPT-2 BPE, BERT WordPiece, word and character tokenizers split TEXT");
     compare->add_option("text", text, "the text")->required();
 
     int64_t vocab_size = 1000;
     std::string out_dir = ".";
-    auto* train = app.add_subcommand("train-bpe", "train a BPE tokenizer from scratch (the book's bonus)");
+    auto* train =
+        app.add_subcommand("train-bpe", "train a BPE tokenizer from scratch (the book's bonus)");
     train->add_option("file", file, "training text")->required();
-    train->add_option("--vocab-size", vocab_size, "vocabulary size")->check(CLI::Range(257, 1000000));
-    train->add_option("--out", out_dir, "folder for vocab.json and merges.txt")->check(CLI::ExistingDirectory);
+    train->add_option("--vocab-size", vocab_size, "vocabulary size")
+        ->check(CLI::Range(257, 1000000));
+    train->add_option("--out", out_dir, "folder for vocab.json and merges.txt")
+        ->check(CLI::ExistingDirectory);
 
     CLI11_PARSE(app, argc, argv);
     try {
         if (enc->parsed()) {
             const std::string input = read_input(file);
             check_utf8(input, file == "-" ? "standard input" : file);
-            if (tokenizer == "bert") print_ids(BertWordPiece::from_data_dir().encode(input));
-            else print_ids(ordinary ? gpt2_tokenizer().encode_ordinary(input) : gpt2_tokenizer().encode(input, {"<|endoftext|>"}));
+            if (tokenizer == "bert")
+                print_ids(BertWordPiece::from_data_dir().encode(input));
+            else
+                print_ids(ordinary ? gpt2_tokenizer().encode_ordinary(input)
+                                   : gpt2_tokenizer().encode(input, {"<|endoftext|>"}));
         } else if (dec->parsed()) {
             std::istringstream in(read_input(file));
             std::vector<int64_t> ids;
@@ -211,8 +248,13 @@ int main(int argc, char** argv) {
             for (int64_t id : tok.encode(text, {"<|endoftext|>"})) {
                 const std::string& b = tok.token_bytes(id);
                 std::string hex;
-                for (unsigned char c : b) { char h[4]; std::snprintf(h, sizeof h, "%02x ", c); hex += h; }
-                std::printf("%-8lld %-20s %s\n", static_cast<long long>(id), ("'" + tok.decode({id}) + "'").c_str(), hex.c_str());
+                for (unsigned char c : b) {
+                    char h[4];
+                    std::snprintf(h, sizeof h, "%02x ", c);
+                    hex += h;
+                }
+                std::printf("%-8lld %-20s %s\n", static_cast<long long>(id),
+                            ("'" + tok.decode({id}) + "'").c_str(), hex.c_str());
             }
         } else if (compare->parsed()) {
             const std::string verdict = read_file(data_dir() / "the-verdict.txt");
@@ -224,25 +266,43 @@ int main(int argc, char** argv) {
             const auto b = bert.encode(text);
             std::vector<std::string> bp;
             int64_t bert_unk = 0;
-            for (auto id : b) { bp.push_back(bert.token(id)); bert_unk += id == bert.unk_id(); }
+            for (auto id : b) {
+                bp.push_back(bert.token(id));
+                bert_unk += id == bert.unk_id();
+            }
             const WordTokenizer words(verdict);
             const CharTokenizer chars(verdict);
-            auto count_unk = [](const std::vector<int64_t>& ids) { int64_t n = 0; for (auto i : ids) n += i == 1; return n; };
+            auto count_unk = [](const std::vector<int64_t>& ids) {
+                int64_t n = 0;
+                for (auto i : ids) n += i == 1;
+                return n;
+            };
             const auto w = words.encode(text), c = chars.encode(text);
             std::printf("%s\n\n", text.c_str());
-            std::printf("GPT-2 BPE (50257 tokens)       %3zu tokens, 0 unknown\n  %s\n  ids %s\n", g.size(), quoted(gp).c_str(), join(g, " ").c_str());
-            std::printf("BERT WordPiece (30522 tokens)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n", b.size(), static_cast<long long>(bert_unk), quoted(bp).c_str(), join(b, " ").c_str());
-            std::printf("word-level (%lld words of the-verdict)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n", static_cast<long long>(words.vocab_size()), w.size(),
-                        static_cast<long long>(count_unk(w)), quoted(words.tokenize(text)).c_str(), join(w, " ").c_str());
-            std::printf("character-level (%lld characters of the-verdict)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n", static_cast<long long>(chars.vocab_size()), c.size(),
-                        static_cast<long long>(count_unk(c)), quoted(chars.tokenize(text)).c_str(), join(c, " ").c_str());
+            std::printf("GPT-2 BPE (50257 tokens)       %3zu tokens, 0 unknown\n  %s\n  ids %s\n",
+                        g.size(), quoted(gp).c_str(), join(g, " ").c_str());
+            std::printf(
+                "BERT WordPiece (30522 tokens)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n",
+                b.size(), static_cast<long long>(bert_unk), quoted(bp).c_str(),
+                join(b, " ").c_str());
+            std::printf(
+                "word-level (%lld words of the-verdict)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n",
+                static_cast<long long>(words.vocab_size()), w.size(),
+                static_cast<long long>(count_unk(w)), quoted(words.tokenize(text)).c_str(),
+                join(w, " ").c_str());
+            std::printf(
+                "character-level (%lld characters of the-verdict)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n",
+                static_cast<long long>(chars.vocab_size()), c.size(),
+                static_cast<long long>(count_unk(c)), quoted(chars.tokenize(text)).c_str(),
+                join(c, " ").c_str());
         } else if (train->parsed()) {
             BPETokenizerSimple bpe;
             bpe.train(read_input(file), vocab_size);
             const std::filesystem::path dir = out_dir;
             bpe.save(dir / "vocab.json", dir / "merges.txt");
-            std::printf("trained: vocabulary %lld, %zu merges; wrote %s and %s\n", static_cast<long long>(bpe.vocab_size()),
-                        bpe.merges().size(), (dir / "vocab.json").c_str(), (dir / "merges.txt").c_str());
+            std::printf("trained: vocabulary %lld, %zu merges; wrote %s and %s\n",
+                        static_cast<long long>(bpe.vocab_size()), bpe.merges().size(),
+                        (dir / "vocab.json").c_str(), (dir / "merges.txt").c_str());
         } else {
             walkthrough();
         }

@@ -17,14 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const auto special = tok.encode(text, {"<|endoftext|>"});
         if (tok.decode_bytes(special) != text) std::abort();
         if (tok.decode(ids) != text) std::abort();  // valid UTF-8 in, the same text out
-    } catch (const llm::Error&) {
-    }
+    } catch (const llm::Error&) {}
     // arbitrary id sequences: decode must replace broken UTF-8 or name the bad id
     std::vector<int64_t> ids;
     for (size_t i = 0; i + 1 < size; i += 2) ids.push_back((data[i] << 8 | data[i + 1]) - 4096);
     try {
         (void)tok.decode(ids);
-    } catch (const llm::Error&) {
-    }
+    } catch (const llm::Error&) {}
     return 0;
 }

@@ -11,7 +11,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         for (int64_t id : wp.encode(std::string(reinterpret_cast<const char*>(data), size)))
             if (id < 0 || id >= wp.vocab_size()) __builtin_trap();
-    } catch (const llm::Error&) {
-    }
+    } catch (const llm::Error&) {}
     return 0;
 }

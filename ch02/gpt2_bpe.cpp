@@ -79,7 +79,8 @@ size_t piece_end(const Decoded& d, size_t i) {
         if (a == 's' || a == 'd' || a == 'm' || a == 't') return i + 2;
         if (i + 2 < n) {
             const char32_t b = cp[i + 2];
-            if ((a == 'l' && b == 'l') || (a == 'v' && b == 'e') || (a == 'r' && b == 'e')) return i + 3;
+            if ((a == 'l' && b == 'l') || (a == 'v' && b == 'e') || (a == 'r' && b == 'e'))
+                return i + 3;
         }
     }
     // ' ?\p{L}+', ' ?\p{N}+', ' ?[^\s\p{L}\p{N}]+': an optional space, then a run of one class
@@ -117,7 +118,7 @@ std::vector<std::string_view> gpt2_pretokenize(std::string_view text) {
 // Open-addressing hash map from a pair of token ids to the id of their
 // concatenation: the merge step's only lookup, with no allocation.
 struct GPT2Tokenizer::Impl {
-    std::vector<uint64_t> keys;   // (a << 32 | b) + 1; 0 marks an empty slot
+    std::vector<uint64_t> keys;  // (a << 32 | b) + 1; 0 marks an empty slot
     std::vector<int32_t> values;
     uint64_t mask = 0;
     std::unordered_map<std::string, int32_t> bytes_to_id;
@@ -125,7 +126,9 @@ struct GPT2Tokenizer::Impl {
     mutable std::unordered_map<std::string, std::vector<int32_t>> cache;
 
     static uint64_t key(int32_t a, int32_t b) {
-        return ((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b)) + 1;
+        return ((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) |
+                static_cast<uint32_t>(b)) +
+            1;
     }
     static uint64_t hash(uint64_t k) { return (k * 0x9E3779B97F4A7C15ull) >> 20; }
     void reserve(size_t n) {
@@ -176,7 +179,9 @@ bool unicode_to_bytes(const std::string& s, std::string& out) {
     }();
     out.clear();
     std::vector<char32_t> cps;
-    try { cps = decode_utf8(s); } catch (const FormatError&) { return false; }
+    try {
+        cps = decode_utf8(s);
+    } catch (const FormatError&) { return false; }
     for (char32_t c : cps) {
         auto it = inverse.find(c);
         if (it == inverse.end()) return false;
@@ -189,14 +194,17 @@ GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
     return from_files(data_dir() / "gpt2" / "encoder.json", data_dir() / "gpt2" / "vocab.bpe");
 }
 
-GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_path, const std::filesystem::path& bpe_path) {
-    const std::string encoder = read_file(encoder_path);  // in this order, so the first missing file is named
+GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_path,
+                                        const std::filesystem::path& bpe_path) {
+    const std::string encoder =
+        read_file(encoder_path);  // in this order, so the first missing file is named
     const std::string merges = read_file(bpe_path);
     return from_strings(encoder, merges, encoder_path.string(), bpe_path.string());
 }
 
-GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json, const std::string& vocab_bpe,
-                                          const std::string& where, const std::string& bpe_name) {
+GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
+                                          const std::string& vocab_bpe, const std::string& where,
+                                          const std::string& bpe_name) {
     GPT2Tokenizer tok;
     Impl& im = *tok.impl_;
     nlohmann::json enc;
@@ -205,20 +213,26 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json, const
     } catch (const nlohmann::json::exception& e) {
         throw FormatError(where + ": not valid JSON: " + e.what());
     }
-    if (!enc.is_object() || enc.empty()) throw FormatError(where + ": expected a JSON object mapping tokens to ids");
+    if (!enc.is_object() || enc.empty())
+        throw FormatError(where + ": expected a JSON object mapping tokens to ids");
     tok.id_to_bytes_.assign(enc.size(), std::string());
     std::vector<bool> seen(enc.size(), false);
     for (auto it = enc.begin(); it != enc.end(); ++it) {
-        if (!it->is_number_integer()) throw FormatError(where + ": token '" + it.key() + "' maps to " + it->dump() + ", not an integer id");
+        if (!it->is_number_integer())
+            throw FormatError(where + ": token '" + it.key() + "' maps to " + it->dump() +
+                              ", not an integer id");
         const int64_t id = it->get<int64_t>();
         if (id < 0 || id >= static_cast<int64_t>(enc.size()))
-            throw FormatError(where + ": token '" + it.key() + "' has id " + std::to_string(id) + ", outside 0.." +
-                              std::to_string(enc.size() - 1));
+            throw FormatError(where + ": token '" + it.key() + "' has id " + std::to_string(id) +
+                              ", outside 0.." + std::to_string(enc.size() - 1));
         if (seen[static_cast<size_t>(id)])
-            throw FormatError(where + ": two tokens map to id " + std::to_string(id) + " (one of them is '" + it.key() + "')");
+            throw FormatError(where + ": two tokens map to id " + std::to_string(id) +
+                              " (one of them is '" + it.key() + "')");
         seen[static_cast<size_t>(id)] = true;
-        if (it.key().size() > 2 && it.key().front() == '<' && it.key().back() == '>' && it.key().find("<|") == 0) {
-            tok.specials_[it.key()] = id;  // <|endoftext|>: a special token, never produced by merges
+        if (it.key().size() > 2 && it.key().front() == '<' && it.key().back() == '>' &&
+            it.key().find("<|") == 0) {
+            tok.specials_[it.key()] =
+                id;  // <|endoftext|>: a special token, never produced by merges
             tok.id_to_bytes_[static_cast<size_t>(id)] = it.key();
             continue;
         }
@@ -228,14 +242,17 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json, const
                               ") is not in GPT-2's byte-level alphabet");
         tok.id_to_bytes_[static_cast<size_t>(id)] = bytes;
         if (!im.bytes_to_id.emplace(bytes, static_cast<int32_t>(id)).second)
-            throw FormatError(where + ": two tokens stand for the same bytes (id " + std::to_string(id) + ")");
+            throw FormatError(where + ": two tokens stand for the same bytes (id " +
+                              std::to_string(id) + ")");
     }
     for (int b = 0; b < 256; ++b) {
         auto it = im.bytes_to_id.find(std::string(1, static_cast<char>(b)));
-        if (it == im.bytes_to_id.end()) throw FormatError(where + ": no token for the single byte " + std::to_string(b));
+        if (it == im.bytes_to_id.end())
+            throw FormatError(where + ": no token for the single byte " + std::to_string(b));
         im.byte_id[b] = it->second;
     }
-    if (auto it = tok.specials_.find("<|endoftext|>"); it != tok.specials_.end()) tok.eot_ = it->second;
+    if (auto it = tok.specials_.find("<|endoftext|>"); it != tok.specials_.end())
+        tok.eot_ = it->second;
 
     // vocab.bpe: "#version" header, then one merge "a b" per line, in rank order.
     std::istringstream bpe(vocab_bpe);
@@ -246,12 +263,15 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json, const
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
         const size_t sp = line.find(' ');
-        if (sp == std::string::npos || sp == 0 || sp + 1 == line.size() || line.find(' ', sp + 1) != std::string::npos)
-            throw FormatError(bpe_name + ":" + std::to_string(line_no) + ": expected two symbols separated by one space, got '" + line + "'");
+        if (sp == std::string::npos || sp == 0 || sp + 1 == line.size() ||
+            line.find(' ', sp + 1) != std::string::npos)
+            throw FormatError(bpe_name + ":" + std::to_string(line_no) +
+                              ": expected two symbols separated by one space, got '" + line + "'");
         std::string a, b;
         if (!unicode_to_bytes(line.substr(0, sp), a) || !unicode_to_bytes(line.substr(sp + 1), b) ||
             !im.bytes_to_id.count(a) || !im.bytes_to_id.count(b) || !im.bytes_to_id.count(a + b))
-            throw FormatError(bpe_name + ":" + std::to_string(line_no) + ": merge '" + line + "' uses symbols that are not in " +
+            throw FormatError(bpe_name + ":" + std::to_string(line_no) + ": merge '" + line +
+                              "' uses symbols that are not in " +
                               std::filesystem::path(where).filename().string());
         ++tok.merges_;
     }
@@ -278,7 +298,8 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json, const
 void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& out) const {
     const Impl& im = *impl_;
     std::string key(piece);
-    if (auto it = im.bytes_to_id.find(key); it != im.bytes_to_id.end()) {  // the whole piece is a token
+    if (auto it = im.bytes_to_id.find(key);
+        it != im.bytes_to_id.end()) {  // the whole piece is a token
         out.push_back(it->second);
         return;
     }
@@ -295,7 +316,10 @@ void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& o
         size_t at = 0;
         for (size_t i = 0; i + 1 < parts.size(); ++i) {
             const int32_t m = im.find(parts[i], parts[i + 1]);
-            if (m >= 0 && (best < 0 || m < best)) { best = m; at = i; }
+            if (m >= 0 && (best < 0 || m < best)) {
+                best = m;
+                at = i;
+            }
         }
         if (best < 0) break;
         parts[at] = best;
@@ -317,16 +341,20 @@ std::vector<int64_t> GPT2Tokenizer::encode_ordinary(std::string_view text) const
     return out;
 }
 
-std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text, const std::set<std::string>& allowed) const {
+std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text,
+                                           const std::set<std::string>& allowed) const {
     check_utf8(text);
     for (const auto& a : allowed)
-        if (!specials_.count(a)) throw ValueError("encode: '" + a + "' is not a special token of this tokenizer");
+        if (!specials_.count(a))
+            throw ValueError("encode: '" + a + "' is not a special token of this tokenizer");
     for (const auto& [s, id] : specials_)
         if (!allowed.count(s))
             if (const size_t at = text.find(s); at != std::string_view::npos)
-                throw ValueError("encode: the text contains the special token '" + s + "' at byte offset " + std::to_string(at) +
-                                 ", which is not allowed; pass it in allowed_special to encode it as a special token, "
-                                 "or use encode_ordinary to encode it as plain text");
+                throw ValueError(
+                    "encode: the text contains the special token '" + s + "' at byte offset " +
+                    std::to_string(at) +
+                    ", which is not allowed; pass it in allowed_special to encode it as a special token, "
+                    "or use encode_ordinary to encode it as plain text");
     std::vector<int64_t> out;
     out.reserve(text.size() / 3);
     size_t start = 0;
@@ -335,9 +363,15 @@ std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text, const std::set
         const std::string* which = nullptr;
         for (const auto& s : allowed) {
             const size_t at = text.find(s, start);
-            if (at < best) { best = at; which = &s; }
+            if (at < best) {
+                best = at;
+                which = &s;
+            }
         }
-        encode_segment(text.substr(start, best == std::string_view::npos ? std::string_view::npos : best - start), out);
+        encode_segment(
+            text.substr(start,
+                        best == std::string_view::npos ? std::string_view::npos : best - start),
+            out);
         if (!which) break;
         out.push_back(specials_.at(*which));
         start = best + which->size();
@@ -349,8 +383,8 @@ std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text, const std::set
 
 const std::string& GPT2Tokenizer::token_bytes(int64_t id) const {
     if (id < 0 || id >= vocab_size())
-        throw ValueError("decode: token id " + std::to_string(id) + " is out of range (vocabulary of " +
-                         std::to_string(vocab_size()) + ")");
+        throw ValueError("decode: token id " + std::to_string(id) +
+                         " is out of range (vocabulary of " + std::to_string(vocab_size()) + ")");
     return id_to_bytes_[static_cast<size_t>(id)];
 }
 
@@ -358,13 +392,16 @@ std::string GPT2Tokenizer::decode_bytes(const std::vector<int64_t>& ids) const {
     std::string out;
     for (size_t k = 0; k < ids.size(); ++k) {
         if (ids[k] < 0 || ids[k] >= vocab_size())
-            throw ValueError("decode: token id " + std::to_string(ids[k]) + " at position " + std::to_string(k) +
-                             " is out of range (vocabulary of " + std::to_string(vocab_size()) + ")");
+            throw ValueError("decode: token id " + std::to_string(ids[k]) + " at position " +
+                             std::to_string(k) + " is out of range (vocabulary of " +
+                             std::to_string(vocab_size()) + ")");
         out += id_to_bytes_[static_cast<size_t>(ids[k])];
     }
     return out;
 }
 
-std::string GPT2Tokenizer::decode(const std::vector<int64_t>& ids) const { return decode_utf8_replace(decode_bytes(ids)); }
+std::string GPT2Tokenizer::decode(const std::vector<int64_t>& ids) const {
+    return decode_utf8_replace(decode_bytes(ids));
+}
 
 }  // namespace llm::ch02

@@ -34,7 +34,8 @@ std::vector<std::string_view> gpt2_pretokenize(std::string_view text);
 class GPT2Tokenizer {
 public:
     // Loads and validates encoder.json and vocab.bpe; errors name the file and the entry.
-    static GPT2Tokenizer from_files(const std::filesystem::path& encoder_json, const std::filesystem::path& vocab_bpe);
+    static GPT2Tokenizer from_files(const std::filesystem::path& encoder_json,
+                                    const std::filesystem::path& vocab_bpe);
     // The same from the files' contents; the names are used in error messages.
     static GPT2Tokenizer from_strings(const std::string& encoder_json, const std::string& vocab_bpe,
                                       const std::string& encoder_name = "encoder.json",
@@ -45,7 +46,8 @@ public:
     // tiktoken's encode(text, allowed_special=...): an allowed special token in
     // the text becomes its id; any other special token in the text is an error
     // (ValueError), as tiktoken raises. Invalid UTF-8 is a FormatError naming the byte offset.
-    std::vector<int64_t> encode(std::string_view text, const std::set<std::string>& allowed_special = {}) const;
+    std::vector<int64_t> encode(std::string_view text,
+                                const std::set<std::string>& allowed_special = {}) const;
     // tiktoken's encode_ordinary: special-token text is encoded as plain text.
     std::vector<int64_t> encode_ordinary(std::string_view text) const;
     // The bytes of the tokens joined, with invalid UTF-8 replaced by U+FFFD (tiktoken's decode).

@@ -36,7 +36,8 @@ long first_difference(const std::vector<int64_t>& a, const std::vector<int64_t>&
 }
 }  // namespace
 
-TEST_CASE("tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|> allowed and as encode_ordinary") {
+TEST_CASE(
+    "tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|> allowed and as encode_ordinary") {
     const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
     int checked = 0;
     for (const auto& t : texts) {
@@ -52,7 +53,8 @@ TEST_CASE("tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|
         }
         if (fs::exists(stem + ".gpt2-ordinary.ids")) {
             INFO(t.string() << " (encode_ordinary)");
-            CHECK(first_difference(tokenizer().encode_ordinary(text), read_ids(stem + ".gpt2-ordinary.ids")) == -1);
+            CHECK(first_difference(tokenizer().encode_ordinary(text),
+                                   read_ids(stem + ".gpt2-ordinary.ids")) == -1);
             ++checked;
         }
     }
@@ -66,32 +68,41 @@ TEST_CASE("book_numbers.json: the-verdict's 5145 tokens and the book's examples"
         INFO(f.string());
         const auto j = nlohmann::json::parse(read_file(f));
         const auto& v = j["the_verdict"];
-        const auto ids = tokenizer().encode(read_file(data_dir() / "the-verdict.txt"), {"<|endoftext|>"});
+        const auto ids =
+            tokenizer().encode(read_file(data_dir() / "the-verdict.txt"), {"<|endoftext|>"});
         CHECK(ids.size() == v["token_count"].get<size_t>());
-        CHECK(std::vector<int64_t>(ids.begin(), ids.begin() + 50) == v["first_50_ids"].get<std::vector<int64_t>>());
-        CHECK(std::vector<int64_t>(ids.begin() + 50, ids.begin() + 55) == v["ids_50_to_54"].get<std::vector<int64_t>>());
+        CHECK(std::vector<int64_t>(ids.begin(), ids.begin() + 50) ==
+              v["first_50_ids"].get<std::vector<int64_t>>());
+        CHECK(std::vector<int64_t>(ids.begin() + 50, ids.begin() + 55) ==
+              v["ids_50_to_54"].get<std::vector<int64_t>>());
         for (const auto& ex : j["examples"]) {
             const std::string text = ex["text"];
             INFO(text);
             std::set<std::string> allowed;
-            if (ex.contains("allowed_special")) allowed = ex["allowed_special"].get<std::set<std::string>>();
+            if (ex.contains("allowed_special"))
+                allowed = ex["allowed_special"].get<std::set<std::string>>();
             CHECK(tokenizer().encode(text, allowed) == ex["ids"].get<std::vector<int64_t>>());
             if (ex.contains("ordinary_ids"))
-                CHECK(tokenizer().encode_ordinary(text) == ex["ordinary_ids"].get<std::vector<int64_t>>());
+                CHECK(tokenizer().encode_ordinary(text) ==
+                      ex["ordinary_ids"].get<std::vector<int64_t>>());
             if (ex.contains("tokens")) {
                 std::vector<std::string> pieces;
-                for (int64_t id : ex["ids"].get<std::vector<int64_t>>()) pieces.push_back(tokenizer().token_bytes(id));
+                for (int64_t id : ex["ids"].get<std::vector<int64_t>>())
+                    pieces.push_back(tokenizer().token_bytes(id));
                 CHECK(pieces == ex["tokens"].get<std::vector<std::string>>());
             }
         }
     }
 }
 
-TEST_CASE("2.5 the book's sliding-window example starts at enc_text[50:]: x = 290 4920 2241 287 -> y = 4920 2241 287 257") {
+TEST_CASE(
+    "2.5 the book's sliding-window example starts at enc_text[50:]: x = 290 4920 2241 287 -> y = 4920 2241 287 257") {
     const auto ids = tokenizer().encode(read_file(data_dir() / "the-verdict.txt"));
     const std::vector<int64_t> sample(ids.begin() + 50, ids.end());
-    CHECK(std::vector<int64_t>(sample.begin(), sample.begin() + 4) == std::vector<int64_t>{290, 4920, 2241, 287});
-    CHECK(std::vector<int64_t>(sample.begin() + 1, sample.begin() + 5) == std::vector<int64_t>{4920, 2241, 287, 257});
+    CHECK(std::vector<int64_t>(sample.begin(), sample.begin() + 4) ==
+          std::vector<int64_t>{290, 4920, 2241, 287});
+    CHECK(std::vector<int64_t>(sample.begin() + 1, sample.begin() + 5) ==
+          std::vector<int64_t>{4920, 2241, 287, 257});
 }
 
 TEST_CASE("GPT-2 vocabulary: 50257 tokens, 50000 merges, <|endoftext|> is 50256") {
@@ -108,21 +119,26 @@ TEST_CASE("the pre-tokenizer follows the regex alternation, including its corner
         return out;
     };
     CHECK(pieces("I'm here") == std::vector<std::string>{"I", "'m", " here"});
-    CHECK(pieces("HE'S") == std::vector<std::string>{"HE", "'", "S"});  // case-sensitive contractions
+    CHECK(pieces("HE'S") ==
+          std::vector<std::string>{"HE", "'", "S"});  // case-sensitive contractions
     CHECK(pieces("a   b") == std::vector<std::string>{"a", "  ", " b"});
     CHECK(pieces("a\n\nb  ") == std::vector<std::string>{"a", "\n", "\n", "b", "  "});
     CHECK(pieces("x 123 ?!") == std::vector<std::string>{"x", " 123", " ?!"});
 }
 
 TEST_CASE("special tokens: disallowed ones are an error, as tiktoken raises") {
-    CHECK_THROWS_WITH_AS(tokenizer().encode("a <|endoftext|> b"), doctest::Contains("not allowed"), ValueError);
+    CHECK_THROWS_WITH_AS(tokenizer().encode("a <|endoftext|> b"), doctest::Contains("not allowed"),
+                         ValueError);
     CHECK(tokenizer().encode("<|endoftext|>", {"<|endoftext|>"}) == std::vector<int64_t>{50256});
-    CHECK(tokenizer().encode_ordinary("<|endoftext|>") == std::vector<int64_t>{27, 91, 437, 1659, 5239, 91, 29});
+    CHECK(tokenizer().encode_ordinary("<|endoftext|>") ==
+          std::vector<int64_t>{27, 91, 437, 1659, 5239, 91, 29});
     CHECK_THROWS_AS(tokenizer().encode("x", {"<|nonsense|>"}), ValueError);
 }
 
-TEST_CASE("decoding: ids out of range are errors; partial UTF-8 is replaced as tiktoken's decode does") {
-    CHECK_THROWS_WITH_AS(tokenizer().decode({15496, 50257}), doctest::Contains("position 1"), ValueError);
+TEST_CASE(
+    "decoding: ids out of range are errors; partial UTF-8 is replaced as tiktoken's decode does") {
+    CHECK_THROWS_WITH_AS(tokenizer().decode({15496, 50257}), doctest::Contains("position 1"),
+                         ValueError);
     CHECK_THROWS_AS(tokenizer().decode({-1}), ValueError);
     // U+1F9EC (four bytes) is split into several tokens; the first alone is an incomplete sequence
     const auto dna = tokenizer().encode("\U0001F9EC");
@@ -133,8 +149,10 @@ TEST_CASE("decoding: ids out of range are errors; partial UTF-8 is replaced as t
 }
 
 TEST_CASE("invalid UTF-8 input is an error naming the byte offset") {
-    CHECK_THROWS_WITH_AS(tokenizer().encode("ab\xff"), doctest::Contains("byte offset 2"), FormatError);
-    CHECK_THROWS_WITH_AS(tokenizer().encode_ordinary("\xe2\x82"), doctest::Contains("byte offset 0"), FormatError);
+    CHECK_THROWS_WITH_AS(tokenizer().encode("ab\xff"), doctest::Contains("byte offset 2"),
+                         FormatError);
+    CHECK_THROWS_WITH_AS(tokenizer().encode_ordinary("\xe2\x82"),
+                         doctest::Contains("byte offset 0"), FormatError);
 }
 
 TEST_CASE("2.5 unknown words become subword pieces: 'Akwirw ier' -> 33901 86 343 86 220 959") {
@@ -144,26 +162,35 @@ TEST_CASE("2.5 unknown words become subword pieces: 'Akwirw ier' -> 33901 86 343
 }
 
 TEST_CASE("malformed or missing vocabulary files are errors naming the file and the entry") {
-    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_files("/nonexistent/encoder.json", "/nonexistent/vocab.bpe"),
-                         doctest::Contains("/nonexistent/encoder.json: cannot open"), FileError);
-    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings("{not json", "#version: 0.2\n"), doctest::Contains("encoder.json: not valid JSON"),
-                         FormatError);
+    CHECK_THROWS_WITH_AS(
+        GPT2Tokenizer::from_files("/nonexistent/encoder.json", "/nonexistent/vocab.bpe"),
+        doctest::Contains("/nonexistent/encoder.json: cannot open"), FileError);
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings("{not json", "#version: 0.2\n"),
+                         doctest::Contains("encoder.json: not valid JSON"), FormatError);
     CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(R"({"a": 0, "b": 0})", "#version: 0.2\n"),
                          doctest::Contains("two tokens map to id 0"), FormatError);
-    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(R"({"a": "zero"})", ""), doctest::Contains("not an integer id"), FormatError);
+    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(R"({"a": "zero"})", ""),
+                         doctest::Contains("not an integer id"), FormatError);
     // a complete byte alphabet, so that the merges file is what is wrong
     nlohmann::json enc = nlohmann::json::object();
     for (int b = 0; b < 256; ++b) {
         std::string s;
         const char32_t cp = bytes_to_unicode()[b];
-        if (cp < 0x80) s += static_cast<char>(cp);
-        else if (cp < 0x800) { s += static_cast<char>(0xC0 | (cp >> 6)); s += static_cast<char>(0x80 | (cp & 0x3F)); }
+        if (cp < 0x80)
+            s += static_cast<char>(cp);
+        else if (cp < 0x800) {
+            s += static_cast<char>(0xC0 | (cp >> 6));
+            s += static_cast<char>(0x80 | (cp & 0x3F));
+        }
         enc[s] = b;
     }
     CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b c\n"),
                          doctest::Contains("vocab.bpe:2: expected two symbols"), FormatError);
-    CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b\n"),
-                         doctest::Contains("vocab.bpe:2: merge 'a b' uses symbols that are not in encoder.json"), FormatError);
+    CHECK_THROWS_WITH_AS(
+        GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b\n"),
+        doctest::Contains("vocab.bpe:2: merge 'a b' uses symbols that are not in encoder.json"),
+        FormatError);
     enc["ab"] = 256;
-    CHECK(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b\n").encode_ordinary("abab") == std::vector<int64_t>{256, 256});
+    CHECK(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b\n").encode_ordinary("abab") ==
+          std::vector<int64_t>{256, 256});
 }

@@ -9,12 +9,14 @@ const GPT2Tokenizer& gpt2_tokenizer() {
     return tok;
 }
 
-GPTDatasetV1::GPTDatasetV1(const std::string& txt, const GPT2Tokenizer& tokenizer, int64_t max_length, int64_t stride)
+GPTDatasetV1::GPTDatasetV1(const std::string& txt, const GPT2Tokenizer& tokenizer,
+                           int64_t max_length, int64_t stride)
     : ids_(tokenizer.encode(txt, {"<|endoftext|>"})), max_length_(max_length) {
     if (max_length <= 0 || stride <= 0)
-        throw ValueError("GPTDatasetV1: max_length and stride must be positive (got " + std::to_string(max_length) + ", " +
-                         std::to_string(stride) + ")");
-    for (int64_t i = 0; i < static_cast<int64_t>(ids_.size()) - max_length; i += stride) starts_.push_back(i);
+        throw ValueError("GPTDatasetV1: max_length and stride must be positive (got " +
+                         std::to_string(max_length) + ", " + std::to_string(stride) + ")");
+    for (int64_t i = 0; i < static_cast<int64_t>(ids_.size()) - max_length; i += stride)
+        starts_.push_back(i);
 }
 
 std::pair<IntTensor, IntTensor> GPTDatasetV1::get(int64_t i) const {
@@ -23,7 +25,8 @@ std::pair<IntTensor, IntTensor> GPTDatasetV1::get(int64_t i) const {
             IntTensor({max_length_}, std::vector<int64_t>(s + 1, s + max_length_ + 1))};
 }
 
-GPTDatasetV1::Batch GPTDatasetV1::collate(const std::vector<std::pair<IntTensor, IntTensor>>& items) {
+GPTDatasetV1::Batch GPTDatasetV1::collate(
+    const std::vector<std::pair<IntTensor, IntTensor>>& items) {
     std::vector<int64_t> x, y;
     for (const auto& [in, tg] : items) {
         x.insert(x.end(), in.data.begin(), in.data.end());
@@ -33,15 +36,16 @@ GPTDatasetV1::Batch GPTDatasetV1::collate(const std::vector<std::pair<IntTensor,
     return {IntTensor({B, T}, std::move(x)), IntTensor({B, T}, std::move(y))};
 }
 
-GPTDataLoader create_dataloader_v1(const std::string& txt, int64_t batch_size, int64_t max_length, int64_t stride,
-                                   bool shuffle, bool drop_last) {
+GPTDataLoader create_dataloader_v1(const std::string& txt, int64_t batch_size, int64_t max_length,
+                                   int64_t stride, bool shuffle, bool drop_last) {
     if (txt.empty()) throw ValueError("create_dataloader_v1: the text is empty");
     if (batch_size <= 0) throw ValueError("create_dataloader_v1: batch_size must be positive");
     auto ds = std::make_shared<GPTDatasetV1>(txt, gpt2_tokenizer(), max_length, stride);
     if (ds->size() == 0)
-        throw ValueError("create_dataloader_v1: the text has " + std::to_string(ds->token_ids().size()) +
-                         " tokens, too few for one window of max_length " + std::to_string(max_length) +
-                         " plus its shifted target; use a longer text or a shorter context length");
+        throw ValueError(
+            "create_dataloader_v1: the text has " + std::to_string(ds->token_ids().size()) +
+            " tokens, too few for one window of max_length " + std::to_string(max_length) +
+            " plus its shifted target; use a longer text or a shorter context length");
     return GPTDataLoader(ds, batch_size, shuffle, drop_last);
 }
 

@@ -18,7 +18,8 @@ class GPTDatasetV1 {
 public:
     // Encodes txt (with <|endoftext|> allowed) and cuts windows starting at
     // 0, stride, 2*stride, ... < len(ids) - max_length.
-    GPTDatasetV1(const std::string& txt, const GPT2Tokenizer& tokenizer, int64_t max_length, int64_t stride);
+    GPTDatasetV1(const std::string& txt, const GPT2Tokenizer& tokenizer, int64_t max_length,
+                 int64_t stride);
     int64_t size() const { return static_cast<int64_t>(starts_.size()); }
     // (input ids [max_length], target ids [max_length]) = window i and the same shifted by one
     std::pair<IntTensor, IntTensor> get(int64_t i) const;
@@ -38,7 +39,8 @@ using GPTDataLoader = DataLoader<GPTDatasetV1>;
 
 // Listing 2.6. A ValueError when the text is empty or yields no window
 // (fewer than max_length + 1 tokens).
-GPTDataLoader create_dataloader_v1(const std::string& txt, int64_t batch_size = 4, int64_t max_length = 256,
-                                   int64_t stride = 128, bool shuffle = true, bool drop_last = true);
+GPTDataLoader create_dataloader_v1(const std::string& txt, int64_t batch_size = 4,
+                                   int64_t max_length = 256, int64_t stride = 128,
+                                   bool shuffle = true, bool drop_last = true);
 
 }  // namespace llm::ch02

@@ -19,7 +19,8 @@ namespace {
 std::vector<std::vector<int64_t>> rows(const IntTensor& t) {
     std::vector<std::vector<int64_t>> out;
     const int64_t T = t.size(-1);
-    for (int64_t r = 0; r < t.numel() / T; ++r) out.emplace_back(t.data.begin() + r * T, t.data.begin() + (r + 1) * T);
+    for (int64_t r = 0; r < t.numel() / T; ++r)
+        out.emplace_back(t.data.begin() + r * T, t.data.begin() + (r + 1) * T);
     return out;
 }
 // Python's text[:n] / text[n:] on a UTF-8 string: n counts code points.
@@ -46,34 +47,44 @@ TEST_CASE("dataloader fixtures: the book's batches and the chapter 5 split, exac
         const auto ids = gpt2_tokenizer().encode(text, {"<|endoftext|>"});
         CHECK(ids.size() == expected["text_tokens"].get<size_t>());
         const auto ex = expected["tokenizer_example"];
-        CHECK(gpt2_tokenizer().encode(ex["text"].get<std::string>(), {"<|endoftext|>"}) == ex["ids"].get<std::vector<int64_t>>());
+        CHECK(gpt2_tokenizer().encode(ex["text"].get<std::string>(), {"<|endoftext|>"}) ==
+              ex["ids"].get<std::vector<int64_t>>());
 
         const auto& a = expected["bs1_len4_stride1"];
-        auto loader = create_dataloader_v1(text, a["args"]["batch_size"], a["args"]["max_length"], a["args"]["stride"],
-                                           a["args"]["shuffle"], a["args"]["drop_last"]);
+        auto loader =
+            create_dataloader_v1(text, a["args"]["batch_size"], a["args"]["max_length"],
+                                 a["args"]["stride"], a["args"]["shuffle"], a["args"]["drop_last"]);
         CHECK(loader.size() == a["num_batches"].get<int64_t>());
         const auto batches = loader.batches();
         for (int k = 0; k < 2; ++k) {
-            CHECK(rows(batches[k].inputs) == a["first_two_batches"][k]["inputs"].get<std::vector<std::vector<int64_t>>>());
-            CHECK(rows(batches[k].targets) == a["first_two_batches"][k]["targets"].get<std::vector<std::vector<int64_t>>>());
+            CHECK(rows(batches[k].inputs) ==
+                  a["first_two_batches"][k]["inputs"].get<std::vector<std::vector<int64_t>>>());
+            CHECK(rows(batches[k].targets) ==
+                  a["first_two_batches"][k]["targets"].get<std::vector<std::vector<int64_t>>>());
         }
         const auto& b = expected["bs8_len4_stride4"];
-        auto loader8 = create_dataloader_v1(text, b["args"]["batch_size"], b["args"]["max_length"], b["args"]["stride"],
-                                            b["args"]["shuffle"], b["args"]["drop_last"]);
+        auto loader8 =
+            create_dataloader_v1(text, b["args"]["batch_size"], b["args"]["max_length"],
+                                 b["args"]["stride"], b["args"]["shuffle"], b["args"]["drop_last"]);
         CHECK(loader8.size() == b["num_batches"].get<int64_t>());
         const auto first = loader8.batches()[0];
-        CHECK(rows(first.inputs) == b["first_batch"]["inputs"].get<std::vector<std::vector<int64_t>>>());
-        CHECK(rows(first.targets) == b["first_batch"]["targets"].get<std::vector<std::vector<int64_t>>>());
+        CHECK(rows(first.inputs) ==
+              b["first_batch"]["inputs"].get<std::vector<std::vector<int64_t>>>());
+        CHECK(rows(first.targets) ==
+              b["first_batch"]["targets"].get<std::vector<std::vector<int64_t>>>());
 
         const auto& s = expected["ch05_split"];
         const size_t cut = byte_index_of_char(text, s["split_idx_chars"].get<size_t>());
         const std::string train = text.substr(0, cut), val = text.substr(cut);
-        CHECK(gpt2_tokenizer().encode(train, {"<|endoftext|>"}).size() == s["train_text_tokens"].get<size_t>());
-        CHECK(gpt2_tokenizer().encode(val, {"<|endoftext|>"}).size() == s["val_text_tokens"].get<size_t>());
+        CHECK(gpt2_tokenizer().encode(train, {"<|endoftext|>"}).size() ==
+              s["train_text_tokens"].get<size_t>());
+        CHECK(gpt2_tokenizer().encode(val, {"<|endoftext|>"}).size() ==
+              s["val_text_tokens"].get<size_t>());
         for (const char* part : {"train", "val"}) {
             const auto& p = s[part];
-            auto l = create_dataloader_v1(std::string(part) == "train" ? train : val, p["args"]["batch_size"],
-                                          p["args"]["max_length"], p["args"]["stride"], p["args"]["shuffle"],
+            auto l = create_dataloader_v1(std::string(part) == "train" ? train : val,
+                                          p["args"]["batch_size"], p["args"]["max_length"],
+                                          p["args"]["stride"], p["args"]["shuffle"],
                                           p["args"]["drop_last"]);
             CHECK(l.dataset().size() == p["num_samples"].get<int64_t>());
             CHECK(l.size() == p["num_batches"].get<int64_t>());
@@ -93,21 +104,28 @@ TEST_CASE("dataloader fixtures: the book's batches and the chapter 5 split, exac
 }
 
 TEST_CASE("a text too short for one window is a clear error") {
-    CHECK_THROWS_WITH_AS(create_dataloader_v1("Hello world", 1, 4, 1), doctest::Contains("too few"), ValueError);
+    CHECK_THROWS_WITH_AS(create_dataloader_v1("Hello world", 1, 4, 1), doctest::Contains("too few"),
+                         ValueError);
     CHECK_THROWS_WITH_AS(create_dataloader_v1("", 1, 4, 1), doctest::Contains("empty"), ValueError);
 }
 
-TEST_CASE("2.7 Embedding(6, 3) after manual_seed(123) holds the book's weights; lookup picks rows") {
+TEST_CASE(
+    "2.7 Embedding(6, 3) after manual_seed(123) holds the book's weights; lookup picks rows") {
     manual_seed(123);
     Embedding emb(6, 3);
     CHECK(testing::all_close(emb.weight,
-                             {0.3374f, -0.1778f, -0.1690f, 0.9178f, 1.5810f, 1.3010f, 1.2753f, -0.2010f, -0.1606f,
-                              -0.4015f, 0.9666f, -1.1481f, -1.1589f, 0.3255f, -0.6315f, -2.8400f, -0.7849f, -1.4096f},
-                             5e-5, 0).ok);
+                             {0.3374f, -0.1778f, -0.1690f, 0.9178f, 1.5810f, 1.3010f, 1.2753f,
+                              -0.2010f, -0.1606f, -0.4015f, 0.9666f, -1.1481f, -1.1589f, 0.3255f,
+                              -0.6315f, -2.8400f, -0.7849f, -1.4096f},
+                             5e-5, 0)
+              .ok);
     const Tensor picked = emb.forward(IntTensor({4}, {2, 3, 5, 1}));
     CHECK(picked.shape() == Shape{4, 3});
-    CHECK(testing::all_close(picked, {1.2753f, -0.2010f, -0.1606f, -0.4015f, 0.9666f, -1.1481f, -2.8400f, -0.7849f,
-                                      -1.4096f, 0.9178f, 1.5810f, 1.3010f}, 5e-5, 0).ok);
+    CHECK(testing::all_close(picked,
+                             {1.2753f, -0.2010f, -0.1606f, -0.4015f, 0.9666f, -1.1481f, -2.8400f,
+                              -0.7849f, -1.4096f, 0.9178f, 1.5810f, 1.3010f},
+                             5e-5, 0)
+              .ok);
 }
 
 TEST_CASE("2.8 token plus positional embeddings: [8, 4, 256]") {

@@ -9,8 +9,17 @@ namespace {
 bool python_space(char32_t c) { return is_white_space(c) || (c >= 0x1C && c <= 0x1F); }
 bool book_punct(char32_t c) {
     switch (c) {
-        case ',': case '.': case ':': case ';': case '?': case '_': case '!': case '"': case '(': case ')': case '\'':
-            return true;
+        case ',':
+        case '.':
+        case ':':
+        case ';':
+        case '?':
+        case '_':
+        case '!':
+        case '"':
+        case '(':
+        case ')':
+        case '\'': return true;
         default: return false;
     }
 }
@@ -33,7 +42,9 @@ std::vector<std::string> split_keeping(std::string_view text, IsSeparator is_sep
 }
 }  // namespace
 
-std::vector<std::string> split_on_whitespace(std::string_view text) { return split_keeping(text, python_space); }
+std::vector<std::string> split_on_whitespace(std::string_view text) {
+    return split_keeping(text, python_space);
+}
 
 std::vector<std::string> split_on_comma_period_whitespace(std::string_view text) {
     return split_keeping(text, [](char32_t c) { return c == ',' || c == '.' || python_space(c); });
@@ -59,14 +70,14 @@ std::vector<std::string> split_book_regex(std::string_view text) {
     };
     for (size_t i = 0; i < cps.size(); ++i) {
         const char32_t c = cps[i];
-        if (book_punct(c)) {             // a captured delimiter: kept as a token
+        if (book_punct(c)) {  // a captured delimiter: kept as a token
             flush();
             tokens.emplace_back(1, static_cast<char>(c));
         } else if (c == '-' && i + 1 < cps.size() && cps[i + 1] == '-') {
             flush();
             tokens.emplace_back("--");
             ++i;
-        } else if (python_space(c)) {    // captured too, but strip() makes it empty: dropped
+        } else if (python_space(c)) {  // captured too, but strip() makes it empty: dropped
             flush();
         } else {
             append_utf8(piece, c);

@@ -12,15 +12,18 @@ namespace llm::ch02 {
 using Vocab = std::map<std::string, int64_t>;
 
 // Sorted unique tokens of the text, numbered from 0; `specials` appended after them.
-Vocab build_vocab(const std::vector<std::string>& tokens, const std::vector<std::string>& specials = {});
+Vocab build_vocab(const std::vector<std::string>& tokens,
+                  const std::vector<std::string>& specials = {});
 
 class SimpleTokenizerV1 {
 public:
     explicit SimpleTokenizerV1(Vocab vocab);
-    std::vector<int64_t> encode(const std::string& text) const;  // ValueError naming an unknown token
-    std::string decode(const std::vector<int64_t>& ids) const;   // ValueError naming an unknown id
+    std::vector<int64_t> encode(
+        const std::string& text) const;  // ValueError naming an unknown token
+    std::string decode(const std::vector<int64_t>& ids) const;  // ValueError naming an unknown id
 protected:
-    std::string join_and_clean(const std::vector<int64_t>& ids, const std::string& no_space_before) const;
+    std::string join_and_clean(const std::vector<int64_t>& ids,
+                               const std::string& no_space_before) const;
     Vocab str_to_int_;
     std::map<int64_t, std::string> int_to_str_;
 };

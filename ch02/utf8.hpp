@@ -21,8 +21,8 @@ std::string decode_utf8_replace(std::string_view bytes);
 
 // Unicode White_Space (what Rust's regex and char::is_whitespace use).
 bool is_white_space(char32_t cp);
-bool is_letter(char32_t cp);       // \p{L}
-bool is_number(char32_t cp);       // \p{N}
+bool is_letter(char32_t cp);  // \p{L}
+bool is_number(char32_t cp);  // \p{N}
 bool is_punctuation(char32_t cp);  // \p{P}
 
 }  // namespace llm::ch02

@@ -21,6 +21,7 @@ public:
     std::vector<std::string> tokenize(std::string_view text) const;  // unknown words shown as [UNK]
     int64_t vocab_size() const { return static_cast<int64_t>(vocab_.size()); }
     static constexpr int64_t pad_id = 0, unk_id = 1;
+
 private:
     std::map<std::string, int64_t> vocab_;
 };
@@ -33,6 +34,7 @@ public:
     std::vector<std::string> tokenize(std::string_view text) const;
     int64_t vocab_size() const { return static_cast<int64_t>(vocab_.size()) + 2; }
     static constexpr int64_t pad_id = 0, unk_id = 1;
+
 private:
     std::map<char32_t, int64_t> vocab_;
 };

@@ -16,7 +16,8 @@ namespace llm::ch02 {
 class BertWordPiece {
 public:
     static BertWordPiece from_file(const std::filesystem::path& vocab_txt);
-    static BertWordPiece from_string(const std::string& vocab_txt, const std::string& name = "vocab.txt");
+    static BertWordPiece from_string(const std::string& vocab_txt,
+                                     const std::string& name = "vocab.txt");
     static BertWordPiece from_data_dir();  // data/bert-base-uncased/vocab.txt
 
     std::vector<int64_t> encode(std::string_view text) const;

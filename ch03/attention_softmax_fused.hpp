@@ -16,9 +16,12 @@ Tensor attention_softmax(const Tensor& scores, float divisor, bool causal, int64
 // y_j = exp(s_j / divisor - m) * inv for the first `visible`, 0 after.
 // Returns m (the largest s_j / divisor) and inv (1 / the sum), from which
 // recompute_softmax_row gives back the same y bit for bit.
-void softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float& m, float& inv);
-void recompute_softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float m, float inv);
+void softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor, float& m,
+                 float& inv);
+void recompute_softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor,
+                           float m, float inv);
 // The row's backward: dx_j += y_j (g_j - sum_k g_k y_k) / divisor, visible j only.
-void softmax_row_backward(const float* g, const float* y, float* dx, int64_t visible, float divisor);
+void softmax_row_backward(const float* g, const float* y, float* dx, int64_t visible,
+                          float divisor);
 
 }  // namespace llm::ch03

@@ -24,8 +24,14 @@ using namespace llm::ch03;
 
 namespace {
 constexpr double kTol = 5e-5;  // the book prints 4 decimals
-#define CHECK_CLOSE(t, ...) do { auto c_ = testing::all_close(t, std::vector<float>__VA_ARGS__, kTol, 0); CHECK_MESSAGE(c_.ok, c_.message); } while (0)
-Tensor batch2() { return cat({book_inputs().unsqueeze(0), book_inputs().unsqueeze(0)}, 0); }  // [2, 6, 3]
+#define CHECK_CLOSE(t, ...)                                                       \
+    do {                                                                          \
+        auto c_ = testing::all_close(t, std::vector<float> __VA_ARGS__, kTol, 0); \
+        CHECK_MESSAGE(c_.ok, c_.message);                                         \
+    } while (0)
+Tensor batch2() {
+    return cat({book_inputs().unsqueeze(0), book_inputs().unsqueeze(0)}, 0);
+}  // [2, 6, 3]
 Tensor row(const Tensor& t, int64_t r) { return select(t.view({-1, t.size(-1)}), 0, r); }
 }  // namespace
 
@@ -78,7 +84,8 @@ TEST_CASE("3.5.1 masking by renormalising equals masking with -inf before softma
     manual_seed(789);
     SelfAttention_v2 sa(3, 2);
     NoGradGuard ng;
-    const Tensor scores = matmul_nt(sa.W_query->forward(book_inputs()), sa.W_key->forward(book_inputs()));
+    const Tensor scores =
+        matmul_nt(sa.W_query->forward(book_inputs()), sa.W_key->forward(book_inputs()));
     const Tensor a = causal_weights_by_renormalising(scores, std::sqrt(2.0f));
     const Tensor b = causal_weights_by_neg_inf(scores, std::sqrt(2.0f));
     const Tensor c = attention_softmax(scores, std::sqrt(2.0f), true);
@@ -123,70 +130,86 @@ TEST_CASE("attention fixtures: outputs, weights and every gradient match PyTorch
         const auto config = nlohmann::json::parse(read_file(dir / "config.json"));
         const auto expected = nlohmann::json::parse(read_file(dir / "expected.json"));
         auto flat = [](const nlohmann::json& j) { return j["data"].get<std::vector<float>>(); };
-        Tensor batch = Tensor::from(flat(expected["batch"]), expected["batch"]["shape"].get<Shape>());
+        Tensor batch =
+            Tensor::from(flat(expected["batch"]), expected["batch"]["shape"].get<Shape>());
         for (auto it = config.begin(); it != config.end(); ++it)
-          for (const bool fused : {true, false}) {  // MultiHeadAttention: in one op, and step by step
-            const auto& c = *it;
-            const auto& e = expected[it.key()];
-            if (!fused && c["class"] != "MultiHeadAttention") continue;
-            INFO("fixture " << dir.string() << " module " << it.key() << " (" << c["class"].get<std::string>() << ")"
-                            << (fused ? "" : ", step by step"));
-            std::shared_ptr<Module> m;
-            std::function<Tensor(const Tensor&)> fwd;
-            std::function<Tensor()> weights;
-            if (c["class"] == "CausalAttention") {
-                auto ca = std::make_shared<CausalAttention>(c["d_in"], c["d_out"], c["context_length"], c["dropout"], c["qkv_bias"]);
-                m = ca; fwd = [ca](const Tensor& x) { return ca->forward(x); }; weights = [ca] { return ca->last_attn_weights; };
-            } else if (c["class"] == "MultiHeadAttention") {
-                auto mha = std::make_shared<MultiHeadAttention>(c["d_in"], c["d_out"], c["context_length"], c["dropout"],
-                                                                c["num_heads"], c["qkv_bias"]);
-                mha->fused = fused;
-                mha->keep_attn_weights = true;
-                m = mha; fwd = [mha](const Tensor& x) { return mha->forward(x); }; weights = [mha] { return mha->last_attn_weights; };
-            } else {
-                FAIL("unknown attention class " << c["class"]);
+            for (const bool fused :
+                 {true, false}) {  // MultiHeadAttention: in one op, and step by step
+                const auto& c = *it;
+                const auto& e = expected[it.key()];
+                if (!fused && c["class"] != "MultiHeadAttention") continue;
+                INFO("fixture " << dir.string() << " module " << it.key() << " ("
+                                << c["class"].get<std::string>() << ")"
+                                << (fused ? "" : ", step by step"));
+                std::shared_ptr<Module> m;
+                std::function<Tensor(const Tensor&)> fwd;
+                std::function<Tensor()> weights;
+                if (c["class"] == "CausalAttention") {
+                    auto ca = std::make_shared<CausalAttention>(
+                        c["d_in"], c["d_out"], c["context_length"], c["dropout"], c["qkv_bias"]);
+                    m = ca;
+                    fwd = [ca](const Tensor& x) { return ca->forward(x); };
+                    weights = [ca] { return ca->last_attn_weights; };
+                } else if (c["class"] == "MultiHeadAttention") {
+                    auto mha = std::make_shared<MultiHeadAttention>(
+                        c["d_in"], c["d_out"], c["context_length"], c["dropout"], c["num_heads"],
+                        c["qkv_bias"]);
+                    mha->fused = fused;
+                    mha->keep_attn_weights = true;
+                    m = mha;
+                    fwd = [mha](const Tensor& x) { return mha->forward(x); };
+                    weights = [mha] { return mha->last_attn_weights; };
+                } else {
+                    FAIL("unknown attention class " << c["class"]);
+                }
+                m->load_state_dict(
+                    load_safetensors(dir / e["weights_file"].get<std::string>()).tensors);
+                Tensor x = batch.clone().detach();
+                x.requires_grad_();
+                const Tensor out = fwd(x);
+                auto check = [](const Tensor& got, const nlohmann::json& j) {
+                    CHECK(got.shape() == j["shape"].get<Shape>());
+                    const auto r =
+                        testing::all_close(got, j["data"].get<std::vector<float>>(), 1e-5, 1e-4);
+                    CHECK_MESSAGE(r.ok, r.message);
+                };
+                check(out, e["output"]);
+                check(weights(), e["attn_weights"]);
+                const Tensor loss = sum(out * out);
+                CHECK(loss.item() == doctest::Approx(e["loss_sum_sq"].get<double>()).epsilon(1e-5));
+                loss.backward();
+                check(x.grad(), e["grad_inputs"]);
+                for (auto& [name, p] : m->named_parameters()) {
+                    INFO("gradient of " << name);
+                    REQUIRE(e["grads"].contains(name));
+                    check(p.grad(), e["grads"][name]);
+                }
+                ++modules;
+                MESSAGE("attention fixture: " << dir.string() << " / " << it.key()
+                                              << (fused ? "" : " (step by step)"));
             }
-            m->load_state_dict(load_safetensors(dir / e["weights_file"].get<std::string>()).tensors);
-            Tensor x = batch.clone().detach();
-            x.requires_grad_();
-            const Tensor out = fwd(x);
-            auto check = [](const Tensor& got, const nlohmann::json& j) {
-                CHECK(got.shape() == j["shape"].get<Shape>());
-                const auto r = testing::all_close(got, j["data"].get<std::vector<float>>(), 1e-5, 1e-4);
-                CHECK_MESSAGE(r.ok, r.message);
-            };
-            check(out, e["output"]);
-            check(weights(), e["attn_weights"]);
-            const Tensor loss = sum(out * out);
-            CHECK(loss.item() == doctest::Approx(e["loss_sum_sq"].get<double>()).epsilon(1e-5));
-            loss.backward();
-            check(x.grad(), e["grad_inputs"]);
-            for (auto& [name, p] : m->named_parameters()) {
-                INFO("gradient of " << name);
-                REQUIRE(e["grads"].contains(name));
-                check(p.grad(), e["grads"][name]);
-            }
-            ++modules;
-            MESSAGE("attention fixture: " << dir.string() << " / " << it.key() << (fused ? "" : " (step by step)"));
-          }
     }
     CHECK_MESSAGE(modules > 0, "no attention fixture set found under " << fixtures_dir());
     MESSAGE(modules << " attention modules checked against PyTorch");
 }
 
-TEST_CASE("gradcheck: the fused causal softmax, with and without a query offset, and a whole MultiHeadAttention") {
+TEST_CASE(
+    "gradcheck: the fused causal softmax, with and without a query offset, and a whole MultiHeadAttention") {
     Generator g(3);
-    const std::string e1 = testing::gradcheck([](const std::vector<Tensor>& x) { return attention_softmax(x[0], 1.7f, true); },
-                                              {rand({2, 4, 4}, g) * 3.0f});
+    const std::string e1 = testing::gradcheck(
+        [](const std::vector<Tensor>& x) { return attention_softmax(x[0], 1.7f, true); },
+        {rand({2, 4, 4}, g) * 3.0f});
     CHECK_MESSAGE(e1.empty(), e1);
-    const std::string e2 = testing::gradcheck([](const std::vector<Tensor>& x) { return attention_softmax(x[0], 2.0f, true, 2); },
-                                              {rand({3, 5}, g) * 3.0f});
+    const std::string e2 = testing::gradcheck(
+        [](const std::vector<Tensor>& x) { return attention_softmax(x[0], 2.0f, true, 2); },
+        {rand({3, 5}, g) * 3.0f});
     CHECK_MESSAGE(e2.empty(), e2);
     manual_seed(5);
     MultiHeadAttention mha(4, 4, 5, 0.0f, 2, true);
     for (const bool fused : {true, false}) {
         mha.fused = fused;
-        const std::string e3 = testing::gradcheck([&](const std::vector<Tensor>& x) { return mha.forward(x[0]); }, {rand({2, 5, 4}, g)});
+        const std::string e3 = testing::gradcheck(
+            [&](const std::vector<Tensor>& x) { return mha.forward(x[0]); }, {rand({2, 5, 4}, g)});
         CHECK_MESSAGE(e3.empty(), (fused ? "fused: " : "step by step: ") << e3);
     }
 }
@@ -205,8 +228,10 @@ TEST_CASE("gradcheck: scaled_dot_product_attention with dropout, on queries, key
 
 TEST_CASE("scaled_dot_product_attention rejects shapes that do not fit") {
     const Tensor x = Tensor::zeros({1, 4, 6});
-    CHECK_THROWS_AS(scaled_dot_product_attention(x, x, x, 4, 0.0f, false), ShapeError);  // 6 is not 4 heads
-    CHECK_THROWS_AS(scaled_dot_product_attention(x, Tensor::zeros({1, 3, 6}), x, 2, 0.0f, false), ShapeError);
+    CHECK_THROWS_AS(scaled_dot_product_attention(x, x, x, 4, 0.0f, false),
+                    ShapeError);  // 6 is not 4 heads
+    CHECK_THROWS_AS(scaled_dot_product_attention(x, Tensor::zeros({1, 3, 6}), x, 2, 0.0f, false),
+                    ShapeError);
     CHECK_THROWS_AS(scaled_dot_product_attention(x, x, x, 2, 1.5f, true), ValueError);
 }
 
@@ -219,7 +244,8 @@ TEST_CASE("MultiHeadAttention with a KV cache gives the same outputs as the full
     NoGradGuard ng;
     const Tensor full = mha.forward(x);
     KVCache cache;
-    const Tensor first = mha.forward_cached(narrow(x, 1, 0, 4), cache);  // a prompt of 4, then one at a time
+    const Tensor first =
+        mha.forward_cached(narrow(x, 1, 0, 4), cache);  // a prompt of 4, then one at a time
     std::vector<Tensor> parts{first};
     for (int64_t t = 4; t < 7; ++t) parts.push_back(mha.forward_cached(narrow(x, 1, t, 1), cache));
     const Tensor stepwise = cat(parts, 1);
@@ -237,7 +263,8 @@ TEST_CASE("the attention softmax's graph is freed when its output is dropped wit
     CHECK(w.expired());
 }
 
-TEST_CASE("the reference tier reads the mask buffer: a reader who edits it sees the output change") {
+TEST_CASE(
+    "the reference tier reads the mask buffer: a reader who edits it sees the output change") {
     const Tensor batch = cat({book_inputs().unsqueeze(0), book_inputs().unsqueeze(0)}, 0);
     NoGradGuard ng;
     manual_seed(123);
@@ -247,7 +274,8 @@ TEST_CASE("the reference tier reads the mask buffer: a reader who edits it sees 
     const Tensor unmasked = ca.forward(batch);
     CHECK(causal.to_vector() != unmasked.to_vector());
     // the last token saw everything already: its row is unchanged
-    CHECK(select(select(causal, 0, 0), 0, 5).to_vector() == select(select(unmasked, 0, 0), 0, 5).to_vector());
+    CHECK(select(select(causal, 0, 0), 0, 5).to_vector() ==
+          select(select(unmasked, 0, 0), 0, 5).to_vector());
     manual_seed(123);
     MultiHeadAttention mha(3, 2, 6, 0.0f, 2);
     mha.fused = false;

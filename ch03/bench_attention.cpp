@@ -44,11 +44,14 @@ int main(int argc, char** argv) {
             bench::record("mha_fwd_ms", fwd * 1e3, "ms");
             bench::record("mha_fwd_gflops", fwd_flops / fwd / 1e9, "GFLOP/s");
             bench::record("mha_fwd_bwd_gflops", (fwd_flops + bwd_flops) / both / 1e9, "GFLOP/s");
-            std::printf("  forward at %.0f%% of sgemm, forward+backward at %.0f%% of sgemm\n", 100 * fwd_flops / fwd / 1e9 / sgemm,
+            std::printf("  forward at %.0f%% of sgemm, forward+backward at %.0f%% of sgemm\n",
+                        100 * fwd_flops / fwd / 1e9 / sgemm,
                         100 * (fwd_flops + bwd_flops) / both / 1e9 / sgemm);
         } else {
-            std::printf("  step by step (transposed copies of the heads, weights kept): forward+backward %.1f ms, "
-                        "the fused op takes %.0f%% of that\n", both * 1e3, 100 * fused_both / both);
+            std::printf(
+                "  step by step (transposed copies of the heads, weights kept): forward+backward %.1f ms, "
+                "the fused op takes %.0f%% of that\n",
+                both * 1e3, 100 * fused_both / both);
         }
     }
 }

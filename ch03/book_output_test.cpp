@@ -18,7 +18,8 @@ tensor(0.9544))BOOK"},
     {"cell 33", R"BOOK(Attention weights: tensor([0.1455, 0.2278, 0.2249, 0.1285, 0.1077, 0.1656])
 Sum: tensor(1.0000))BOOK"},
     // cell 35 (3.3.1 A simple self-attention mechanism without trainable weights): def softmax_naive(x):
-    {"cell 35", R"BOOK(Attention weights: tensor([0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581]))BOOK"},  // its "Sum: tensor(1.)": see below
+    {"cell 35",
+     R"BOOK(Attention weights: tensor([0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581]))BOOK"},  // its "Sum: tensor(1.)": see below
     // cell 37 (3.3.1 A simple self-attention mechanism without trainable weights): attn_weights_2 = torch.softmax(attn_scores_2, dim=0)
     {"cell 37", R"BOOK(Attention weights: tensor([0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581])
 Sum: tensor(1.))BOOK"},
@@ -58,7 +59,7 @@ Sum: tensor(1.))BOOK"},
     {"cell 57", R"BOOK(Previous 2nd context vector: tensor([0.4419, 0.6515, 0.5683]))BOOK"},
     // cell 70 (3.4.1 Computing the attention weights step by step): query_2 = x_2 @ W_query # _2 because it's with respect to the 2nd input element
     {"cell 70", R"BOOK(tensor([0.4306, 1.4551]))BOOK"},
-    // cell 72 (3.4.1 Computing the attention weights step by step): keys = inputs @ W_key 
+    // cell 72 (3.4.1 Computing the attention weights step by step): keys = inputs @ W_key
     {"cell 72", R"BOOK(keys.shape: torch.Size([6, 2])
 values.shape: torch.Size([6, 2]))BOOK"},
     // cell 75 (3.4.1 Computing the attention weights step by step): keys_2 = keys[1] # Python starts index at 0
@@ -218,6 +219,7 @@ TEST_CASE("chapter 3 prints every value the book prints, as the book prints it")
     // vectorised expf) in the last bit for some inputs, and our sum of the six is 1.0000001.
     // cell 53 second line, "All row sums: tensor([1.0000, ...])": PyTorch's vectorised exp makes
     // two of the six row sums 1.0000001; ours are exactly 1 (printed "1."). See notes/book-fidelity.md.
-    const std::string out = llm::testing::program_output(LLM_CHAPTER_PROGRAM " --out \"${TMPDIR:-/tmp}/ch03_book_output.svg\"");
+    const std::string out = llm::testing::program_output(
+        LLM_CHAPTER_PROGRAM " --out \"${TMPDIR:-/tmp}/ch03_book_output.svg\"");
     CHECK(llm::testing::check_book_blocks(out, kBook) == static_cast<int>(kBook.size()));
 }

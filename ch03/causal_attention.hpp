@@ -7,12 +7,13 @@ namespace llm::ch03 {
 
 class CausalAttention : public Module {
 public:
-    CausalAttention(int64_t d_in, int64_t d_out, int64_t context_length, float dropout, bool qkv_bias = false);
+    CausalAttention(int64_t d_in, int64_t d_out, int64_t context_length, float dropout,
+                    bool qkv_bias = false);
     Tensor forward(const Tensor& x) override;  // x: [b, T, d_in] -> [b, T, d_out]
     std::string type_name() const override { return "CausalAttention"; }
     std::shared_ptr<Linear> W_query, W_key, W_value;
     std::shared_ptr<Dropout> dropout;
-    Tensor mask;               // buffer triu(ones(ctx, ctx), 1): 1 marks a hidden (future) position
+    Tensor mask;  // buffer triu(ones(ctx, ctx), 1): 1 marks a hidden (future) position
     Tensor last_attn_weights;  // [b, T, T] after mask and softmax, before dropout
     int64_t d_out, context_length;
 };

@@ -31,11 +31,14 @@ namespace {
 Tensor batch_of_two(const Tensor& x) { return cat({x.unsqueeze(0), x.unsqueeze(0)}, 0); }
 
 // Attention weights of one module over the tokens of `text`, as a heatmap file.
-void write_heatmap(const std::string& text, const std::string& module, int64_t head, uint64_t seed, const fs::path& out) {
+void write_heatmap(const std::string& text, const std::string& module, int64_t head, uint64_t seed,
+                   const fs::path& out) {
     const auto& tok = ch02::gpt2_tokenizer();
     const auto ids = tok.encode(text);
     if (ids.empty()) throw ValueError("heatmap: the text is empty");
-    if (ids.size() > 64) throw ValueError("heatmap: " + std::to_string(ids.size()) + " tokens; use a text of at most 64 tokens");
+    if (ids.size() > 64)
+        throw ValueError("heatmap: " + std::to_string(ids.size()) +
+                         " tokens; use a text of at most 64 tokens");
     std::vector<std::string> labels;
     for (auto id : ids) labels.push_back(tok.decode({id}));
     const int64_t T = static_cast<int64_t>(ids.size());
@@ -46,7 +49,8 @@ void write_heatmap(const std::string& text, const std::string& module, int64_t h
         manual_seed(seed);  // a seeded 3-d embedding per token id
         Tensor table = randn({50257, 3});
         std::vector<float> rows;
-        for (auto id : ids) rows.insert(rows.end(), table.data() + id * 3, table.data() + id * 3 + 3);
+        for (auto id : ids)
+            rows.insert(rows.end(), table.data() + id * 3, table.data() + id * 3 + 3);
         inputs = Tensor::from(rows, {T, 3});
     }
     NoGradGuard ng;
@@ -61,15 +65,18 @@ void write_heatmap(const std::string& text, const std::string& module, int64_t h
     } else {
         MultiHeadAttention mha(3, 4, T, 0.0f, 2);
         mha.keep_attn_weights = true;
-        if (head < 0 || head >= 2) throw ValueError("heatmap: --head must be 0 or 1 for the 2-head module");
+        if (head < 0 || head >= 2)
+            throw ValueError("heatmap: --head must be 0 or 1 for the 2-head module");
         mha.forward(inputs.unsqueeze(0));
         weights = select(select(mha.last_attn_weights, 0, 0), 0, head);
-        title = "MultiHeadAttention(3, 4, 2 heads), head " + std::to_string(head) + ", seed " + std::to_string(seed);
+        title = "MultiHeadAttention(3, 4, 2 heads), head " + std::to_string(head) + ", seed " +
+            std::to_string(seed);
     }
     Heatmap h{title, "key (attended to)", "query (attending)", labels, labels, weights.to_vector()};
     if (out.has_parent_path()) fs::create_directories(out.parent_path());
     write_file_atomic(out, render_heatmap_svg(h));
-    std::cout << "attention weights (rows: queries, columns: keys):\n" << weights << "\nwrote " << out.string() << "\n";
+    std::cout << "attention weights (rows: queries, columns: keys):\n"
+              << weights << "\nwrote " << out.string() << "\n";
 }
 
 // Each step prints as the book's notebook prints it (ch03/book_output_test.cpp
@@ -110,7 +117,8 @@ void walkthrough(const fs::path& heatmap_out) {
         std::printf("Row 2 sum: %.1f\n", 0.1385 + 0.2379 + 0.2333 + 0.1240 + 0.1082 + 0.1581);
         show("All row sums: ", sum(a.weights, -1));
         show("", a.context);
-        show("Previous 2nd context vector: ", matmul(softmax(attention_scores_for(inputs, 1), 0), inputs));
+        show("Previous 2nd context vector: ",
+             matmul(softmax(attention_scores_for(inputs, 1), 0), inputs));
     }
     section("3.4.1 Computing the attention weights step by step");
     {
@@ -121,7 +129,8 @@ void walkthrough(const fs::path& heatmap_out) {
         const Tensor query_2 = matmul(x_2, W_query);
         show("", query_2);
         const Tensor keys = matmul(inputs, W_key), values = matmul(inputs, W_value);
-        std::printf("keys.shape: %s\nvalues.shape: %s\n", torch_size(keys.shape()).c_str(), torch_size(values.shape()).c_str());
+        std::printf("keys.shape: %s\nvalues.shape: %s\n", torch_size(keys.shape()).c_str(),
+                    torch_size(values.shape()).c_str());
         const Tensor keys_2 = select(keys, 0, 1);
         show("", sum(query_2 * keys_2));  // attn_score_22 = query_2.dot(keys_2)
         const Tensor attn_scores_2 = matmul(keys, query_2);  // query_2 @ keys.T
@@ -192,13 +201,15 @@ void walkthrough(const fs::path& heatmap_out) {
     std::printf("context_vecs.shape: %s\n", torch_size(mha_out.shape()).c_str());
     {
         // (b, num_heads, num_tokens, head_dim) = (1, 2, 3, 4)
-        const Tensor a = Tensor::from({0.2745f, 0.6584f, 0.2775f, 0.8573f, 0.8993f, 0.0390f, 0.9268f, 0.7388f,
-                                       0.7179f, 0.7058f, 0.9156f, 0.4340f, 0.0772f, 0.3565f, 0.1479f, 0.5331f,
-                                       0.4066f, 0.2318f, 0.4545f, 0.9737f, 0.4606f, 0.5159f, 0.4220f, 0.5786f},
-                                      {1, 2, 3, 4});
+        const Tensor a =
+            Tensor::from({0.2745f, 0.6584f, 0.2775f, 0.8573f, 0.8993f, 0.0390f, 0.9268f, 0.7388f,
+                          0.7179f, 0.7058f, 0.9156f, 0.4340f, 0.0772f, 0.3565f, 0.1479f, 0.5331f,
+                          0.4066f, 0.2318f, 0.4545f, 0.9737f, 0.4606f, 0.5159f, 0.4220f, 0.5786f},
+                         {1, 2, 3, 4});
         NoGradGuard ng;
         show("", matmul(a, a.transpose(2, 3)));
-        const Tensor first_head = select(select(a, 0, 0), 0, 0), second_head = select(select(a, 0, 0), 0, 1);
+        const Tensor first_head = select(select(a, 0, 0), 0, 0),
+                     second_head = select(select(a, 0, 0), 0, 1);
         show("First head:\n ", matmul(first_head, first_head.transpose(0, 1)));
         show("\nSecond head:\n ", matmul(second_head, second_head.transpose(0, 1)));
     }
@@ -221,16 +232,20 @@ int main(int argc, char** argv) {
     std::string text, module = "causal";
     int64_t head = 0;
     uint64_t seed = 123;
-    auto* hm = app.add_subcommand("heatmap", "attention weights of a seeded module over TEXT's tokens, as an SVG heatmap");
+    auto* hm = app.add_subcommand(
+        "heatmap", "attention weights of a seeded module over TEXT's tokens, as an SVG heatmap");
     hm->add_option("text", text, "the text (GPT-2 tokens label the axes)")->required();
     hm->add_option("--module", module, "causal or mha")->check(CLI::IsMember({"causal", "mha"}));
-    hm->add_option("--head", head, "which head of the mha module (0 or 1)")->check(CLI::Range(0, 1));
+    hm->add_option("--head", head, "which head of the mha module (0 or 1)")
+        ->check(CLI::Range(0, 1));
     hm->add_option("--seed", seed, "seed for the module's weights")->check(NonNegativeInteger());
     hm->add_option("--out", out, "SVG file to write");
     CLI11_PARSE(app, argc, argv);
     try {
-        if (hm->parsed()) write_heatmap(text, module, head, seed, out);
-        else walkthrough(out);
+        if (hm->parsed())
+            write_heatmap(text, module, head, seed, out);
+        else
+            walkthrough(out);
     } catch (const Error& e) {
         std::fprintf(stderr, "ch03: error: %s\n", e.what());
         return 1;

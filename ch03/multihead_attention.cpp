@@ -11,81 +11,94 @@
 
 namespace llm::ch03 {
 
-MultiHeadAttentionWrapper::MultiHeadAttentionWrapper(int64_t d_in, int64_t d_out, int64_t ctx, float p,
-                                                     int64_t num_heads, bool qkv_bias) {
+MultiHeadAttentionWrapper::MultiHeadAttentionWrapper(int64_t d_in, int64_t d_out, int64_t ctx,
+                                                     float p, int64_t num_heads, bool qkv_bias) {
     heads = register_module("heads", std::make_shared<ModuleList>());
-    for (int64_t h = 0; h < num_heads; ++h) heads->push_back(std::make_shared<CausalAttention>(d_in, d_out, ctx, p, qkv_bias));
+    for (int64_t h = 0; h < num_heads; ++h)
+        heads->push_back(std::make_shared<CausalAttention>(d_in, d_out, ctx, p, qkv_bias));
 }
 
 Tensor MultiHeadAttentionWrapper::forward(const Tensor& x) {
     std::vector<Tensor> outs;
-    for (size_t h = 0; h < heads->size(); ++h) outs.push_back(heads->at<CausalAttention>(h).forward(x));
+    for (size_t h = 0; h < heads->size(); ++h)
+        outs.push_back(heads->at<CausalAttention>(h).forward(x));
     return cat(outs, -1);
 }
 
-MultiHeadAttention::MultiHeadAttention(int64_t d_in, int64_t d_out_, int64_t ctx, float p, int64_t heads, bool qkv_bias)
-    : d_out(d_out_), num_heads(heads), head_dim(heads > 0 ? d_out_ / heads : 0), context_length(ctx) {
+MultiHeadAttention::MultiHeadAttention(int64_t d_in, int64_t d_out_, int64_t ctx, float p,
+                                       int64_t heads, bool qkv_bias)
+    : d_out(d_out_),
+      num_heads(heads),
+      head_dim(heads > 0 ? d_out_ / heads : 0),
+      context_length(ctx) {
     if (heads <= 0 || d_out % heads != 0)
-        throw ValueError("MultiHeadAttention: d_out (" + std::to_string(d_out) + ") must be divisible by num_heads (" +
-                         std::to_string(heads) + ")");
+        throw ValueError("MultiHeadAttention: d_out (" + std::to_string(d_out) +
+                         ") must be divisible by num_heads (" + std::to_string(heads) + ")");
     W_query = register_module("W_query", std::make_shared<Linear>(d_in, d_out, qkv_bias));
     W_key = register_module("W_key", std::make_shared<Linear>(d_in, d_out, qkv_bias));
     W_value = register_module("W_value", std::make_shared<Linear>(d_in, d_out, qkv_bias));
-    out_proj = register_module("out_proj", std::make_shared<Linear>(d_out, d_out));  // combines the heads
+    out_proj =
+        register_module("out_proj", std::make_shared<Linear>(d_out, d_out));  // combines the heads
     dropout = register_module("dropout", std::make_shared<Dropout>(p));
     mask = triu(Tensor::ones({ctx, ctx}), 1);
     register_buffer("mask", &mask);
 }
 
 Tensor MultiHeadAttention::forward(const Tensor& x) {
-    if (x.dim() != 3) throw ShapeError("MultiHeadAttention: input must be [batch, tokens, d_in], got " + shape_str(x.shape()));
+    if (x.dim() != 3)
+        throw ShapeError("MultiHeadAttention: input must be [batch, tokens, d_in], got " +
+                         shape_str(x.shape()));
     const int64_t b = x.size(0), T = x.size(1);
     if (T > context_length)
-        throw ShapeError("MultiHeadAttention: " + std::to_string(T) + " tokens exceed the context length " +
-                         std::to_string(context_length));
+        throw ShapeError("MultiHeadAttention: " + std::to_string(T) +
+                         " tokens exceed the context length " + std::to_string(context_length));
     if (fused)  // the fast tier: scores, mask, softmax, dropout and the values in one op that reads heads in place
-        return out_proj->forward(scaled_dot_product_attention(W_query->forward(x), W_key->forward(x), W_value->forward(x),
-                                                              num_heads, dropout->p, dropout->is_training(),
-                                                              keep_attn_weights ? &last_attn_weights : nullptr));
+        return out_proj->forward(scaled_dot_product_attention(
+            W_query->forward(x), W_key->forward(x), W_value->forward(x), num_heads, dropout->p,
+            dropout->is_training(), keep_attn_weights ? &last_attn_weights : nullptr));
     // the book's listing 3.5, line for line
     const int64_t num_tokens = T;
-    Tensor keys = W_key->forward(x);                                        // [b, T, d_out]
+    Tensor keys = W_key->forward(x);  // [b, T, d_out]
     Tensor queries = W_query->forward(x);
     Tensor values = W_value->forward(x);
-    keys = keys.view({b, num_tokens, num_heads, head_dim});                 // [b, T, heads, head_dim]
+    keys = keys.view({b, num_tokens, num_heads, head_dim});  // [b, T, heads, head_dim]
     values = values.view({b, num_tokens, num_heads, head_dim});
     queries = queries.view({b, num_tokens, num_heads, head_dim});
-    keys = keys.transpose(1, 2);                                            // [b, heads, T, head_dim]
+    keys = keys.transpose(1, 2);  // [b, heads, T, head_dim]
     queries = queries.transpose(1, 2);
     values = values.transpose(1, 2);
-    Tensor attn_scores = matmul(queries, keys.transpose(2, 3));             // [b, heads, T, T]
-    const Tensor mask_bool = narrow(narrow(mask, 0, 0, num_tokens), 1, 0, num_tokens);  // self.mask[:T, :T]
+    Tensor attn_scores = matmul(queries, keys.transpose(2, 3));  // [b, heads, T, T]
+    const Tensor mask_bool =
+        narrow(narrow(mask, 0, 0, num_tokens), 1, 0, num_tokens);  // self.mask[:T, :T]
     attn_scores = masked_fill(attn_scores, mask_bool, -INFINITY);
     Tensor attn_weights = softmax(attn_scores / std::sqrt(static_cast<float>(keys.size(-1))), -1);
     if (keep_attn_weights) last_attn_weights = attn_weights.detach();
     attn_weights = dropout->forward(attn_weights);
-    Tensor context_vec = matmul(attn_weights, values).transpose(1, 2);      // [b, T, heads, head_dim]
-    context_vec = context_vec.contiguous().view({b, num_tokens, d_out});    // the heads side by side
-    return out_proj->forward(context_vec);                                  // [b, T, d_out]
+    Tensor context_vec = matmul(attn_weights, values).transpose(1, 2);  // [b, T, heads, head_dim]
+    context_vec = context_vec.contiguous().view({b, num_tokens, d_out});  // the heads side by side
+    return out_proj->forward(context_vec);  // [b, T, d_out]
 }
 
 Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
     NoGradGuard no_grad;
     const int64_t b = x.size(0), T = x.size(1), L0 = cache.length, L = L0 + T;
     if (L > context_length)
-        throw ShapeError("MultiHeadAttention: the KV cache holds " + std::to_string(L0) + " tokens; " + std::to_string(T) +
-                         " more exceed the context length " + std::to_string(context_length));
+        throw ShapeError("MultiHeadAttention: the KV cache holds " + std::to_string(L0) +
+                         " tokens; " + std::to_string(T) + " more exceed the context length " +
+                         std::to_string(context_length));
     const int64_t H = num_heads, hd = head_dim, C = context_length;
     if (!cache.keys.defined() || cache.keys.size(0) != b) {
         cache.keys = Tensor::zeros({b, H, C, hd});
         cache.values = Tensor::zeros({b, H, C, hd});
     }
-    const Tensor q = W_query->forward(x), k = W_key->forward(x), v = W_value->forward(x);  // [b, T, d_out]
+    const Tensor q = W_query->forward(x), k = W_key->forward(x),
+                 v = W_value->forward(x);  // [b, T, d_out]
     // append the new keys and values at positions L0 .. L-1 of each head's block
     for (int64_t i = 0; i < b; ++i)
         for (int64_t t = 0; t < T; ++t)
             for (int64_t h = 0; h < H; ++h) {
-                const int64_t src = (i * T + t) * d_out + h * hd, dst = ((i * H + h) * C + L0 + t) * hd;
+                const int64_t src = (i * T + t) * d_out + h * hd,
+                              dst = ((i * H + h) * C + L0 + t) * hd;
                 std::copy(k.data() + src, k.data() + src + hd, cache.keys.data() + dst);
                 std::copy(v.data() + src, v.data() + src + hd, cache.values.data() + dst);
             }
@@ -95,16 +108,19 @@ Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
     for (int64_t i = 0; i < b; ++i)
         for (int64_t h = 0; h < H; ++h)
             sgemm(false, true, static_cast<int>(T), static_cast<int>(L), static_cast<int>(hd), 1.0f,
-                  q.data() + i * T * d_out + h * hd, static_cast<int>(d_out), cache.keys.data() + (i * H + h) * C * hd,
-                  static_cast<int>(hd), 0.0f, scores.data() + (i * H + h) * T * L, static_cast<int>(L));
-    const Tensor weights = attention_softmax(scores, std::sqrt(static_cast<float>(hd)), /*causal=*/true, L0);
+                  q.data() + i * T * d_out + h * hd, static_cast<int>(d_out),
+                  cache.keys.data() + (i * H + h) * C * hd, static_cast<int>(hd), 0.0f,
+                  scores.data() + (i * H + h) * T * L, static_cast<int>(L));
+    const Tensor weights =
+        attention_softmax(scores, std::sqrt(static_cast<float>(hd)), /*causal=*/true, L0);
     // context[i, :, h] = weights[i, h] @ V[i, h, :L], written straight into [b, T, d_out]
     Tensor context = Tensor::empty({b, T, d_out});
     for (int64_t i = 0; i < b; ++i)
         for (int64_t h = 0; h < H; ++h)
-            sgemm(false, false, static_cast<int>(T), static_cast<int>(hd), static_cast<int>(L), 1.0f,
-                  weights.data() + (i * H + h) * T * L, static_cast<int>(L), cache.values.data() + (i * H + h) * C * hd,
-                  static_cast<int>(hd), 0.0f, context.data() + i * T * d_out + h * hd, static_cast<int>(d_out));
+            sgemm(false, false, static_cast<int>(T), static_cast<int>(hd), static_cast<int>(L),
+                  1.0f, weights.data() + (i * H + h) * T * L, static_cast<int>(L),
+                  cache.values.data() + (i * H + h) * C * hd, static_cast<int>(hd), 0.0f,
+                  context.data() + i * T * d_out + h * hd, static_cast<int>(d_out));
     return out_proj->forward(context);
 }
 

@@ -9,8 +9,8 @@ namespace llm::ch03 {
 
 class MultiHeadAttentionWrapper : public Module {
 public:
-    MultiHeadAttentionWrapper(int64_t d_in, int64_t d_out, int64_t context_length, float dropout, int64_t num_heads,
-                              bool qkv_bias = false);
+    MultiHeadAttentionWrapper(int64_t d_in, int64_t d_out, int64_t context_length, float dropout,
+                              int64_t num_heads, bool qkv_bias = false);
     Tensor forward(const Tensor& x) override;  // [b, T, d_in] -> [b, T, num_heads * d_out]
     std::string type_name() const override { return "MultiHeadAttentionWrapper"; }
     std::shared_ptr<ModuleList> heads;
@@ -20,14 +20,14 @@ public:
 // one token at a time (chapter 4's KV cache). Filled by MultiHeadAttention.
 struct KVCache {
     Tensor keys, values;  // [b, heads, context_length, head_dim], allocated on first use
-    int64_t length = 0;   // how many positions are filled
+    int64_t length = 0;  // how many positions are filled
     void reset() { length = 0; }
 };
 
 class MultiHeadAttention : public Module {
 public:
-    MultiHeadAttention(int64_t d_in, int64_t d_out, int64_t context_length, float dropout, int64_t num_heads,
-                       bool qkv_bias = false);
+    MultiHeadAttention(int64_t d_in, int64_t d_out, int64_t context_length, float dropout,
+                       int64_t num_heads, bool qkv_bias = false);
     Tensor forward(const Tensor& x) override;  // [b, T, d_in] -> [b, T, d_out]
     // Inference with a cache: x holds only the new tokens, which attend to
     // the cached ones and themselves; the cache grows by T. No autograd.
@@ -36,7 +36,7 @@ public:
 
     std::shared_ptr<Linear> W_query, W_key, W_value, out_proj;
     std::shared_ptr<Dropout> dropout;
-    Tensor mask;               // buffer triu(ones(ctx, ctx), 1)
+    Tensor mask;  // buffer triu(ones(ctx, ctx), 1)
     Tensor last_attn_weights;  // [b, heads, T, T], before dropout, when keep_attn_weights
     bool keep_attn_weights = false;  // (costs [b, heads, T, T] floats per call)
     // true: the fast tier (scaled_dot_product_attention_fused.cpp); false: the

@@ -26,17 +26,21 @@ int as_int(int64_t v) { return static_cast<int>(v); }
 //             dP  = (dO V^T) * M
 //             dS  = P * (dP - rowsum(dP * P)) / sqrt(hd)
 //             dQ += dS K;  dK += dS^T Q
-Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, const Tensor& values, int64_t num_heads,
-                                    float dropout_p, bool training, Tensor* weights_out) {
+Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, const Tensor& values,
+                                    int64_t num_heads, float dropout_p, bool training,
+                                    Tensor* weights_out) {
     if (queries.dim() != 3 || keys.shape() != queries.shape() || values.shape() != queries.shape())
-        throw ShapeError("scaled_dot_product_attention: queries, keys and values must share one [b, T, d] shape, got " +
-                         shape_str(queries.shape()) + ", " + shape_str(keys.shape()) + ", " + shape_str(values.shape()));
+        throw ShapeError(
+            "scaled_dot_product_attention: queries, keys and values must share one [b, T, d] shape, got " +
+            shape_str(queries.shape()) + ", " + shape_str(keys.shape()) + ", " +
+            shape_str(values.shape()));
     const int64_t b = queries.size(0), T = queries.size(1), D = queries.size(2);
     if (num_heads <= 0 || D % num_heads != 0)
-        throw ShapeError("scaled_dot_product_attention: width " + std::to_string(D) + " does not split into " +
-                         std::to_string(num_heads) + " heads");
+        throw ShapeError("scaled_dot_product_attention: width " + std::to_string(D) +
+                         " does not split into " + std::to_string(num_heads) + " heads");
     if (dropout_p < 0.0f || dropout_p > 1.0f)
-        throw ValueError("dropout probability has to be between 0 and 1, but got " + std::to_string(dropout_p));
+        throw ValueError("dropout probability has to be between 0 and 1, but got " +
+                         std::to_string(dropout_p));
     const int64_t H = num_heads, hd = D / H, TT = T * T;
     const float divisor = std::sqrt(static_cast<float>(hd));
 
@@ -48,7 +52,8 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
         keep = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(b * H * TT));
         bernoulli_(keep->data(), b * H * TT, 1.0 - dropout_p, default_generator());
     }
-    auto stats = std::make_shared<std::vector<float>>(static_cast<size_t>(2 * b * H * T));  // m, inv per row
+    auto stats =
+        std::make_shared<std::vector<float>>(static_cast<size_t>(2 * b * H * T));  // m, inv per row
     if (weights_out) *weights_out = Tensor::empty({b, H, T, T});
     Tensor out = Tensor::empty({b, T, D});
     const float *q = queries.data(), *k = keys.data(), *v = values.data();
@@ -59,67 +64,77 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
 #pragma omp for schedule(static)
         for (int64_t ih = 0; ih < b * H; ++ih) {
             const int64_t off = (ih / H) * T * D + (ih % H) * hd;  // the head's block in [b, T, D]
-            sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, q + off, as_int(D), k + off, as_int(D), 0.0f,
-                  w.data(), as_int(T));
+            sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, q + off, as_int(D), k + off,
+                  as_int(D), 0.0f, w.data(), as_int(T));
             float* st = stats->data() + 2 * ih * T;
             for (int64_t r = 0; r < T; ++r)
-                softmax_row(w.data() + r * T, w.data() + r * T, r + 1, T, divisor, st[2 * r], st[2 * r + 1]);
-            if (weights_out) std::memcpy(weights_out->data() + ih * TT, w.data(), static_cast<size_t>(TT) * sizeof(float));
+                softmax_row(w.data() + r * T, w.data() + r * T, r + 1, T, divisor, st[2 * r],
+                            st[2 * r + 1]);
+            if (weights_out)
+                std::memcpy(weights_out->data() + ih * TT, w.data(),
+                            static_cast<size_t>(TT) * sizeof(float));
             if (keep) {
                 const uint8_t* kp = keep->data() + ih * TT;
                 for (int64_t j = 0; j < TT; ++j) w[static_cast<size_t>(j)] *= kp[j] ? scale : 0.0f;
             }
-            sgemm(false, false, as_int(T), as_int(hd), as_int(T), 1.0f, w.data(), as_int(T), v + off, as_int(D), 0.0f,
-                  o + off, as_int(D));
+            sgemm(false, false, as_int(T), as_int(hd), as_int(T), 1.0f, w.data(), as_int(T),
+                  v + off, as_int(D), 0.0f, o + off, as_int(D));
         }
     }
-    return record(out, {queries, keys, values}, "ScaledDotProductAttentionBackward",
-                  [queries, keys, values, keep, stats, scale, b, T, D, H, hd, TT, divisor](const Tensor& g) {
-        float* dq = grad_buffer(queries);
-        float* dk = grad_buffer(keys);
-        float* dv = grad_buffer(values);
-        const float *q = queries.data(), *k = keys.data(), *v = values.data(), *dout = g.data();
+    return record(
+        out, {queries, keys, values}, "ScaledDotProductAttentionBackward",
+        [queries, keys, values, keep, stats, scale, b, T, D, H, hd, TT, divisor](const Tensor& g) {
+            float* dq = grad_buffer(queries);
+            float* dk = grad_buffer(keys);
+            float* dv = grad_buffer(values);
+            const float *q = queries.data(), *k = keys.data(), *v = values.data(), *dout = g.data();
 #pragma omp parallel
-        {
-            // per thread: P; P * M, then dP; dS
-            std::vector<float> p(static_cast<size_t>(TT)), d(static_cast<size_t>(TT)), ds(static_cast<size_t>(TT));
+            {
+                // per thread: P; P * M, then dP; dS
+                std::vector<float> p(static_cast<size_t>(TT)), d(static_cast<size_t>(TT)),
+                    ds(static_cast<size_t>(TT));
 #pragma omp for schedule(static)
-            for (int64_t ih = 0; ih < b * H; ++ih) {
-                const int64_t off = (ih / H) * T * D + (ih % H) * hd;
-                const uint8_t* kp = keep ? keep->data() + ih * TT : nullptr;
-                const float* st = stats->data() + 2 * ih * T;
-                // P again, exactly as forward made it
-                sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, q + off, as_int(D), k + off, as_int(D), 0.0f,
-                      p.data(), as_int(T));
-                for (int64_t r = 0; r < T; ++r)
-                    recompute_softmax_row(p.data() + r * T, p.data() + r * T, r + 1, T, divisor, st[2 * r], st[2 * r + 1]);
-                if (dv) {  // dV += (P * M)^T dO
-                    const float* pm = p.data();
-                    if (kp) {
-                        for (int64_t j = 0; j < TT; ++j) d[static_cast<size_t>(j)] = p[static_cast<size_t>(j)] * (kp[j] ? scale : 0.0f);
-                        pm = d.data();
+                for (int64_t ih = 0; ih < b * H; ++ih) {
+                    const int64_t off = (ih / H) * T * D + (ih % H) * hd;
+                    const uint8_t* kp = keep ? keep->data() + ih * TT : nullptr;
+                    const float* st = stats->data() + 2 * ih * T;
+                    // P again, exactly as forward made it
+                    sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, q + off, as_int(D),
+                          k + off, as_int(D), 0.0f, p.data(), as_int(T));
+                    for (int64_t r = 0; r < T; ++r)
+                        recompute_softmax_row(p.data() + r * T, p.data() + r * T, r + 1, T, divisor,
+                                              st[2 * r], st[2 * r + 1]);
+                    if (dv) {  // dV += (P * M)^T dO
+                        const float* pm = p.data();
+                        if (kp) {
+                            for (int64_t j = 0; j < TT; ++j)
+                                d[static_cast<size_t>(j)] =
+                                    p[static_cast<size_t>(j)] * (kp[j] ? scale : 0.0f);
+                            pm = d.data();
+                        }
+                        sgemm(true, false, as_int(T), as_int(hd), as_int(T), 1.0f, pm, as_int(T),
+                              dout + off, as_int(D), 1.0f, dv + off, as_int(D));
                     }
-                    sgemm(true, false, as_int(T), as_int(hd), as_int(T), 1.0f, pm, as_int(T), dout + off, as_int(D), 1.0f,
-                          dv + off, as_int(D));
+                    if (!dq && !dk) continue;
+                    // dP = (dO V^T) * M
+                    sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, dout + off,
+                          as_int(D), v + off, as_int(D), 0.0f, d.data(), as_int(T));
+                    if (kp)
+                        for (int64_t j = 0; j < TT; ++j)
+                            d[static_cast<size_t>(j)] *= kp[j] ? scale : 0.0f;
+                    std::fill(ds.begin(), ds.end(), 0.0f);  // dS: zero where the mask hides the key
+                    for (int64_t r = 0; r < T; ++r)
+                        softmax_row_backward(d.data() + r * T, p.data() + r * T, ds.data() + r * T,
+                                             r + 1, divisor);
+                    if (dq)  // dQ += dS K
+                        sgemm(false, false, as_int(T), as_int(hd), as_int(T), 1.0f, ds.data(),
+                              as_int(T), k + off, as_int(D), 1.0f, dq + off, as_int(D));
+                    if (dk)  // dK += dS^T Q
+                        sgemm(true, false, as_int(T), as_int(hd), as_int(T), 1.0f, ds.data(),
+                              as_int(T), q + off, as_int(D), 1.0f, dk + off, as_int(D));
                 }
-                if (!dq && !dk) continue;
-                // dP = (dO V^T) * M
-                sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, dout + off, as_int(D), v + off, as_int(D), 0.0f,
-                      d.data(), as_int(T));
-                if (kp)
-                    for (int64_t j = 0; j < TT; ++j) d[static_cast<size_t>(j)] *= kp[j] ? scale : 0.0f;
-                std::fill(ds.begin(), ds.end(), 0.0f);  // dS: zero where the mask hides the key
-                for (int64_t r = 0; r < T; ++r)
-                    softmax_row_backward(d.data() + r * T, p.data() + r * T, ds.data() + r * T, r + 1, divisor);
-                if (dq)  // dQ += dS K
-                    sgemm(false, false, as_int(T), as_int(hd), as_int(T), 1.0f, ds.data(), as_int(T), k + off, as_int(D), 1.0f,
-                          dq + off, as_int(D));
-                if (dk)  // dK += dS^T Q
-                    sgemm(true, false, as_int(T), as_int(hd), as_int(T), 1.0f, ds.data(), as_int(T), q + off, as_int(D), 1.0f,
-                          dk + off, as_int(D));
             }
-        }
-    });
+        });
 }
 
 }  // namespace llm::ch03

@@ -25,7 +25,8 @@ namespace llm::ch03 {
 // layout. Dropout (probability dropout_p, the default generator) applies
 // when training. If weights_out is given, it receives the attention weights
 // before dropout, [b, num_heads, T, T] (for inspection; costs that memory).
-Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, const Tensor& values, int64_t num_heads,
-                                    float dropout_p, bool training, Tensor* weights_out = nullptr);
+Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, const Tensor& values,
+                                    int64_t num_heads, float dropout_p, bool training,
+                                    Tensor* weights_out = nullptr);
 
 }  // namespace llm::ch03

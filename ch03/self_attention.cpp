@@ -16,7 +16,7 @@ SelfAttention_v1::SelfAttention_v1(int64_t d_in, int64_t d_out)
 }
 
 Tensor SelfAttention_v1::forward(const Tensor& x) {
-    const Tensor keys = matmul(x, W_key);      // [T, d_out]
+    const Tensor keys = matmul(x, W_key);  // [T, d_out]
     const Tensor queries = matmul(x, W_query);
     const Tensor values = matmul(x, W_value);
     const Tensor scores = matmul_nt(queries, keys);  // [T, T] = queries @ keys^T

@@ -12,7 +12,7 @@ public:
     SelfAttention_v1(int64_t d_in, int64_t d_out);
     Tensor forward(const Tensor& x) override;  // x: [T, d_in] -> [T, d_out]
     std::string type_name() const override { return "SelfAttention_v1"; }
-    Tensor W_query, W_key, W_value;            // [d_in, d_out] each
+    Tensor W_query, W_key, W_value;  // [d_in, d_out] each
 };
 
 // Listing 3.2: the same with nn.Linear layers (better initialisation, x @ W^T).
@@ -22,7 +22,7 @@ public:
     Tensor forward(const Tensor& x) override;  // x: [T, d_in] -> [T, d_out]
     std::string type_name() const override { return "SelfAttention_v2"; }
     std::shared_ptr<Linear> W_query, W_key, W_value;
-    Tensor last_attn_weights;                  // [T, T], for inspection
+    Tensor last_attn_weights;  // [T, T], for inspection
 };
 
 }  // namespace llm::ch03

@@ -35,8 +35,11 @@ int main(int argc, char** argv) {
     const double fwd = bench::now() - t0;
     // matmul flops: 2 * tokens * (12 * 12 * 768^2 per block ... ) counted from the parameters, plus attention
     const double tokens = static_cast<double>(B * T);
-    const double weight_flops = 2.0 * tokens * static_cast<double>(count_parameters(cfg) - cfg.vocab_size * cfg.emb_dim - cfg.context_length * cfg.emb_dim);
-    const double attn_flops = 2.0 * 2.0 * B * cfg.n_layers * static_cast<double>(T) * T * cfg.emb_dim;
+    const double weight_flops = 2.0 * tokens *
+        static_cast<double>(count_parameters(cfg) - cfg.vocab_size * cfg.emb_dim -
+                            cfg.context_length * cfg.emb_dim);
+    const double attn_flops =
+        2.0 * 2.0 * B * cfg.n_layers * static_cast<double>(T) * T * cfg.emb_dim;
     const double gflops = (weight_flops + attn_flops) / fwd / 1e9;
     bench::record("gpt124m_forward_b8t256_s", fwd, "s");
     bench::record("gpt124m_forward_gflops", gflops, "GFLOP/s");
@@ -49,18 +52,24 @@ int main(int argc, char** argv) {
     const double kv = static_cast<double>(n) / (bench::now() - t0);
     bench::record("gpt124m_generate_kv_tok_s", kv, "tokens/s");
     // every weight but the two embedding tables (one row each is read) passes through the cores once per token
-    const double bytes_per_token = 4.0 * static_cast<double>(count_parameters(cfg) - (cfg.vocab_size + cfg.context_length) * cfg.emb_dim);
-    std::printf("  KV cache: %.0f%% of the memory-bandwidth limit (%.0f MB of weights read per token)\n",
-                100 * kv * bytes_per_token / 1e9 / bw, bytes_per_token / 1e6);
+    const double bytes_per_token = 4.0 *
+        static_cast<double>(count_parameters(cfg) -
+                            (cfg.vocab_size + cfg.context_length) * cfg.emb_dim);
+    std::printf(
+        "  KV cache: %.0f%% of the memory-bandwidth limit (%.0f MB of weights read per token)\n",
+        100 * kv * bytes_per_token / 1e9 / bw, bytes_per_token / 1e6);
     const int64_t n2 = 30;
     t0 = bench::now();
     generate_text_simple(model, prompt, n2, cfg.context_length);
     const double nocache_s = bench::now() - t0;
-    bench::record("gpt124m_generate_nocache_tok_s", static_cast<double>(n2) / nocache_s, "tokens/s");
+    bench::record("gpt124m_generate_nocache_tok_s", static_cast<double>(n2) / nocache_s,
+                  "tokens/s");
     // without a cache each token runs the whole sequence so far (L = 4 .. 33 positions): at best
     // max(reading the weights once, 2 L flops per weight at the sgemm rate) per token
     double limit_s = 0;
     for (int64_t L = prompt.numel(); L < prompt.numel() + n2; ++L)
-        limit_s += std::max(bytes_per_token / 1e9 / bw, 2.0 * static_cast<double>(L) * bytes_per_token / 4.0 / 1e9 / sgemm);
-    std::printf("  no cache: %.0f%% of the limit set by memory bandwidth and sgemm\n", 100 * limit_s / nocache_s);
+        limit_s += std::max(bytes_per_token / 1e9 / bw,
+                            2.0 * static_cast<double>(L) * bytes_per_token / 4.0 / 1e9 / sgemm);
+    std::printf("  no cache: %.0f%% of the limit set by memory bandwidth and sgemm\n",
+                100 * limit_s / nocache_s);
 }

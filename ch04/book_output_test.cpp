@@ -91,13 +91,13 @@ Output layer shape: torch.Size([50257, 768]))BOOK"},
     {"cell 89", R"BOOK(encoded: [15496, 11, 314, 716]
 encoded_tensor.shape: torch.Size([1, 4]))BOOK"},
     // cell 90 (4.7 Generating text): model.eval() # disable dropout
-    {"cell 90", R"BOOK(Output: tensor([[15496,    11,   314,   716, 27018, 24086, 47843, 30961, 42348,  7267]])
+    {"cell 90",
+     R"BOOK(Output: tensor([[15496,    11,   314,   716, 27018, 24086, 47843, 30961, 42348,  7267]])
 Output length: 10)BOOK"},
     // cell 92 (4.7 Generating text): decoded_text = tokenizer.decode(out.squeeze(0).tolist())
     {"cell 92", R"BOOK(Hello, I am Featureiman Byeswickattribute argue)BOOK"},
 };
 }  // namespace
-
 
 // Not printed as the book prints them (the values agree within float32
 // round-off; the tests next to the code check them with tolerances):
@@ -107,7 +107,9 @@ Output length: 10)BOOK"},
 //   and 1.9868e-08 are float32 round-off; ours are 0 and 1.9868e-08 (and so
 //   "0.0000" where the book prints "-0.0000" with sci_mode=False);
 // - cells 54 and 56, the 17-digit gradient means: equal to about 7 digits.
-TEST_CASE("chapter 4 prints every value the book prints, as the book prints it (runs GPT_CONFIG_124M)") {
-    const std::string out = llm::testing::program_output(LLM_CHAPTER_PROGRAM " --out \"${TMPDIR:-/tmp}/ch04_book_output\"");
+TEST_CASE(
+    "chapter 4 prints every value the book prints, as the book prints it (runs GPT_CONFIG_124M)") {
+    const std::string out = llm::testing::program_output(
+        LLM_CHAPTER_PROGRAM " --out \"${TMPDIR:-/tmp}/ch04_book_output\"");
     CHECK(llm::testing::check_book_blocks(out, kBook) == static_cast<int>(kBook.size()));
 }

@@ -28,13 +28,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 IntTensor encode_batch(const std::vector<std::string>& texts) {
     std::vector<int64_t> ids;
     int64_t T = -1;
     for (const auto& t : texts) {
         const auto e = ch02::gpt2_tokenizer().encode(t);
-        if (T >= 0 && static_cast<int64_t>(e.size()) != T) throw ValueError("batch texts must have the same token count");
+        if (T >= 0 && static_cast<int64_t>(e.size()) != T)
+            throw ValueError("batch texts must have the same token count");
         T = static_cast<int64_t>(e.size());
         ids.insert(ids.end(), e.begin(), e.end());
     }
@@ -48,8 +48,10 @@ void gelu_relu_plot(const fs::path& out) {
     GELU gelu;  // the book's formula
     const Tensor gy = gelu.forward(x), ry = relu(x);
     for (int64_t i = 0; i < x.numel(); ++i) {
-        g.x.push_back(x.data()[i]); g.y.push_back(gy.data()[i]);
-        r.x.push_back(x.data()[i]); r.y.push_back(ry.data()[i]);
+        g.x.push_back(x.data()[i]);
+        g.y.push_back(gy.data()[i]);
+        r.x.push_back(x.data()[i]);
+        r.y.push_back(ry.data()[i]);
     }
     fs::create_directories(out.parent_path());
     save_svg(out, Chart{"GELU and ReLU", "x", "activation", {g, r}, "", 0});
@@ -89,7 +91,8 @@ void walkthrough(const fs::path& out_dir) {
     const Tensor out = layer.forward(batch_example);
     show("", out);
     {
-        const Tensor m = mean(out, -1, true), v = var(out, -1, true, true);  // out.var: unbiased, as PyTorch's default
+        const Tensor m = mean(out, -1, true),
+                     v = var(out, -1, true, true);  // out.var: unbiased, as PyTorch's default
         show("Mean:\n ", m);
         show("Variance:\n ", v);
         const Tensor out_norm = (out - m) / sqrt(v);
@@ -102,7 +105,8 @@ void walkthrough(const fs::path& out_dir) {
         LayerNorm ln(5);
         const Tensor out_ln = ln.forward(batch_example);
         show("Mean:\n ", mean(out_ln, -1, true));
-        show("Variance:\n ", var(out_ln, -1, false, true));  // unbiased=False, as LayerNorm divides by n
+        show("Variance:\n ",
+             var(out_ln, -1, false, true));  // unbiased=False, as LayerNorm divides by n
         print_options().sci_mode = SciMode::Auto;
     }
 
@@ -121,7 +125,8 @@ void walkthrough(const fs::path& out_dir) {
         manual_seed(123);
         ExampleDeepNeuralNetwork m({3, 3, 3, 3, 3, 1}, shortcut);
         std::printf("%s shortcut connections:\n", shortcut ? "with" : "without");
-        for (auto& [name, g] : mean_weight_gradients(m, sample)) std::printf("%s has gradient mean of %.17g\n", name.c_str(), g);
+        for (auto& [name, g] : mean_weight_gradients(m, sample))
+            std::printf("%s has gradient mean of %.17g\n", name.c_str(), g);
     }
 
     section("4.5 Connecting attention and linear layers in a transformer block");
@@ -148,29 +153,34 @@ void walkthrough(const fs::path& out_dir) {
     std::printf("    ... 11 more TransformerBlocks ...\n");
     const int64_t total = model.num_parameters();
     std::printf("Total number of parameters: %s\n", thousands(total).c_str());
-    std::printf("Token embedding layer shape: %s\nOutput layer shape: %s\n", torch_size(model.tok_emb->weight.shape()).c_str(),
+    std::printf("Token embedding layer shape: %s\nOutput layer shape: %s\n",
+                torch_size(model.tok_emb->weight.shape()).c_str(),
                 torch_size(model.out_head->weight.shape()).c_str());
     std::printf("Number of trainable parameters considering weight tying: %s\n",
                 thousands(total - model.out_head->weight.numel()).c_str());
-    std::printf("feed-forward per block: %s, attention per block: %s\n", thousands(block.ff->num_parameters()).c_str(),
+    std::printf("feed-forward per block: %s, attention per block: %s\n",
+                thousands(block.ff->num_parameters()).c_str(),
                 thousands(block.att->num_parameters()).c_str());
     std::printf("Total size of the model: %.2f MB\n", size_in_mb(total));
     for (const char* size : {"medium", "large", "xl"})
-        std::printf("GPT-2 %-6s: %s parameters, %.2f MB\n", size, thousands(count_parameters(gpt2_config(size))).c_str(),
+        std::printf("GPT-2 %-6s: %s parameters, %.2f MB\n", size,
+                    thousands(count_parameters(gpt2_config(size))).c_str(),
                     size_in_mb(count_parameters(gpt2_config(size))));
 
     section("4.7 Generating text");
     model.eval();  // no dropout
     const auto ids = ch02::gpt2_tokenizer().encode("Hello, I am");
     const IntTensor encoded({1, static_cast<int64_t>(ids.size())}, ids);
-    std::printf("encoded: %s\nencoded_tensor.shape: %s\n", py_list(ids).c_str(), torch_size(encoded.shape).c_str());
+    std::printf("encoded: %s\nencoded_tensor.shape: %s\n", py_list(ids).c_str(),
+                torch_size(encoded.shape).c_str());
     const IntTensor out_ids = generate_text_simple(model, encoded, 6, cfg.context_length);
     std::cout << "Output: " << out_ids << "\nOutput length: " << out_ids.numel() << "\n";
     std::printf("%s\n", ch02::gpt2_tokenizer().decode(out_ids.data).c_str());
     std::printf("(untrained: the weights are random, so is the text. Chapter 5 trains them.)\n");
     const double t0 = bench::now();
     const IntTensor cached = generate_text_cached(model, encoded, 10, cfg.context_length);
-    std::printf("with the KV cache, 10 new tokens in %.2f s: %s\n", bench::now() - t0, ch02::gpt2_tokenizer().decode(cached.data).c_str());
+    std::printf("with the KV cache, 10 new tokens in %.2f s: %s\n", bench::now() - t0,
+                ch02::gpt2_tokenizer().decode(cached.data).c_str());
 }
 
 }  // namespace
@@ -184,16 +194,24 @@ int main(int argc, char** argv) {
     int64_t max_new = 10;
     uint64_t seed = 123;
     bool no_cache = false;
-    auto* gen = app.add_subcommand("generate", "greedy continuation of a prompt by the (untrained, seeded) GPT-2 124M model");
+    auto* gen = app.add_subcommand(
+        "generate", "greedy continuation of a prompt by the (untrained, seeded) GPT-2 124M model");
     gen->add_option("--prompt", prompt, "text to continue");
-    gen->add_option("--max-new-tokens", max_new, "tokens to generate")->check(CLI::Range(0, 100000));
+    gen->add_option("--max-new-tokens", max_new, "tokens to generate")
+        ->check(CLI::Range(0, 100000));
     gen->add_option("--seed", seed, "seed for the random weights")->check(NonNegativeInteger());
-    gen->add_option("--weights", weights, "book-layout safetensors to load instead of random weights (config.json beside it)")
+    gen->add_option(
+           "--weights", weights,
+           "book-layout safetensors to load instead of random weights (config.json beside it)")
         ->check(CLI::ExistingFile);
-    gen->add_flag("--no-cache", no_cache, "recompute the whole context for every token (generate_text_simple)");
+    gen->add_flag("--no-cache", no_cache,
+                  "recompute the whole context for every token (generate_text_simple)");
     CLI11_PARSE(app, argc, argv);
     try {
-        if (!gen->parsed()) { walkthrough(out_dir); return 0; }
+        if (!gen->parsed()) {
+            walkthrough(out_dir);
+            return 0;
+        }
         // the prompt first: an empty one is an error before any model is built or read
         const auto ids = ch02::gpt2_tokenizer().encode(prompt);
         if (ids.empty()) throw ValueError("--prompt is empty: give a text to continue");
@@ -202,13 +220,15 @@ int main(int argc, char** argv) {
         if (!weights.empty()) {
             const fs::path cfg_path = fs::path(weights).parent_path() / "config.json";
             const auto st = load_safetensors(weights);
-            cfg = st.metadata.count("gpt_config") ? GPTConfig::from_metadata(st.metadata, weights)
-                                                   : GPTConfig::from_json(read_file(cfg_path), cfg_path.string());
+            cfg = st.metadata.count("gpt_config")
+                ? GPTConfig::from_metadata(st.metadata, weights)
+                : GPTConfig::from_json(read_file(cfg_path), cfg_path.string());
             GPTModel m(cfg);
             m.load_state_dict(st.tensors);
             m.eval();
-            const IntTensor out = no_cache ? generate_text_simple(m, idx, max_new, cfg.context_length)
-                                           : generate_text_cached(m, idx, max_new, cfg.context_length);
+            const IntTensor out = no_cache
+                ? generate_text_simple(m, idx, max_new, cfg.context_length)
+                : generate_text_cached(m, idx, max_new, cfg.context_length);
             std::printf("%s\n", ch02::gpt2_tokenizer().decode(out.data).c_str());
             return 0;
         }
@@ -220,8 +240,9 @@ int main(int argc, char** argv) {
                                        : generate_text_cached(m, idx, max_new, cfg.context_length);
         const double dt = bench::now() - t0;
         std::printf("%s\n", ch02::gpt2_tokenizer().decode(out.data).c_str());
-        std::fprintf(stderr, "%lld tokens in %.2f s (%.1f tokens/s, %s)\n", static_cast<long long>(max_new), dt,
-                     static_cast<double>(max_new) / dt, no_cache ? "no cache" : "KV cache");
+        std::fprintf(stderr, "%lld tokens in %.2f s (%.1f tokens/s, %s)\n",
+                     static_cast<long long>(max_new), dt, static_cast<double>(max_new) / dt,
+                     no_cache ? "no cache" : "KV cache");
     } catch (const Error& e) {
         std::fprintf(stderr, "ch04: error: %s\n", e.what());
         return 1;

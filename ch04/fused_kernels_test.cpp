@@ -31,8 +31,8 @@ struct Run {
     Tensor out;
     std::vector<Tensor> grads;
 };
-Run run(const std::function<Tensor(const std::vector<Tensor>&)>& f, const std::vector<Tensor>& inputs,
-        const std::vector<Tensor>& params = {}) {
+Run run(const std::function<Tensor(const std::vector<Tensor>&)>& f,
+        const std::vector<Tensor>& inputs, const std::vector<Tensor>& params = {}) {
     std::vector<Tensor> xs;
     for (const Tensor& x : inputs) {
         Tensor c = x.clone().detach();
@@ -68,7 +68,8 @@ void check_same(const Run& fast, const Run& ref, double atol, double rtol) {
 
 }  // namespace
 
-TEST_CASE("fast tier = reference tier: layer_norm_fused and the book's LayerNorm, values and gradients") {
+TEST_CASE(
+    "fast tier = reference tier: layer_norm_fused and the book's LayerNorm, values and gradients") {
     Generator g(3);
     for (const Shape& shape : {Shape{2, 5}, Shape{3, 7, 64}, Shape{2, 4, 768}}) {
         INFO("shape " << shape_str(shape));
@@ -79,8 +80,12 @@ TEST_CASE("fast tier = reference tier: layer_norm_fused and the book's LayerNorm
         ln.shift.requires_grad_();
         const Tensor x = randn(shape, g) * 3.0f + 0.5f;
         auto f = [&](bool fused) {
-            return run([&](const std::vector<Tensor>& in) { ln.fused = fused; return ln.forward(in[0]); }, {x},
-                       {ln.scale, ln.shift});
+            return run(
+                [&](const std::vector<Tensor>& in) {
+                    ln.fused = fused;
+                    return ln.forward(in[0]);
+                },
+                {x}, {ln.scale, ln.shift});
         };
         check_same(f(true), f(false), 2e-5, 2e-4);
     }
@@ -89,8 +94,12 @@ TEST_CASE("fast tier = reference tier: layer_norm_fused and the book's LayerNorm
     const Tensor batch_example = randn({2, 5});
     LayerNorm ln(5);
     auto f = [&](bool fused) {
-        return run([&](const std::vector<Tensor>& in) { ln.fused = fused; return ln.forward(in[0]); }, {batch_example},
-                   {ln.scale, ln.shift});
+        return run(
+            [&](const std::vector<Tensor>& in) {
+                ln.fused = fused;
+                return ln.forward(in[0]);
+            },
+            {batch_example}, {ln.scale, ln.shift});
     };
     check_same(f(true), f(false), 1e-5, 1e-4);
 }
@@ -102,70 +111,106 @@ TEST_CASE("fast tier = reference tier: gelu_fused and the book's GELU, values an
     const Tensor book_x = Tensor::arange(-3.0f, 3.0001f, 0.05f);  // the book's plot range
     for (const Tensor& in : {x, book_x}) {
         auto f = [&](bool fused) {
-            return run([&](const std::vector<Tensor>& v) { gelu.fused = fused; return gelu.forward(v[0]); }, {in});
+            return run(
+                [&](const std::vector<Tensor>& v) {
+                    gelu.fused = fused;
+                    return gelu.forward(v[0]);
+                },
+                {in});
         };
         check_same(f(true), f(false), 1e-5, 1e-4);
     }
 }
 
-TEST_CASE("fast tier = reference tier: scaled_dot_product_attention and MultiHeadAttention's listing") {
+TEST_CASE(
+    "fast tier = reference tier: scaled_dot_product_attention and MultiHeadAttention's listing") {
     Generator g(5);
     // the book's 3.6.2 example (seed 123, d_out 2, 2 heads) and a wider random one
-    struct Case { int64_t b, T, d_in, d_out, heads; bool qkv_bias; };
+    struct Case {
+        int64_t b, T, d_in, d_out, heads;
+        bool qkv_bias;
+    };
     for (const Case c : {Case{2, 6, 3, 2, 2, false}, Case{2, 9, 16, 16, 4, true}}) {
         INFO("b " << c.b << " T " << c.T << " d_out " << c.d_out << " heads " << c.heads);
         manual_seed(123);
         ch03::MultiHeadAttention mha(c.d_in, c.d_out, 12, 0.0f, c.heads, c.qkv_bias);
-        const Tensor x = c.d_in == 3 ? cat({ch03::book_inputs().unsqueeze(0), ch03::book_inputs().unsqueeze(0)}, 0)
-                                     : randn({c.b, c.T, c.d_in}, g);
+        const Tensor x = c.d_in == 3
+            ? cat({ch03::book_inputs().unsqueeze(0), ch03::book_inputs().unsqueeze(0)}, 0)
+            : randn({c.b, c.T, c.d_in}, g);
         std::vector<Tensor> params;
         for (auto& [name, p] : mha.named_parameters()) params.push_back(p);
         auto f = [&](bool fused) {
-            return run([&](const std::vector<Tensor>& in) { mha.fused = fused; return mha.forward(in[0]); }, {x}, params);
+            return run(
+                [&](const std::vector<Tensor>& in) {
+                    mha.fused = fused;
+                    return mha.forward(in[0]);
+                },
+                {x}, params);
         };
         check_same(f(true), f(false), 1e-5, 1e-4);
     }
 }
 
-TEST_CASE("fast tier = reference tier: attention_softmax and masked_fill + softmax, with a query offset") {
+TEST_CASE(
+    "fast tier = reference tier: attention_softmax and masked_fill + softmax, with a query offset") {
     Generator g(6);
-    const Tensor scores = randn({2, 3, 5, 8}, g) * 2.0f;  // 5 new queries after 3 cached positions, 8 keys
+    const Tensor scores =
+        randn({2, 3, 5, 8}, g) * 2.0f;  // 5 new queries after 3 cached positions, 8 keys
     const float scale = std::sqrt(4.0f);
-    auto fast = run([&](const std::vector<Tensor>& in) { return ch03::attention_softmax(in[0], scale, true, 3); }, {scores});
-    auto ref = run([&](const std::vector<Tensor>& in) {
-        Tensor mask = Tensor::zeros({5, 8});  // query i (at position 3 + i) hides keys after 3 + i
-        for (int64_t i = 0; i < 5; ++i)
-            for (int64_t j = 3 + i + 1; j < 8; ++j) mask.data()[i * 8 + j] = 1;
-        return softmax(masked_fill(in[0], mask, -INFINITY) / scale, -1);
-    }, {scores});
+    auto fast = run(
+        [&](const std::vector<Tensor>& in) {
+            return ch03::attention_softmax(in[0], scale, true, 3);
+        },
+        {scores});
+    auto ref = run(
+        [&](const std::vector<Tensor>& in) {
+            Tensor mask =
+                Tensor::zeros({5, 8});  // query i (at position 3 + i) hides keys after 3 + i
+            for (int64_t i = 0; i < 5; ++i)
+                for (int64_t j = 3 + i + 1; j < 8; ++j) mask.data()[i * 8 + j] = 1;
+            return softmax(masked_fill(in[0], mask, -INFINITY) / scale, -1);
+        },
+        {scores});
     check_same(fast, ref, 1e-6, 1e-5);
 }
 
-TEST_CASE("fast tier = reference tier: cross_entropy and -mean(log_softmax picked at the targets)") {
+TEST_CASE(
+    "fast tier = reference tier: cross_entropy and -mean(log_softmax picked at the targets)") {
     Generator g(8);
     const Tensor logits = randn({6, 50}, g) * 4.0f;
     const IntTensor targets({6}, {3, 0, 49, 7, 7, 21});
-    auto fast = run([&](const std::vector<Tensor>& in) { return cross_entropy(in[0], targets); }, {logits});
-    auto ref = run([&](const std::vector<Tensor>& in) {
-        Tensor one_hot = Tensor::zeros({6, 50});
-        for (int64_t i = 0; i < 6; ++i) one_hot.data()[i * 50 + targets.data[static_cast<size_t>(i)]] = 1;
-        return -(sum(log_softmax(in[0], -1) * one_hot) / 6.0f);
-    }, {logits});
+    auto fast =
+        run([&](const std::vector<Tensor>& in) { return cross_entropy(in[0], targets); }, {logits});
+    auto ref = run(
+        [&](const std::vector<Tensor>& in) {
+            Tensor one_hot = Tensor::zeros({6, 50});
+            for (int64_t i = 0; i < 6; ++i)
+                one_hot.data()[i * 50 + targets.data[static_cast<size_t>(i)]] = 1;
+            return -(sum(log_softmax(in[0], -1) * one_hot) / 6.0f);
+        },
+        {logits});
     check_same(fast, ref, 1e-6, 1e-5);
 }
 
 TEST_CASE("gradcheck: the fast kernels' own backward against finite differences") {
     Generator g(7);
-    auto err = testing::gradcheck([](const std::vector<Tensor>& x) { return layer_norm_fused(x[0], x[1], x[2]); },
-                                  {randn({3, 6}, g), randn({6}, g), randn({6}, g)});
+    auto err = testing::gradcheck(
+        [](const std::vector<Tensor>& x) { return layer_norm_fused(x[0], x[1], x[2]); },
+        {randn({3, 6}, g), randn({6}, g), randn({6}, g)});
     CHECK_MESSAGE(err.empty(), err);
-    err = testing::gradcheck([](const std::vector<Tensor>& x) { return gelu_fused(x[0]); }, {randn({20}, g) * 2.0f});
+    err = testing::gradcheck([](const std::vector<Tensor>& x) { return gelu_fused(x[0]); },
+                             {randn({20}, g) * 2.0f});
     CHECK_MESSAGE(err.empty(), err);
 }
 
 TEST_CASE("a whole GPTModel: the same logits, loss gradients and greedy text in both tiers") {
     GPTConfig c;
-    c.vocab_size = 50; c.context_length = 12; c.emb_dim = 16; c.n_heads = 4; c.n_layers = 2; c.drop_rate = 0.0f;
+    c.vocab_size = 50;
+    c.context_length = 12;
+    c.emb_dim = 16;
+    c.n_heads = 4;
+    c.n_layers = 2;
+    c.drop_rate = 0.0f;
     c.qkv_bias = true;
     manual_seed(11);
     GPTModel model(c);
@@ -184,8 +229,11 @@ TEST_CASE("a whole GPTModel: the same logits, loss gradients and greedy text in 
     };
     check_same(once(true), once(false), 2e-5, 2e-4);
     model.use_fused_kernels(false);
-    const IntTensor ref_text = generate_text_simple(model, IntTensor({1, 3}, {1, 5, 9}), 8, c.context_length);
+    const IntTensor ref_text =
+        generate_text_simple(model, IntTensor({1, 3}, {1, 5, 9}), 8, c.context_length);
     model.use_fused_kernels(true);
-    CHECK(generate_text_simple(model, IntTensor({1, 3}, {1, 5, 9}), 8, c.context_length).data == ref_text.data);
-    CHECK(generate_text_cached(model, IntTensor({1, 3}, {1, 5, 9}), 8, c.context_length).data == ref_text.data);
+    CHECK(generate_text_simple(model, IntTensor({1, 3}, {1, 5, 9}), 8, c.context_length).data ==
+          ref_text.data);
+    CHECK(generate_text_cached(model, IntTensor({1, 3}, {1, 5, 9}), 8, c.context_length).data ==
+          ref_text.data);
 }

@@ -17,11 +17,12 @@ Tensor GELU::forward(const Tensor& x) {
 }
 
 FeedForward::FeedForward(const GPTConfig& cfg) {
-    layers = register_module("layers", std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
-        std::make_shared<Linear>(cfg.emb_dim, 4 * cfg.emb_dim),
-        std::make_shared<GELU>(),
-        std::make_shared<Linear>(4 * cfg.emb_dim, cfg.emb_dim),
-    }));
+    layers = register_module("layers",
+                             std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
+                                 std::make_shared<Linear>(cfg.emb_dim, 4 * cfg.emb_dim),
+                                 std::make_shared<GELU>(),
+                                 std::make_shared<Linear>(4 * cfg.emb_dim, cfg.emb_dim),
+                             }));
 }
 
 }  // namespace llm::ch04

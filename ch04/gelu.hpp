@@ -21,7 +21,9 @@ public:
 class FeedForward : public Module {
 public:
     explicit FeedForward(const GPTConfig& cfg);
-    Tensor forward(const Tensor& x) override { return layers->forward(x); }  // [B, T, emb] -> [B, T, emb]
+    Tensor forward(const Tensor& x) override {
+        return layers->forward(x);
+    }  // [B, T, emb] -> [B, T, emb]
     std::string type_name() const override { return "FeedForward"; }
     std::shared_ptr<Sequential> layers;
 };

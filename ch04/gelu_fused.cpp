@@ -34,7 +34,8 @@ Tensor gelu_fused(const Tensor& x) {
     Tensor y = Tensor::empty(x.shape());
     const float* px = x.data();
     float* py = y.data();
-    vectorised(n,
+    vectorised(
+        n,
         [&](int64_t i) {
             const batch v = batch::load_unaligned(px + i);
             (0.5f * v * (1.0f + xsimd::tanh(k * (v + c * v * v * v)))).store_unaligned(py + i);
@@ -46,17 +47,21 @@ Tensor gelu_fused(const Tensor& x) {
     return record(y, {x}, "GeluBackward", [x, n](const Tensor& g) {
         float* gx = grad_buffer(x);
         const float *px = x.data(), *pg = g.data();
-        vectorised(n,
+        vectorised(
+            n,
             [&](int64_t i) {
                 const batch v = batch::load_unaligned(px + i);
                 const batch t = xsimd::tanh(k * (v + c * v * v * v));
-                const batch d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * c * v * v);
-                (batch::load_unaligned(gx + i) + batch::load_unaligned(pg + i) * d).store_unaligned(gx + i);
+                const batch d =
+                    0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * c * v * v);
+                (batch::load_unaligned(gx + i) + batch::load_unaligned(pg + i) * d)
+                    .store_unaligned(gx + i);
             },
             [&](int64_t i) {
                 const float v = px[i];
                 const float t = std::tanh(k * (v + c * v * v * v));
-                gx[i] += pg[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * c * v * v));
+                gx[i] += pg[i] *
+                    (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * c * v * v));
             });
     });
 }

@@ -22,7 +22,12 @@ using namespace llm::ch04;
 namespace {
 GPTConfig tiny_config() {
     GPTConfig c;
-    c.vocab_size = 11; c.context_length = 6; c.emb_dim = 8; c.n_heads = 2; c.n_layers = 2; c.drop_rate = 0.0f;
+    c.vocab_size = 11;
+    c.context_length = 6;
+    c.emb_dim = 8;
+    c.n_heads = 2;
+    c.n_layers = 2;
+    c.drop_rate = 0.0f;
     return c;
 }
 // The untrained GPT_CONFIG_124M model built after manual_seed(123), as in the book.
@@ -46,7 +51,8 @@ TEST_CASE("gradcheck: FeedForward and a whole TransformerBlock, in both tiers") 
     GPTConfig c = tiny_config();
     manual_seed(1);
     FeedForward ff(c);
-    auto err = testing::gradcheck([&](const std::vector<Tensor>& x) { return ff.forward(x[0]); }, {randn({2, 3, 8}, g)});
+    auto err = testing::gradcheck([&](const std::vector<Tensor>& x) { return ff.forward(x[0]); },
+                                  {randn({2, 3, 8}, g)});
     CHECK_MESSAGE(err.empty(), err);
     c.qkv_bias = true;
     TransformerBlock block(c);
@@ -57,7 +63,8 @@ TEST_CASE("gradcheck: FeedForward and a whole TransformerBlock, in both tiers") 
             if (auto* n = dynamic_cast<LayerNorm*>(&m)) n->fused = fused;
             if (auto* e = dynamic_cast<GELU*>(&m)) e->fused = fused;
         });
-        err = testing::gradcheck([&](const std::vector<Tensor>& x) { return block.forward(x[0]); }, {randn({2, 4, 8}, g)});
+        err = testing::gradcheck([&](const std::vector<Tensor>& x) { return block.forward(x[0]); },
+                                 {randn({2, 4, 8}, g)});
         CHECK_MESSAGE(err.empty(), err);
     }
 }
@@ -77,13 +84,14 @@ TEST_CASE("4.4 shortcut connections: the book's mean gradients, with and without
     manual_seed(123);
     ExampleDeepNeuralNetwork plain(sizes, false);
     const auto g0 = mean_weight_gradients(plain, x);
-    const std::vector<double> without{0.00020173587836325169, 0.00012011159560643137, 0.0007152039906941354,
-                                      0.0013988736318424344, 0.005049645435065031};
+    const std::vector<double> without{0.00020173587836325169, 0.00012011159560643137,
+                                      0.0007152039906941354, 0.0013988736318424344,
+                                      0.005049645435065031};
     manual_seed(123);
     ExampleDeepNeuralNetwork residual(sizes, true);
     const auto g1 = mean_weight_gradients(residual, x);
-    const std::vector<double> with{0.22169792652130127, 0.20694106817245483, 0.32896995544433594, 0.2665732204914093,
-                                   1.3258540630340576};
+    const std::vector<double> with{0.22169792652130127, 0.20694106817245483, 0.32896995544433594,
+                                   0.2665732204914093, 1.3258540630340576};
     REQUIRE(g0.size() == 5);
     REQUIRE(g1.size() == 5);
     for (size_t i = 0; i < 5; ++i) {
@@ -93,7 +101,8 @@ TEST_CASE("4.4 shortcut connections: the book's mean gradients, with and without
     }
 }
 
-TEST_CASE("4.6 parameter counts: the formula equals the built model, and gives the book's figures") {
+TEST_CASE(
+    "4.6 parameter counts: the formula equals the built model, and gives the book's figures") {
     for (bool bias : {false, true}) {
         GPTConfig c = tiny_config();
         c.qkv_bias = bias;
@@ -102,7 +111,9 @@ TEST_CASE("4.6 parameter counts: the formula equals the built model, and gives t
         m.tie_weights();
         CHECK(m.weights_tied());
         CHECK(m.num_parameters() == count_parameters(c, true));
-        CHECK(m.state_dict().size() == m.named_parameters().size() + 1 + static_cast<size_t>(c.n_layers));  // + head name, masks
+        CHECK(m.state_dict().size() ==
+              m.named_parameters().size() + 1 +
+                  static_cast<size_t>(c.n_layers));  // + head name, masks
     }
     const GPTConfig c = GPT_CONFIG_124M();
     CHECK(count_parameters(c) == 163009536);
@@ -116,21 +127,26 @@ TEST_CASE("4.6 parameter counts: the formula equals the built model, and gives t
     CHECK(count_parameters(gpt2_config("xl")) == 1637792000);
 }
 
-TEST_CASE("4.6-4.7 the untrained GPT_CONFIG_124M model (seed 123): 163,009,536 parameters and the book's gibberish") {
+TEST_CASE(
+    "4.6-4.7 the untrained GPT_CONFIG_124M model (seed 123): 163,009,536 parameters and the book's gibberish") {
     GPTModel& model = book_model();
     CHECK(model.num_parameters() == 163009536);
     auto& block = model.trf_blocks->at<TransformerBlock>(0);
     CHECK(block.ff->num_parameters() == 4722432);
     CHECK(block.att->num_parameters() == 2360064);
     const IntTensor out = generate_text_simple(model, prompt("Hello, I am"), 6, 1024);
-    CHECK(out.data == std::vector<int64_t>{15496, 11, 314, 716, 27018, 24086, 47843, 30961, 42348, 7267});
-    CHECK(ch02::gpt2_tokenizer().decode(out.data) == "Hello, I am Featureiman Byeswickattribute argue");
+    CHECK(out.data ==
+          std::vector<int64_t>{15496, 11, 314, 716, 27018, 24086, 47843, 30961, 42348, 7267});
+    CHECK(ch02::gpt2_tokenizer().decode(out.data) ==
+          "Hello, I am Featureiman Byeswickattribute argue");
     const IntTensor longer = generate_text_cached(model, prompt("Hello, I am"), 10, 1024);
-    CHECK(std::vector<int64_t>(longer.data.begin() + 10, longer.data.end()) == std::vector<int64_t>{49706, 43231, 47062, 34657});
+    CHECK(std::vector<int64_t>(longer.data.begin() + 10, longer.data.end()) ==
+          std::vector<int64_t>{49706, 43231, 47062, 34657});
     CHECK(std::vector<int64_t>(longer.data.begin(), longer.data.begin() + 10) == out.data);
 }
 
-TEST_CASE("the KV-cache path produces token for token the simple path's output, also past the context length") {
+TEST_CASE(
+    "the KV-cache path produces token for token the simple path's output, also past the context length") {
     GPTConfig c = tiny_config();
     c.vocab_size = 50;
     c.context_length = 8;
@@ -140,7 +156,8 @@ TEST_CASE("the KV-cache path produces token for token the simple path's output, 
     const IntTensor idx({2, 3}, {1, 2, 3, 4, 5, 6});
     for (int64_t ctx : {8, 5}) {
         INFO("context_size " << ctx);
-        const IntTensor simple = generate_text_simple(m, idx, 12, ctx);  // 3 + 12 > 8: cropping kicks in
+        const IntTensor simple =
+            generate_text_simple(m, idx, 12, ctx);  // 3 + 12 > 8: cropping kicks in
         const IntTensor cached = generate_text_cached(m, idx, 12, ctx);
         CHECK(cached.data == simple.data);
     }
@@ -161,10 +178,12 @@ TEST_CASE("configurations that cannot work are rejected, naming the field") {
 
 TEST_CASE("GPT fixtures in the book's layout: logits, loss and greedy generation match PyTorch") {
     int sets = 0;
-    for (const auto& dir : testing::fixture_sets(testing::FixtureKind::GptModelBook)) {  // HuggingFace layout: chapter 5
+    for (const auto& dir : testing::fixture_sets(
+             testing::FixtureKind::GptModelBook)) {  // HuggingFace layout: chapter 5
         auto weights = load_safetensors(dir / "weights.safetensors");
         INFO("fixture set " << dir.string());
-        const GPTConfig cfg = GPTConfig::from_json(read_file(dir / "config.json"), (dir / "config.json").string());
+        const GPTConfig cfg =
+            GPTConfig::from_json(read_file(dir / "config.json"), (dir / "config.json").string());
         GPTModel model(cfg);
         model.load_state_dict(weights.tensors);
         model.eval();
@@ -179,14 +198,24 @@ TEST_CASE("GPT fixtures in the book's layout: logits, loss and greedy generation
         const Tensor logits = model.forward(IntTensor({B, T}, flat_in));
         CHECK(logits.shape() == e["logits"]["shape"].get<Shape>());
         double s = 0, s2 = 0;
-        for (int64_t i = 0; i < logits.numel(); ++i) { s += logits.data()[i]; s2 += static_cast<double>(logits.data()[i]) * logits.data()[i]; }
+        for (int64_t i = 0; i < logits.numel(); ++i) {
+            s += logits.data()[i];
+            s2 += static_cast<double>(logits.data()[i]) * logits.data()[i];
+        }
         const double n = static_cast<double>(logits.numel()), mu = s / n;
         CHECK(mu == doctest::Approx(e["logits"]["mean"].get<double>()).epsilon(1e-4).scale(1));
-        CHECK(std::sqrt((s2 - n * mu * mu) / (n - 1)) == doctest::Approx(e["logits"]["std"].get<double>()).epsilon(1e-4));
-        CHECK(argmax(logits, -1).data == [&] { std::vector<int64_t> v; for (auto& r : e["logits"]["argmax"]) for (auto& x : r) v.push_back(x); return v; }());
+        CHECK(std::sqrt((s2 - n * mu * mu) / (n - 1)) ==
+              doctest::Approx(e["logits"]["std"].get<double>()).epsilon(1e-4));
+        CHECK(argmax(logits, -1).data == [&] {
+            std::vector<int64_t> v;
+            for (auto& r : e["logits"]["argmax"])
+                for (auto& x : r) v.push_back(x);
+            return v;
+        }());
         const auto expected_tensors = load_safetensors(dir / "expected.safetensors").tensors;
         const Tensor last = select(logits, 1, T - 1);
-        auto r = testing::all_close(last, expected_tensors.at("last_logits").to_vector(), 1e-4, 1e-4);
+        auto r =
+            testing::all_close(last, expected_tensors.at("last_logits").to_vector(), 1e-4, 1e-4);
         CHECK_MESSAGE(r.ok, r.message);
         const Tensor loss = cross_entropy(logits.flatten(0, 1), IntTensor({B * T}, flat_tg));
         CHECK(loss.item() == doctest::Approx(e["loss"].get<double>()).epsilon(1e-4));

@@ -22,10 +22,12 @@ namespace llm::ch04 {
 Tensor layer_norm_fused(const Tensor& x, const Tensor& scale, const Tensor& shift, float eps) {
     const int64_t D = x.size(-1), rows = x.numel() / std::max<int64_t>(D, 1);
     if (scale.numel() != D || shift.numel() != D)
-        throw ShapeError("layer_norm_fused: input of width " + std::to_string(D) + " with scale/shift of " +
-                         std::to_string(scale.numel()) + "/" + std::to_string(shift.numel()));
+        throw ShapeError("layer_norm_fused: input of width " + std::to_string(D) +
+                         " with scale/shift of " + std::to_string(scale.numel()) + "/" +
+                         std::to_string(shift.numel()));
     Tensor y = Tensor::empty(x.shape());
-    auto stats = std::make_shared<std::vector<float>>(static_cast<size_t>(2 * rows));  // mean, rstd per row
+    auto stats =
+        std::make_shared<std::vector<float>>(static_cast<size_t>(2 * rows));  // mean, rstd per row
     const float *px = x.data(), *pw = scale.data(), *pb = shift.data();
     float* py = y.data();
 #pragma omp parallel for if (rows * D > 32768)
@@ -42,43 +44,48 @@ Tensor layer_norm_fused(const Tensor& x, const Tensor& scale, const Tensor& shif
         (*stats)[static_cast<size_t>(2 * r)] = mean;
         (*stats)[static_cast<size_t>(2 * r + 1)] = rstd;
     }
-    return record(y, {x, scale, shift}, "LayerNormBackward", [x, scale, shift, stats, rows, D](const Tensor& g) {
-        float* gx = grad_buffer(x);
-        float* gw = grad_buffer(scale);
-        float* gb = grad_buffer(shift);
-        const float *px = x.data(), *pw = scale.data(), *pg = g.data();
-        if (gx) {
+    return record(
+        y, {x, scale, shift}, "LayerNormBackward",
+        [x, scale, shift, stats, rows, D](const Tensor& g) {
+            float* gx = grad_buffer(x);
+            float* gw = grad_buffer(scale);
+            float* gb = grad_buffer(shift);
+            const float *px = x.data(), *pw = scale.data(), *pg = g.data();
+            if (gx) {
 #pragma omp parallel for if (rows * D > 32768)
-            for (int64_t r = 0; r < rows; ++r) {
-                const float mean = (*stats)[static_cast<size_t>(2 * r)], rstd = (*stats)[static_cast<size_t>(2 * r + 1)];
-                const float *xr = px + r * D, *gr = pg + r * D;
-                float m1 = 0, m2 = 0;  // mean(dxhat), mean(dxhat * xhat)
-                for (int64_t i = 0; i < D; ++i) {
-                    const float dxhat = gr[i] * pw[i];
-                    m1 += dxhat;
-                    m2 += dxhat * (xr[i] - mean) * rstd;
-                }
-                m1 /= static_cast<float>(D);
-                m2 /= static_cast<float>(D);
-                float* out = gx + r * D;
-                for (int64_t i = 0; i < D; ++i)
-                    out[i] += rstd * (gr[i] * pw[i] - m1 - (xr[i] - mean) * rstd * m2);
-            }
-        }
-        if (gw || gb) {  // reductions over rows: columns are independent, split them across threads
-#pragma omp parallel for if (rows * D > 32768)
-            for (int64_t i = 0; i < D; ++i) {
-                float sw = 0, sb = 0;
                 for (int64_t r = 0; r < rows; ++r) {
-                    const float mean = (*stats)[static_cast<size_t>(2 * r)], rstd = (*stats)[static_cast<size_t>(2 * r + 1)];
-                    sw += pg[r * D + i] * (px[r * D + i] - mean) * rstd;
-                    sb += pg[r * D + i];
+                    const float mean = (*stats)[static_cast<size_t>(2 * r)],
+                                rstd = (*stats)[static_cast<size_t>(2 * r + 1)];
+                    const float *xr = px + r * D, *gr = pg + r * D;
+                    float m1 = 0, m2 = 0;  // mean(dxhat), mean(dxhat * xhat)
+                    for (int64_t i = 0; i < D; ++i) {
+                        const float dxhat = gr[i] * pw[i];
+                        m1 += dxhat;
+                        m2 += dxhat * (xr[i] - mean) * rstd;
+                    }
+                    m1 /= static_cast<float>(D);
+                    m2 /= static_cast<float>(D);
+                    float* out = gx + r * D;
+                    for (int64_t i = 0; i < D; ++i)
+                        out[i] += rstd * (gr[i] * pw[i] - m1 - (xr[i] - mean) * rstd * m2);
                 }
-                if (gw) gw[i] += sw;
-                if (gb) gb[i] += sb;
             }
-        }
-    });
+            if (gw ||
+                gb) {  // reductions over rows: columns are independent, split them across threads
+#pragma omp parallel for if (rows * D > 32768)
+                for (int64_t i = 0; i < D; ++i) {
+                    float sw = 0, sb = 0;
+                    for (int64_t r = 0; r < rows; ++r) {
+                        const float mean = (*stats)[static_cast<size_t>(2 * r)],
+                                    rstd = (*stats)[static_cast<size_t>(2 * r + 1)];
+                        sw += pg[r * D + i] * (px[r * D + i] - mean) * rstd;
+                        sb += pg[r * D + i];
+                    }
+                    if (gw) gw[i] += sw;
+                    if (gb) gb[i] += sb;
+                }
+            }
+        });
 }
 
 }  // namespace llm::ch04

@@ -5,11 +5,12 @@
 
 namespace llm::ch04 {
 
-ExampleDeepNeuralNetwork::ExampleDeepNeuralNetwork(const std::vector<int64_t>& s, bool shortcut) : use_shortcut(shortcut) {
+ExampleDeepNeuralNetwork::ExampleDeepNeuralNetwork(const std::vector<int64_t>& s, bool shortcut)
+    : use_shortcut(shortcut) {
     layers = register_module("layers", std::make_shared<ModuleList>());
     for (size_t i = 0; i + 1 < s.size(); ++i)
-        layers->push_back(std::make_shared<Sequential>(
-            std::vector<std::shared_ptr<Module>>{std::make_shared<Linear>(s[i], s[i + 1]), std::make_shared<GELU>()}));
+        layers->push_back(std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
+            std::make_shared<Linear>(s[i], s[i + 1]), std::make_shared<GELU>()}));
 }
 
 Tensor ExampleDeepNeuralNetwork::forward(const Tensor& input) {

@@ -12,8 +12,8 @@ namespace llm::ch04 {
 class TransformerBlock : public Module {
 public:
     explicit TransformerBlock(const GPTConfig& cfg);
-    Tensor forward(const Tensor& x) override;                        // [B, T, emb] -> [B, T, emb]
-    Tensor forward_cached(const Tensor& x, ch03::KVCache& cache);    // inference on new tokens only
+    Tensor forward(const Tensor& x) override;  // [B, T, emb] -> [B, T, emb]
+    Tensor forward_cached(const Tensor& x, ch03::KVCache& cache);  // inference on new tokens only
     std::string type_name() const override { return "TransformerBlock"; }
     std::shared_ptr<ch03::MultiHeadAttention> att;
     std::shared_ptr<FeedForward> ff;

@@ -43,23 +43,30 @@ int main(int argc, char** argv) {
     const double dt = (bench::now() - t0) / reps;
     // matmul work: 6 flops per weight per token (forward 2, backward 4), plus attention
     const double tokens = static_cast<double>(B * T);
-    const double weights = static_cast<double>(ch04::count_parameters(cfg) - (cfg.vocab_size + cfg.context_length) * cfg.emb_dim);
-    const double flops = 6.0 * tokens * weights + 3 * 2.0 * 2.0 * B * cfg.n_layers * static_cast<double>(T) * T * cfg.emb_dim;
+    const double weights = static_cast<double>(ch04::count_parameters(cfg) -
+                                               (cfg.vocab_size + cfg.context_length) * cfg.emb_dim);
+    const double flops = 6.0 * tokens * weights +
+        3 * 2.0 * 2.0 * B * cfg.n_layers * static_cast<double>(T) * T * cfg.emb_dim;
     bench::record("gpt124m_train_step_b2t256_s", dt, "s");
     bench::record("gpt124m_train_tokens_s", tokens / dt, "tokens/s");
     bench::record("gpt124m_train_gflops", flops / dt / 1e9, "GFLOP/s");
-    std::printf("  training step at %.0f%% of sgemm (%.0f GFLOP per step)\n", 100 * flops / dt / 1e9 / sgemm, flops / 1e9);
+    std::printf("  training step at %.0f%% of sgemm (%.0f GFLOP per step)\n",
+                100 * flops / dt / 1e9 / sgemm, flops / 1e9);
     // what the tensors themselves needed at the worst moment of a step, and
     // what the process held (tensors, the block cache, code, small buffers)
     // (MB = 10^6 bytes, as the GB = 10^9)
-    bench::record("gpt124m_train_step_peak_tensor_mb", static_cast<double>(storage_peak_bytes()) / 1e6, "MB");
+    bench::record("gpt124m_train_step_peak_tensor_mb",
+                  static_cast<double>(storage_peak_bytes()) / 1e6, "MB");
     std::printf("  tensor memory now: %.0f MB in use, %.0f MB kept free for reuse\n",
-                static_cast<double>(storage_live_bytes()) / 1e6, static_cast<double>(storage_cache_bytes()) / 1e6);
+                static_cast<double>(storage_live_bytes()) / 1e6,
+                static_cast<double>(storage_cache_bytes()) / 1e6);
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
     const double rss_mb = static_cast<double>(ru.ru_maxrss) * 1024.0 / 1e6;
     bench::record("gpt124m_train_step_peak_rss_mb", rss_mb, "MB");
-    const double state_mb = 16.0 * static_cast<double>(ch04::count_parameters(cfg)) / 1e6;  // weights, grads, two moments
-    std::printf("  peak memory: %.0f MB = %.0f MB of weights, gradients and AdamW moments + %.0f MB for the rest\n", rss_mb,
-                state_mb, rss_mb - state_mb);
+    const double state_mb = 16.0 * static_cast<double>(ch04::count_parameters(cfg)) /
+        1e6;  // weights, grads, two moments
+    std::printf(
+        "  peak memory: %.0f MB = %.0f MB of weights, gradients and AdamW moments + %.0f MB for the rest\n",
+        rss_mb, state_mb, rss_mb - state_mb);
 }

@@ -49,9 +49,11 @@ Flattened targets: torch.Size([6]))BOOK"},
     // cell 50 (5.1.2 Calculating the text generation loss: cross-entropy and perplexity): perplexity = torch.exp(loss)
     {"cell 50", R"BOOK(tensor(48725.8203))BOOK"},
     // cell 56 (5.1.3 Calculating the training and validation set losses): print(text_data[:99])
-    {"cell 56", R"BOOK(I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow enough--so it was no )BOOK"},
+    {"cell 56",
+     R"BOOK(I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow enough--so it was no )BOOK"},
     // cell 57 (5.1.3 Calculating the training and validation set losses): print(text_data[-99:])
-    {"cell 57", R"BOOK(it for me! The Strouds stand alone, and happen once--but there's no exterminating our kind of art.")BOOK"},
+    {"cell 57",
+     R"BOOK(it for me! The Strouds stand alone, and happen once--but there's no exterminating our kind of art.")BOOK"},
     // cell 58 (5.1.3 Calculating the training and validation set losses): total_characters = len(text_data)
     {"cell 58", R"BOOK(Characters: 20479
 Tokens: 5145)BOOK"},
@@ -79,7 +81,7 @@ All tokens: 5120)BOOK"},
     {"cell 78", R"BOOK(Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933
 Ep 1 (Step 000005): Train loss 8.111, Val loss 8.339
 Every effort moves you,,,,,,,,,,,,.                                     )BOOK"},
-    // cell 92 (5.3.1 Temperature scaling): vocab = { 
+    // cell 92 (5.3.1 Temperature scaling): vocab = {
     {"cell 92", R"BOOK(forward)BOOK"},
     // cell 93 (5.3.1 Temperature scaling): torch.manual_seed(123)
     {"cell 93", R"BOOK(forward)BOOK"},
@@ -117,9 +119,11 @@ Every effort moves you,,,,,,,,,,,,.                                     )BOOK"},
     {"cell 109", R"BOOK(Top logits: tensor([6.7500, 6.2800, 4.5100])
 Top positions: tensor([3, 7, 0]))BOOK"},
     // cell 110 (5.3.2 Top-k sampling): new_logits = torch.where(
-    {"cell 110", R"BOOK(tensor([4.5100,   -inf,   -inf, 6.7500,   -inf,   -inf,   -inf, 6.2800,   -inf]))BOOK"},
+    {"cell 110",
+     R"BOOK(tensor([4.5100,   -inf,   -inf, 6.7500,   -inf,   -inf,   -inf, 6.2800,   -inf]))BOOK"},
     // cell 112 (5.3.2 Top-k sampling): topk_probas = torch.softmax(new_logits, dim=0)
-    {"cell 112", R"BOOK(tensor([0.0615, 0.0000, 0.0000, 0.5775, 0.0000, 0.0000, 0.0000, 0.3610, 0.0000]))BOOK"},
+    {"cell 112",
+     R"BOOK(tensor([0.0615, 0.0000, 0.0000, 0.5775, 0.0000, 0.0000, 0.0000, 0.3610, 0.0000]))BOOK"},
 };
 // The rest of the 10-epoch run and the texts of the trained model.
 const std::vector<BookBlock> kBookTrained = {
@@ -162,7 +166,6 @@ Every effort moves you know," was one of the axioms he laid down across the Sevr
 };
 }  // namespace
 
-
 // Not printed as the book prints them (float32 round-off; the values agree
 // within the tolerances the unit tests use):
 // - cell 33, line 1: the book's 7.4541e-05 is 7.45405...e-05 and our softmax
@@ -175,16 +178,21 @@ Every effort moves you know," was one of the axioms he laid down across the Sevr
 // Cells 131-146 need OpenAI's GPT-2 weights, which this machine cannot download.
 
 // ./book run ch05 up to the end of its first epoch (about a minute).
-TEST_CASE("chapter 5 prints every value the book prints, as the book prints it, up to epoch 1 (GPT_CONFIG_124M)") {
-    const std::string out =
-        llm::testing::program_output(LLM_CHAPTER_PROGRAM " --epochs 1 --out \"${TMPDIR:-/tmp}/ch05_book_output\"");
-    CHECK(llm::testing::check_book_blocks(out, kBookFirstEpoch) == static_cast<int>(kBookFirstEpoch.size()));
+TEST_CASE(
+    "chapter 5 prints every value the book prints, as the book prints it, up to epoch 1 (GPT_CONFIG_124M)") {
+    const std::string out = llm::testing::program_output(
+        LLM_CHAPTER_PROGRAM " --epochs 1 --out \"${TMPDIR:-/tmp}/ch05_book_output\"");
+    CHECK(llm::testing::check_book_blocks(out, kBookFirstEpoch) ==
+          static_cast<int>(kBookFirstEpoch.size()));
 }
 
 // The whole chapter: 10 epochs, about 8 minutes, so not part of ./book test;
 // run it with LLM_BOOK_FULL_RUN=1 ./build/ch05/ch05_book_output.
-TEST_CASE("chapter 5, the whole 10-epoch run: the book's log and the trained model's texts (GPT_CONFIG_124M)" *
-          doctest::skip(std::getenv("LLM_BOOK_FULL_RUN") == nullptr)) {
-    const std::string out = llm::testing::program_output(LLM_CHAPTER_PROGRAM " --out \"${TMPDIR:-/tmp}/ch05_book_output\"");
-    CHECK(llm::testing::check_book_blocks(out, kBookTrained) == static_cast<int>(kBookTrained.size()));
+TEST_CASE(
+    "chapter 5, the whole 10-epoch run: the book's log and the trained model's texts (GPT_CONFIG_124M)" *
+    doctest::skip(std::getenv("LLM_BOOK_FULL_RUN") == nullptr)) {
+    const std::string out = llm::testing::program_output(
+        LLM_CHAPTER_PROGRAM " --out \"${TMPDIR:-/tmp}/ch05_book_output\"");
+    CHECK(llm::testing::check_book_blocks(out, kBookTrained) ==
+          static_cast<int>(kBookTrained.size()));
 }

@@ -14,22 +14,32 @@ void save_model(const ch04::GPTModel& model, const std::filesystem::path& path) 
     save_safetensors(path, model.state_dict(), meta);
 }
 
-void save_checkpoint(const ch04::GPTModel& model, const AdamW& opt, const TrainingState& s, const std::filesystem::path& dir) {
+void save_checkpoint(const ch04::GPTModel& model, const AdamW& opt, const TrainingState& s,
+                     const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir);
     save_model(model, dir / "model.safetensors");
     std::vector<std::pair<std::string, Tensor>> tensors;
     const auto named = model.named_parameters();
     auto& o = const_cast<AdamW&>(opt);  // the moments are read, not changed
-    if (named.size() != o.exp_avg().size()) throw ValueError("save_checkpoint: the optimizer does not hold this model's parameters");
+    if (named.size() != o.exp_avg().size())
+        throw ValueError("save_checkpoint: the optimizer does not hold this model's parameters");
     for (size_t i = 0; i < named.size(); ++i) {
         tensors.emplace_back("exp_avg." + named[i].first, o.exp_avg()[i]);
         tensors.emplace_back("exp_avg_sq." + named[i].first, o.exp_avg_sq()[i]);
     }
-    nlohmann::json j{{"epoch", s.epoch}, {"step_in_epoch", s.step_in_epoch}, {"global_step", s.global_step},
-                     {"tokens_seen", s.tokens_seen}, {"epoch_batches", s.epoch_batches}, {"optimizer_steps", o.steps()},
-                     {"train_losses", s.train_losses}, {"val_losses", s.val_losses}, {"track_tokens_seen", s.track_tokens_seen},
-                     {"lr", o.lr}, {"weight_decay", o.weight_decay}};
-    save_safetensors(dir / "training-state.safetensors", tensors, {{"training_state", j.dump()}, {"rng_state", s.rng_state}});
+    nlohmann::json j{{"epoch", s.epoch},
+                     {"step_in_epoch", s.step_in_epoch},
+                     {"global_step", s.global_step},
+                     {"tokens_seen", s.tokens_seen},
+                     {"epoch_batches", s.epoch_batches},
+                     {"optimizer_steps", o.steps()},
+                     {"train_losses", s.train_losses},
+                     {"val_losses", s.val_losses},
+                     {"track_tokens_seen", s.track_tokens_seen},
+                     {"lr", o.lr},
+                     {"weight_decay", o.weight_decay}};
+    save_safetensors(dir / "training-state.safetensors", tensors,
+                     {{"training_state", j.dump()}, {"rng_state", s.rng_state}});
 }
 
 TrainingState load_checkpoint(ch04::GPTModel& model, AdamW& opt, const std::filesystem::path& dir) {
@@ -39,14 +49,19 @@ TrainingState load_checkpoint(ch04::GPTModel& model, AdamW& opt, const std::file
     const auto st = load_safetensors(path);
     const auto named = model.named_parameters();
     for (size_t i = 0; i < named.size(); ++i)
-        for (auto [prefix, vec] : {std::pair{"exp_avg.", &opt.exp_avg()}, std::pair{"exp_avg_sq.", &opt.exp_avg_sq()}}) {
+        for (auto [prefix, vec] :
+             {std::pair{"exp_avg.", &opt.exp_avg()}, std::pair{"exp_avg_sq.", &opt.exp_avg_sq()}}) {
             auto it = st.tensors.find(prefix + named[i].first);
-            if (it == st.tensors.end()) throw FormatError(path.string() + ": tensor '" + prefix + named[i].first + "' is missing");
+            if (it == st.tensors.end())
+                throw FormatError(path.string() + ": tensor '" + prefix + named[i].first +
+                                  "' is missing");
             Tensor& dst = (*vec)[i];
             if (it->second.shape() != dst.shape())
-                throw ShapeError(path.string() + ": tensor '" + prefix + named[i].first + "' has shape " +
-                                 shape_str(it->second.shape()) + ", the model needs " + shape_str(dst.shape()));
-            std::memcpy(dst.data(), it->second.data(), static_cast<size_t>(dst.numel()) * sizeof(float));
+                throw ShapeError(path.string() + ": tensor '" + prefix + named[i].first +
+                                 "' has shape " + shape_str(it->second.shape()) +
+                                 ", the model needs " + shape_str(dst.shape()));
+            std::memcpy(dst.data(), it->second.data(),
+                        static_cast<size_t>(dst.numel()) * sizeof(float));
         }
     if (!st.metadata.count("training_state") || !st.metadata.count("rng_state"))
         throw FormatError(path.string() + ": no training_state/rng_state metadata");

@@ -17,7 +17,8 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 }
 
 std::vector<float> softmax_with_temperature(const std::vector<float>& logits, float temperature) {
-    if (!(temperature > 0)) throw ValueError("softmax_with_temperature: temperature must be positive");
+    if (!(temperature > 0))
+        throw ValueError("softmax_with_temperature: temperature must be positive");
     std::vector<float> p(logits.size());
     float m = kNegInf;
     for (float l : logits) m = std::max(m, l / temperature);
@@ -44,7 +45,8 @@ std::vector<float> top_p_filter(std::vector<float> logits, float p) {
     const auto probs = softmax_with_temperature(logits, 1.0f);
     std::vector<size_t> order(logits.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return probs[a] > probs[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return probs[a] > probs[b]; });
     double cumulative = 0;
     size_t keep = 0;
     while (keep < order.size()) {  // the smallest prefix whose mass reaches p
@@ -55,12 +57,15 @@ std::vector<float> top_p_filter(std::vector<float> logits, float p) {
     return logits;
 }
 
-std::vector<float> apply_repetition_penalty(std::vector<float> logits, const std::vector<int64_t>& seen, float penalty) {
-    if (!(penalty > 0)) throw ValueError("repetition_penalty must be positive, got " + std::to_string(penalty));
+std::vector<float> apply_repetition_penalty(std::vector<float> logits,
+                                            const std::vector<int64_t>& seen, float penalty) {
+    if (!(penalty > 0))
+        throw ValueError("repetition_penalty must be positive, got " + std::to_string(penalty));
     if (penalty == 1.0f) return logits;
     std::vector<bool> done(logits.size(), false);
     for (int64_t id : seen) {
-        if (id < 0 || id >= static_cast<int64_t>(logits.size()) || done[static_cast<size_t>(id)]) continue;
+        if (id < 0 || id >= static_cast<int64_t>(logits.size()) || done[static_cast<size_t>(id)])
+            continue;
         done[static_cast<size_t>(id)] = true;
         float& l = logits[static_cast<size_t>(id)];
         l = l < 0 ? l * penalty : l / penalty;
@@ -68,10 +73,13 @@ std::vector<float> apply_repetition_penalty(std::vector<float> logits, const std
     return logits;
 }
 
-IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const GenerateOptions& opt, Generator& gen) {
+IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const GenerateOptions& opt,
+                   Generator& gen) {
     if (idx_in.shape.size() != 2 || idx_in.shape[0] != 1 || idx_in.shape[1] == 0)
         throw ValueError("generate: the prompt must be [1, T] with T >= 1");
-    if (opt.temperature < 0) throw ValueError("generate: temperature must be >= 0, got " + std::to_string(opt.temperature));
+    if (opt.temperature < 0)
+        throw ValueError("generate: temperature must be >= 0, got " +
+                         std::to_string(opt.temperature));
     if (opt.max_new_tokens < 0) throw ValueError("generate: max_new_tokens must be >= 0");
     NoGradGuard no_grad;
     const int64_t window = std::min(opt.context_size, model.cfg.context_length);
@@ -79,9 +87,11 @@ IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const Generat
     std::vector<ch03::KVCache> caches;
     IntTensor pending = ch04::crop_last(idx_in, window);
     for (int64_t step = 0; step < opt.max_new_tokens; ++step) {
-        if (!caches.empty() && caches[0].length + pending.shape[1] > window) {  // slide the window: rebuild
+        if (!caches.empty() &&
+            caches[0].length + pending.shape[1] > window) {  // slide the window: rebuild
             for (auto& c : caches) c.reset();
-            pending = ch04::crop_last(IntTensor({1, static_cast<int64_t>(ids.size())}, ids), window);
+            pending =
+                ch04::crop_last(IntTensor({1, static_cast<int64_t>(ids.size())}, ids), window);
         }
         const Tensor last = model.forward_cached(pending, caches);  // [1, V]
         std::vector<float> logits = last.to_vector();
@@ -91,7 +101,9 @@ IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const Generat
         int64_t next;
         if (opt.temperature > 0) {
             const auto probs = softmax_with_temperature(logits, opt.temperature);
-            next = multinomial(Tensor::from(probs, {static_cast<int64_t>(probs.size())}), 1, false, gen).data[0];
+            next = multinomial(Tensor::from(probs, {static_cast<int64_t>(probs.size())}), 1, false,
+                               gen)
+                       .data[0];
         } else {
             next = std::max_element(logits.begin(), logits.end()) - logits.begin();
         }
@@ -102,24 +114,37 @@ IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const Generat
     return IntTensor({1, static_cast<int64_t>(ids.size())}, ids);
 }
 
-IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_new_tokens, int64_t context_size,
-                      int64_t num_beams, std::optional<int64_t> eos_id) {
-    if (num_beams < 1) throw ValueError("beam_search: the number of beams must be at least 1, got " + std::to_string(num_beams));
-    if (idx.shape.size() != 2 || idx.shape[0] != 1 || idx.shape[1] == 0) throw ValueError("beam_search: the prompt must be [1, T]");
+IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_new_tokens,
+                      int64_t context_size, int64_t num_beams, std::optional<int64_t> eos_id) {
+    if (num_beams < 1)
+        throw ValueError("beam_search: the number of beams must be at least 1, got " +
+                         std::to_string(num_beams));
+    if (idx.shape.size() != 2 || idx.shape[0] != 1 || idx.shape[1] == 0)
+        throw ValueError("beam_search: the prompt must be [1, T]");
     NoGradGuard no_grad;
-    struct Beam { std::vector<int64_t> ids; double score; bool done; };
+    struct Beam {
+        std::vector<int64_t> ids;
+        double score;
+        bool done;
+    };
     std::vector<Beam> beams{{idx.data, 0.0, false}};
     for (int64_t step = 0; step < max_new_tokens; ++step) {
         std::vector<Beam> candidates;
         for (const Beam& b : beams) {
-            if (b.done) { candidates.push_back(b); continue; }
-            const IntTensor cond = ch04::crop_last(IntTensor({1, static_cast<int64_t>(b.ids.size())}, b.ids), context_size);
+            if (b.done) {
+                candidates.push_back(b);
+                continue;
+            }
+            const IntTensor cond = ch04::crop_last(
+                IntTensor({1, static_cast<int64_t>(b.ids.size())}, b.ids), context_size);
             const Tensor logits = model.forward(cond);
-            const Tensor logp = log_softmax(select(select(logits, 0, 0), 0, cond.shape[1] - 1), 0);  // [V]
+            const Tensor logp =
+                log_softmax(select(select(logits, 0, 0), 0, cond.shape[1] - 1), 0);  // [V]
             std::vector<int64_t> order(static_cast<size_t>(logp.numel()));
             std::iota(order.begin(), order.end(), 0);
-            std::partial_sort(order.begin(), order.begin() + num_beams, order.end(),
-                              [&](int64_t a, int64_t c) { return logp.data()[a] > logp.data()[c]; });
+            std::partial_sort(
+                order.begin(), order.begin() + num_beams, order.end(),
+                [&](int64_t a, int64_t c) { return logp.data()[a] > logp.data()[c]; });
             for (int64_t k = 0; k < num_beams; ++k) {
                 Beam nb = b;
                 nb.ids.push_back(order[static_cast<size_t>(k)]);
@@ -128,7 +153,8 @@ IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_n
                 candidates.push_back(std::move(nb));
             }
         }
-        std::stable_sort(candidates.begin(), candidates.end(), [](const Beam& a, const Beam& b) { return a.score > b.score; });
+        std::stable_sort(candidates.begin(), candidates.end(),
+                         [](const Beam& a, const Beam& b) { return a.score > b.score; });
         candidates.resize(std::min<size_t>(candidates.size(), static_cast<size_t>(num_beams)));
         beams = std::move(candidates);
         if (std::all_of(beams.begin(), beams.end(), [](const Beam& b) { return b.done; })) break;

@@ -29,8 +29,10 @@ bool close(double got, double expected, double atol = 1e-4, double rtol = 1e-4) 
 }
 IntTensor batch_of(const nlohmann::json& rows) {
     std::vector<int64_t> flat;
-    for (const auto& r : rows) for (const auto& x : r) flat.push_back(x);
-    return IntTensor({static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows[0].size())}, flat);
+    for (const auto& r : rows)
+        for (const auto& x : r) flat.push_back(x);
+    return IntTensor({static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows[0].size())},
+                     flat);
 }
 double norm_of(const Tensor& t) {
     double s = 0;
@@ -42,9 +44,11 @@ void check_set(const fs::path& dir, bool tie_hf) {
     const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
     auto model = load_model(dir / "weights.safetensors", tie_hf);
     model->eval();  // dropout is 0 in these sets anyway
-    const IntTensor inputs = batch_of(e["batch"]["input_ids"]), targets = batch_of(e["batch"]["target_ids"]);
+    const IntTensor inputs = batch_of(e["batch"]["input_ids"]),
+                    targets = batch_of(e["batch"]["target_ids"]);
     std::set<std::string> noisy;
-    if (e.contains("noise_dominated")) for (const auto& n : e["noise_dominated"]["names"]) noisy.insert(n);
+    if (e.contains("noise_dominated"))
+        for (const auto& n : e["noise_dominated"]["names"]) noisy.insert(n);
 
     // loss and perplexity
     const Tensor loss = calc_loss_batch(inputs, targets, *model);
@@ -64,14 +68,15 @@ void check_set(const fs::path& dir, bool tie_hf) {
         }
         CHECK(close(std::sqrt(total), e["grad_l2_norm_total"].get<double>()));
     } else {
-        CHECK(close(norm_of(model->tok_emb->weight.grad()), e["grad_l2_norm_wte_if_tied"].get<double>()));
+        CHECK(close(norm_of(model->tok_emb->weight.grad()),
+                    e["grad_l2_norm_wte_if_tied"].get<double>()));
     }
 
     // five AdamW steps on the same batch
     const auto& a = tie_hf ? e["adamw_tied_variant"] : e["adamw"];
     const auto& ap = e["adamw"];
-    AdamW opt(model->parameters(), ap["lr"].get<float>(), ap["weight_decay"].get<float>(), ap["betas"][0].get<float>(),
-              ap["betas"][1].get<float>(), ap["eps"].get<float>());
+    AdamW opt(model->parameters(), ap["lr"].get<float>(), ap["weight_decay"].get<float>(),
+              ap["betas"][0].get<float>(), ap["betas"][1].get<float>(), ap["eps"].get<float>());
     const auto losses = a["losses"].get<std::vector<double>>();
     model->zero_grad();
     // Elements whose first gradient is float32 round-off (0 < |g| < 1e-6, where the
@@ -89,14 +94,16 @@ void check_set(const fs::path& dir, bool tie_hf) {
                 auto& flags = noise_elements[name];
                 for (int64_t i = 0; i < p.numel(); ++i) {
                     const float g = std::fabs(p.grad().data()[i]);
-                    flags.push_back(g > 0.0f && g < 1e-6f);  // exact zeros (unused positions) are not noise
+                    flags.push_back(g > 0.0f &&
+                                    g < 1e-6f);  // exact zeros (unused positions) are not noise
                 }
             }
         opt.step();
     }
     {
         NoGradGuard ng;
-        CHECK_MESSAGE(close(calc_loss_batch(inputs, targets, *model).item(), losses.back()), "loss after 5 steps");
+        CHECK_MESSAGE(close(calc_loss_batch(inputs, targets, *model).item(), losses.back()),
+                      "loss after 5 steps");
     }
     if (!tie_hf) {
         const auto after = load_safetensors(dir / "expected.safetensors").tensors;
@@ -117,7 +124,9 @@ void check_set(const fs::path& dir, bool tie_hf) {
             CHECK_MESSAGE(r.ok, r.message);
             const auto rn = testing::all_close(got_noise, want_noise, 2e-3, 0);
             CHECK_MESSAGE(rn.ok, "round-off-gradient elements: " << rn.message);
-            if (!noisy.count(name)) CHECK(got_noise.size() <= std::max<size_t>(2, got.size() / 100));  // the exception stays rare
+            if (!noisy.count(name))
+                CHECK(got_noise.size() <=
+                      std::max<size_t>(2, got.size() / 100));  // the exception stays rare
             ++checked;
         }
         CHECK(checked > 0);
@@ -157,31 +166,38 @@ TEST_CASE("GPT fixtures: greedy and cropped generation, top-k with temperature")
             GenerateOptions opt;
             opt.max_new_tokens = static_cast<int64_t>(expected.size() - prompt.size());
             opt.context_size = g["context_size"];
-            CHECK(generate(*model, IntTensor({1, static_cast<int64_t>(prompt.size())}, prompt), opt).data == expected);
+            CHECK(generate(*model, IntTensor({1, static_cast<int64_t>(prompt.size())}, prompt), opt)
+                      .data == expected);
         }
         const auto& nt = e["next_token"];
         const auto prompt = nt["prompt_ids"].get<std::vector<int64_t>>();
         NoGradGuard ng;
-        const Tensor logits = model->forward(IntTensor({1, static_cast<int64_t>(prompt.size())}, prompt));
-        const Tensor last = select(select(logits, 0, 0), 0, static_cast<int64_t>(prompt.size()) - 1);
-        const auto ref = load_safetensors(dir / "expected.safetensors").tensors.at("prompt_next_logits");
+        const Tensor logits =
+            model->forward(IntTensor({1, static_cast<int64_t>(prompt.size())}, prompt));
+        const Tensor last =
+            select(select(logits, 0, 0), 0, static_cast<int64_t>(prompt.size()) - 1);
+        const auto ref =
+            load_safetensors(dir / "expected.safetensors").tensors.at("prompt_next_logits");
         const auto r = testing::all_close(last, ref.to_vector(), 1e-4, 1e-4);
         CHECK_MESSAGE(r.ok, r.message);
         for (const auto& tk : nt["topk_temperature"]) {
-            const auto probs = softmax_with_temperature(top_k_filter(last.to_vector(), tk["top_k"]), tk["temperature"]);
+            const auto probs = softmax_with_temperature(top_k_filter(last.to_vector(), tk["top_k"]),
+                                                        tk["temperature"]);
             const auto ids = tk["ids"].get<std::vector<int64_t>>();
             const auto p = tk["probs"].get<std::vector<double>>();
             int nonzero = 0;
             for (float v : probs) nonzero += v > 0;
             CHECK(nonzero == tk["num_nonzero"].get<int>());
-            for (size_t i = 0; i < ids.size(); ++i) CHECK(close(probs[static_cast<size_t>(ids[i])], p[i]));
+            for (size_t i = 0; i < ids.size(); ++i)
+                CHECK(close(probs[static_cast<size_t>(ids[i])], p[i]));
         }
         ++sets;
     }
     CHECK(sets >= 1);
 }
 
-TEST_CASE("HuggingFace weights: missing, extra and mis-shaped tensors are errors naming the tensor") {
+TEST_CASE(
+    "HuggingFace weights: missing, extra and mis-shaped tensors are errors naming the tensor") {
     for (const auto& dir : testing::fixture_sets(testing::FixtureKind::GptModelHf)) {
         INFO("fixture set " << dir.string());
         auto tensors = load_safetensors(dir / "weights.safetensors").tensors;
@@ -197,20 +213,26 @@ TEST_CASE("HuggingFace weights: missing, extra and mis-shaped tensors are errors
             const std::string last = "h." + std::to_string(cfg.n_layers - 1) + ".mlp.c_fc.bias";
             t.erase(last);
             ch04::GPTModel m(cfg);
-            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains(("'" + last + "' is missing").c_str()), FormatError);
+            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t),
+                                 doctest::Contains(("'" + last + "' is missing").c_str()),
+                                 FormatError);
         }
         {
             auto t = tensors;
             t["h.0.attn.c_proj.weight"] = Tensor::zeros({3, 3});
             ch04::GPTModel m(cfg);
-            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains("'h.0.attn.c_proj.weight' has shape [3, 3]"), ShapeError);
+            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t),
+                                 doctest::Contains("'h.0.attn.c_proj.weight' has shape [3, 3]"),
+                                 ShapeError);
         }
         {
             auto t = tensors;
-            t["h.0.attn.bias"] = Tensor::zeros({1});      // HuggingFace's mask buffer: ignored
-            t["h.0.extra.weight"] = Tensor::zeros({1});   // unknown: an error
+            t["h.0.attn.bias"] = Tensor::zeros({1});  // HuggingFace's mask buffer: ignored
+            t["h.0.extra.weight"] = Tensor::zeros({1});  // unknown: an error
             ch04::GPTModel m(cfg);
-            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t), doctest::Contains("unexpected tensor 'h.0.extra.weight'"), FormatError);
+            CHECK_THROWS_WITH_AS(load_weights_into_gpt(m, t),
+                                 doctest::Contains("unexpected tensor 'h.0.extra.weight'"),
+                                 FormatError);
         }
     }
 }

@@ -7,12 +7,14 @@
 
 namespace llm::ch05 {
 
-Tensor calc_loss_batch(const IntTensor& input_batch, const IntTensor& target_batch, ch04::GPTModel& model) {
+Tensor calc_loss_batch(const IntTensor& input_batch, const IntTensor& target_batch,
+                       ch04::GPTModel& model) {
     const Tensor logits = model.forward(input_batch);  // [B, T, V]
     return cross_entropy(logits.flatten(0, 1), target_batch.view({target_batch.numel()}));
 }
 
-double calc_loss_loader(const ch02::GPTDataLoader& loader, ch04::GPTModel& model, std::optional<int64_t> num_batches) {
+double calc_loss_loader(const ch02::GPTDataLoader& loader, ch04::GPTModel& model,
+                        std::optional<int64_t> num_batches) {
     if (loader.size() == 0) {
         std::fprintf(stderr, "calc_loss_loader: the data loader is empty; the loss is NaN\n");
         return NAN;
@@ -20,7 +22,8 @@ double calc_loss_loader(const ch02::GPTDataLoader& loader, ch04::GPTModel& model
     const int64_t n = num_batches ? std::min(*num_batches, loader.size()) : loader.size();
     double total = 0;
     int64_t i = 0;
-    for (const auto& idx : loader.epoch_indices()) {  // iterating draws from the generator as PyTorch does
+    for (const auto& idx :
+         loader.epoch_indices()) {  // iterating draws from the generator as PyTorch does
         if (i++ >= n) break;
         const auto batch = loader.make_batch(idx);
         total += calc_loss_batch(batch.inputs, batch.targets, model).item();

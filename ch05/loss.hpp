@@ -9,7 +9,8 @@
 namespace llm::ch05 {
 
 // cross_entropy(logits.flatten(0, 1), targets.flatten()): [B, T, V] vs [B, T]
-Tensor calc_loss_batch(const IntTensor& input_batch, const IntTensor& target_batch, ch04::GPTModel& model);
+Tensor calc_loss_batch(const IntTensor& input_batch, const IntTensor& target_batch,
+                       ch04::GPTModel& model);
 
 // Mean batch loss over the first num_batches batches (all when unset).
 // An empty loader gives NaN with a warning on stderr, as in the book.

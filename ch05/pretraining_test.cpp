@@ -25,17 +25,24 @@ using namespace llm::ch05;
 namespace fs = std::filesystem;
 
 namespace {
-const std::vector<std::string> kToyVocab{"closer", "every", "effort", "forward", "inches", "moves", "pizza", "toward", "you"};
-const std::vector<float> kToyLogits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
+const std::vector<std::string> kToyVocab{"closer", "every", "effort", "forward", "inches",
+                                         "moves",  "pizza", "toward", "you"};
+const std::vector<float> kToyLogits{4.51f,  0.89f,  -1.90f, 6.75f, 1.63f,
+                                    -1.62f, -1.89f, 6.28f,  1.79f};
 
 ch04::GPTConfig tiny_config() {
     ch04::GPTConfig c;
-    c.context_length = 16; c.emb_dim = 16; c.n_heads = 2; c.n_layers = 2; c.drop_rate = 0.1f;
+    c.context_length = 16;
+    c.emb_dim = 16;
+    c.n_heads = 2;
+    c.n_layers = 2;
+    c.drop_rate = 0.1f;
     return c;
 }
 std::pair<std::string, std::string> verdict_split() {
     const std::string text = read_file(data_dir() / "the-verdict.txt");
-    const size_t split = static_cast<size_t>(0.9 * static_cast<double>(text.size()));  // ASCII: characters = bytes
+    const size_t split =
+        static_cast<size_t>(0.9 * static_cast<double>(text.size()));  // ASCII: characters = bytes
     return {text.substr(0, split), text.substr(split)};
 }
 }  // namespace
@@ -48,13 +55,21 @@ TEST_CASE("5.3 the toy vocabulary: argmax 'forward', top-3 and its masked softma
     CHECK(kept == std::vector<float>{6.75f, 6.28f, 4.51f});
     const auto p = softmax_with_temperature(masked, 1.0f);
     const std::vector<float> book{0.0615f, 0, 0, 0.5775f, 0, 0, 0, 0.3610f, 0};
-    for (size_t i = 0; i < p.size(); ++i) CHECK(p[i] == doctest::Approx(book[i]).epsilon(0).scale(1).epsilon(5e-5));
-    CHECK(softmax_with_temperature(kToyLogits, 5.0f)[6] == doctest::Approx(0.0430).epsilon(0.0012));  // "pizza"
+    for (size_t i = 0; i < p.size(); ++i)
+        CHECK(p[i] == doctest::Approx(book[i]).epsilon(0).scale(1).epsilon(5e-5));
+    CHECK(softmax_with_temperature(kToyLogits, 5.0f)[6] ==
+          doctest::Approx(0.0430).epsilon(0.0012));  // "pizza"
 }
 
-TEST_CASE("top-p keeps the smallest most-probable set reaching p; repetition penalty pushes seen tokens down") {
-    const auto probs = softmax_with_temperature(kToyLogits, 1.0f);  // forward 0.57, toward 0.36, closer 0.06 ...
-    auto kept = [](const std::vector<float>& l) { int n = 0; for (float v : l) n += std::isfinite(v); return n; };
+TEST_CASE(
+    "top-p keeps the smallest most-probable set reaching p; repetition penalty pushes seen tokens down") {
+    const auto probs =
+        softmax_with_temperature(kToyLogits, 1.0f);  // forward 0.57, toward 0.36, closer 0.06 ...
+    auto kept = [](const std::vector<float>& l) {
+        int n = 0;
+        for (float v : l) n += std::isfinite(v);
+        return n;
+    };
     CHECK(kept(top_p_filter(kToyLogits, 0.5f)) == 1);
     CHECK(kept(top_p_filter(kToyLogits, 0.9f)) == 2);
     CHECK(kept(top_p_filter(kToyLogits, 0.95f)) == 3);
@@ -79,7 +94,8 @@ TEST_CASE("5.3.1 multinomial sampling: the book's counts over 1000 draws with se
     for (int64_t k = 0; k < 9; ++k) CHECK(counts[k] == book[static_cast<size_t>(k)]);
 }
 
-TEST_CASE("5.1.3 the untrained model's losses on the-verdict (seed 123, context 256): 10.98758 and 10.98110") {
+TEST_CASE(
+    "5.1.3 the untrained model's losses on the-verdict (seed 123, context 256): 10.98758 and 10.98110") {
     const auto [train_text, val_text] = verdict_split();
     ch04::GPTConfig cfg;
     cfg.context_length = 256;
@@ -96,7 +112,8 @@ TEST_CASE("5.1.3 the untrained model's losses on the-verdict (seed 123, context 
     CHECK(calc_loss_loader(val_loader, model) == doctest::Approx(10.98110).epsilon(2e-6));
 }
 
-TEST_CASE("5.2 train_model_simple, GPT_CONFIG_124M on the-verdict: the book's first two evaluations, digit for digit") {
+TEST_CASE(
+    "5.2 train_model_simple, GPT_CONFIG_124M on the-verdict: the book's first two evaluations, digit for digit") {
     // The book's setup (seed 123 before the loaders and before the model,
     // AdamW 4e-4 / 0.1, batch 2 x 256, eval every 5 steps on 5 batches),
     // one epoch of it: 9 steps. Every kernel of the training step is on
@@ -115,15 +132,19 @@ TEST_CASE("5.2 train_model_simple, GPT_CONFIG_124M on the-verdict: the book's fi
     o.sample_tokens = 1;
     std::vector<std::string> lines;
     o.print = [&](const std::string& line) { lines.push_back(line); };
-    const auto r = train_model_simple(model, train_loader, val_loader, optimizer, ch02::gpt2_tokenizer(), o);
+    const auto r =
+        train_model_simple(model, train_loader, val_loader, optimizer, ch02::gpt2_tokenizer(), o);
     CHECK(r.steps == 9);
-    auto printed = [&](const std::string& want) { return std::find(lines.begin(), lines.end(), want) != lines.end(); };
+    auto printed = [&](const std::string& want) {
+        return std::find(lines.begin(), lines.end(), want) != lines.end();
+    };
     CHECK(printed("Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933"));
     CHECK(printed("Ep 1 (Step 000005): Train loss 8.111, Val loss 8.339"));
     for (const auto& l : lines) MESSAGE(l);
 }
 
-TEST_CASE("a checkpoint round-trips: same names as the book's state_dict, configuration in the metadata") {
+TEST_CASE(
+    "a checkpoint round-trips: same names as the book's state_dict, configuration in the metadata") {
     const auto dir = fs::temp_directory_path() / "llm_ckpt_roundtrip";
     manual_seed(5);
     ch04::GPTModel a(tiny_config());
@@ -131,7 +152,8 @@ TEST_CASE("a checkpoint round-trips: same names as the book's state_dict, config
     save_model(a, dir / "model.safetensors");
     auto b = load_model(dir / "model.safetensors");
     CHECK(b->cfg.emb_dim == 16);
-    a.eval(); b->eval();
+    a.eval();
+    b->eval();
     NoGradGuard ng;
     const IntTensor ids({1, 5}, {1, 2, 3, 4, 5});
     CHECK(a.forward(ids).to_vector() == b->forward(ids).to_vector());
@@ -151,32 +173,40 @@ TEST_CASE("resuming from an interrupted run continues exactly as the uninterrupt
         opt = std::make_unique<AdamW>(m->parameters(), 4e-4f, 0.1f);
     };
     TrainOptions o;
-    o.num_epochs = 2; o.eval_freq = 7; o.eval_iter = 2; o.sample_tokens = 0;
+    o.num_epochs = 2;
+    o.eval_freq = 7;
+    o.eval_iter = 2;
+    o.sample_tokens = 0;
     o.print = [](const std::string&) {};
     const auto& tok = ch02::gpt2_tokenizer();
 
     const auto tl = ch02::create_dataloader_v1(train_text, 4, 16, 16, true, true);
     const auto vl = ch02::create_dataloader_v1(val_text, 4, 16, 16, false, false);
-    std::unique_ptr<ch04::GPTModel> m1; std::unique_ptr<AdamW> opt1;
+    std::unique_ptr<ch04::GPTModel> m1;
+    std::unique_ptr<AdamW> opt1;
     make(m1, opt1);
     manual_seed(123);
     const auto full = train_model_simple(*m1, tl, vl, *opt1, tok, o);
     CHECK(!full.train_losses.empty());
 
-    std::unique_ptr<ch04::GPTModel> m2; std::unique_ptr<AdamW> opt2;
+    std::unique_ptr<ch04::GPTModel> m2;
+    std::unique_ptr<AdamW> opt2;
     make(m2, opt2);
     manual_seed(123);
     const auto dir = fs::temp_directory_path() / "llm_resume_test";
     auto first = o;
     first.checkpoint_dir = dir;
     int evals = 0;  // Ctrl-C during the second evaluation's step (step 7 of 9 in epoch 1)
-    first.print = [&](const std::string& line) { if (line.rfind("Ep", 0) == 0 && ++evals == 2) request_interrupt(); };
+    first.print = [&](const std::string& line) {
+        if (line.rfind("Ep", 0) == 0 && ++evals == 2) request_interrupt();
+    };
     const auto part = train_model_simple(*m2, tl, vl, *opt2, tok, first);
     REQUIRE(part.interrupted);
     CHECK(part.final_state.global_step == 7);
 
     // a fresh start: new model and optimizer, everything else from the files
-    std::unique_ptr<ch04::GPTModel> m3; std::unique_ptr<AdamW> opt3;
+    std::unique_ptr<ch04::GPTModel> m3;
+    std::unique_ptr<AdamW> opt3;
     make(m3, opt3);
     manual_seed(999);  // whatever the generator holds now is replaced by the checkpoint's state
     const TrainingState state = load_checkpoint(*m3, *opt3, dir);
@@ -188,7 +218,8 @@ TEST_CASE("resuming from an interrupted run continues exactly as the uninterrupt
     CHECK(rest.final_state.tokens_seen == full.final_state.tokens_seen);
     const auto p1 = m1->parameters(), p3 = m3->parameters();
     bool identical = true;
-    for (size_t i = 0; i < p1.size(); ++i) identical = identical && p1[i].to_vector() == p3[i].to_vector();
+    for (size_t i = 0; i < p1.size(); ++i)
+        identical = identical && p1[i].to_vector() == p3[i].to_vector();
     CHECK_MESSAGE(identical, "weights after resuming differ from the uninterrupted run");
     fs::remove_all(dir);
 }
@@ -203,8 +234,8 @@ TEST_CASE("a NaN loss stops training with the step number") {
     const auto vl = ch02::create_dataloader_v1(val_text, 2, 16, 16, false, false);
     TrainOptions o;
     o.print = [](const std::string&) {};
-    CHECK_THROWS_WITH_AS(train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o), doctest::Contains("NaN at step 0"),
-                         ValueError);
+    CHECK_THROWS_WITH_AS(train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o),
+                         doctest::Contains("NaN at step 0"), ValueError);
 }
 
 TEST_CASE("determinism: the same seed gives bitwise-identical training losses run to run") {
@@ -216,7 +247,10 @@ TEST_CASE("determinism: the same seed gives bitwise-identical training losses ru
         const auto tl = ch02::create_dataloader_v1(train_text, 4, 16, 16, true, true);
         const auto vl = ch02::create_dataloader_v1(val_text, 4, 16, 16, false, false);
         TrainOptions o;
-        o.num_epochs = 1; o.eval_freq = 3; o.eval_iter = 2; o.sample_tokens = 0;
+        o.num_epochs = 1;
+        o.eval_freq = 3;
+        o.eval_iter = 2;
+        o.sample_tokens = 0;
         o.print = [](const std::string&) {};
         return train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o).train_losses;
     };
@@ -233,19 +267,34 @@ TEST_CASE("appendix D: linear warmup then cosine decay, with gradient clipping")
     const auto tl = ch02::create_dataloader_v1(train_text, 16, 16, 16, true, true);
     const auto vl = ch02::create_dataloader_v1(val_text, 16, 16, 16, false, false);
     TrainOptions o;
-    o.num_epochs = 2; o.eval_freq = 100; o.eval_iter = 1; o.sample_tokens = 0;
-    o.warmup_steps = 4; o.initial_lr = 1e-4f; o.cosine_decay = true; o.min_lr = 1e-5f; o.max_grad_norm = 1.0f;
+    o.num_epochs = 2;
+    o.eval_freq = 100;
+    o.eval_iter = 1;
+    o.sample_tokens = 0;
+    o.warmup_steps = 4;
+    o.initial_lr = 1e-4f;
+    o.cosine_decay = true;
+    o.min_lr = 1e-5f;
+    o.max_grad_norm = 1.0f;
     o.print = [](const std::string&) {};
     const auto r = train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o);
     const int64_t total = 2 * tl.size();
     REQUIRE(r.track_lrs.size() == static_cast<size_t>(total));
     for (int64_t s = 0; s < total; ++s) {
         double expected;
-        if (s < 4) expected = 1e-4 + s * (1e-3 - 1e-4) / 4;  // linear warmup
-        else expected = 1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(3.14159265358979 * (s - 4) / static_cast<double>(total - 4)));
+        if (s < 4)
+            expected = 1e-4 + s * (1e-3 - 1e-4) / 4;  // linear warmup
+        else
+            expected = 1e-5 +
+                (1e-3 - 1e-5) * 0.5 *
+                    (1 + std::cos(3.14159265358979 * (s - 4) / static_cast<double>(total - 4)));
         CHECK(r.track_lrs[static_cast<size_t>(s)] == doctest::Approx(expected).epsilon(1e-6));
     }
-    CHECK(r.track_lrs.back() == doctest::Approx(1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(3.14159265358979 * (total - 5) / static_cast<double>(total - 4)))));
+    CHECK(r.track_lrs.back() ==
+          doctest::Approx(
+              1e-5 +
+              (1e-3 - 1e-5) * 0.5 *
+                  (1 + std::cos(3.14159265358979 * (total - 5) / static_cast<double>(total - 4)))));
     CHECK(opt.lr == doctest::Approx(1e-3));  // the peak learning rate is restored afterwards
     CHECK(grad_norm(m.parameters()) <= 1.0 + 1e-4);  // the last step's gradients were clipped
 }

@@ -7,7 +7,9 @@
 
 namespace llm::ch05 {
 
-IntTensor text_to_token_ids(const std::string& text, const ch02::GPT2Tokenizer& tokenizer);  // [1, T]
-std::string token_ids_to_text(const IntTensor& ids, const ch02::GPT2Tokenizer& tokenizer);    // first row
+IntTensor text_to_token_ids(const std::string& text,
+                            const ch02::GPT2Tokenizer& tokenizer);  // [1, T]
+std::string token_ids_to_text(const IntTensor& ids,
+                              const ch02::GPT2Tokenizer& tokenizer);  // first row
 
 }  // namespace llm::ch05

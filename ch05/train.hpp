@@ -18,35 +18,36 @@ namespace llm::ch05 {
 
 struct TrainOptions {
     int64_t num_epochs = 10;
-    int64_t eval_freq = 5;          // evaluate every eval_freq steps
-    int64_t eval_iter = 5;          // batches per evaluation
+    int64_t eval_freq = 5;  // evaluate every eval_freq steps
+    int64_t eval_iter = 5;  // batches per evaluation
     std::string start_context = "Every effort moves you";
-    int64_t sample_tokens = 50;     // greedy sample printed after each epoch
+    int64_t sample_tokens = 50;  // greedy sample printed after each epoch
     // Appendix D (off by default, as in train_model_simple)
-    int64_t warmup_steps = 0;       // linear warmup from initial_lr to the optimizer's lr
+    int64_t warmup_steps = 0;  // linear warmup from initial_lr to the optimizer's lr
     float initial_lr = 3e-5f;
-    bool cosine_decay = false;      // then cosine decay to min_lr
+    bool cosine_decay = false;  // then cosine decay to min_lr
     float min_lr = 1e-6f;
-    float max_grad_norm = 0.0f;     // > 0: clip after warmup (the corrected variant, see the notes)
+    float max_grad_norm = 0.0f;  // > 0: clip after warmup (the corrected variant, see the notes)
     // Where a Ctrl-C checkpoint goes (empty: no checkpoint on interrupt).
     std::filesystem::path checkpoint_dir;
-    bool progress_line = false;     // a live \r line (only sensible on a terminal)
+    bool progress_line = false;  // a live \r line (only sensible on a terminal)
     std::function<void(const std::string&)> print = nullptr;  // log lines (default: stdout)
 };
 
 struct TrainResult {
     std::vector<double> train_losses, val_losses, track_tokens_seen, track_lrs;
-    int64_t steps = 0;               // optimizer steps taken in this call
-    bool interrupted = false;        // stopped by Ctrl-C after saving a checkpoint
+    int64_t steps = 0;  // optimizer steps taken in this call
+    bool interrupted = false;  // stopped by Ctrl-C after saving a checkpoint
     TrainingState final_state;
 };
 
 // evaluate_model: eval mode, no grad, mean loss over eval_iter batches of each loader, back to train mode.
-std::pair<double, double> evaluate_model(ch04::GPTModel& model, const ch02::GPTDataLoader& train_loader,
+std::pair<double, double> evaluate_model(ch04::GPTModel& model,
+                                         const ch02::GPTDataLoader& train_loader,
                                          const ch02::GPTDataLoader& val_loader, int64_t eval_iter);
 // generate_and_print_sample: 50 greedy tokens after start_context, newlines shown as spaces.
-std::string generate_sample(ch04::GPTModel& model, const ch02::GPT2Tokenizer& tokenizer, const std::string& start_context,
-                            int64_t max_new_tokens = 50);
+std::string generate_sample(ch04::GPTModel& model, const ch02::GPT2Tokenizer& tokenizer,
+                            const std::string& start_context, int64_t max_new_tokens = 50);
 
 // Trains in place. `resume` continues from a checkpoint's state exactly.
 TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader& train_loader,

@@ -12,17 +12,22 @@ namespace llm {
 
 namespace {
 thread_local bool g_grad_enabled = true;
-thread_local bool g_freeing_graph = false;          // inside a backward() that frees the graph as it goes
-thread_local const TensorImpl* g_handed_on = nullptr;  // the grad_out buffer backward owns and may pass on
+thread_local bool g_freeing_graph = false;  // inside a backward() that frees the graph as it goes
+thread_local const TensorImpl* g_handed_on =
+    nullptr;  // the grad_out buffer backward owns and may pass on
 
 // The tensors behind root in an order where each comes after all that use it.
 // (Shared pointers: freeing the graph as backward goes must not free a node
 // still to come.)
-std::vector<std::shared_ptr<TensorImpl>> topological_order(const std::shared_ptr<TensorImpl>& root) {
+std::vector<std::shared_ptr<TensorImpl>> topological_order(
+    const std::shared_ptr<TensorImpl>& root) {
     std::vector<std::shared_ptr<TensorImpl>> order;
     std::unordered_set<TensorImpl*> seen;
     // Iterative post-order DFS (graphs of deep models overflow recursion).
-    struct Frame { std::shared_ptr<TensorImpl> t; size_t next; };
+    struct Frame {
+        std::shared_ptr<TensorImpl> t;
+        size_t next;
+    };
     std::vector<Frame> stack{{root, 0}};
     seen.insert(root.get());
     while (!stack.empty()) {
@@ -30,7 +35,8 @@ std::vector<std::shared_ptr<TensorImpl>> topological_order(const std::shared_ptr
         const auto& fn = f.t->grad_fn;
         if (fn && f.next < fn->inputs.size()) {
             const Edge& in = fn->inputs[f.next++];
-            if (in.requires_grad() && seen.insert(in.impl()).second) stack.push_back({in.impl_ptr(), 0});
+            if (in.requires_grad() && seen.insert(in.impl()).second)
+                stack.push_back({in.impl_ptr(), 0});
         } else {
             order.push_back(f.t);
             stack.pop_back();
@@ -47,7 +53,10 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool free_graph
     accumulate_grad(root, grad_output);
     struct Reset {
         bool previous = g_freeing_graph;
-        ~Reset() { g_freeing_graph = previous; g_handed_on = nullptr; }
+        ~Reset() {
+            g_freeing_graph = previous;
+            g_handed_on = nullptr;
+        }
     } reset;
     g_freeing_graph = free_graph;
     for (const auto& t : order) {
@@ -69,8 +78,8 @@ bool grad_enabled() { return g_grad_enabled; }
 
 bool take_over_as_grad(const Tensor& t) {
     TensorImpl* impl = t.impl();
-    if (!g_freeing_graph || !impl->requires_grad || impl->grad || impl->handles.load() != 1 || !impl->storage ||
-        impl->storage.use_count() != 1)
+    if (!g_freeing_graph || !impl->requires_grad || impl->grad || impl->handles.load() != 1 ||
+        !impl->storage || impl->storage.use_count() != 1)
         return false;
     auto grad = std::make_shared<TensorImpl>();
     grad->shape = impl->shape;
@@ -148,14 +157,16 @@ void accumulate_grad(const Edge& t, const Tensor& g) {
 
 void Tensor::backward() const {
     if (numel() != 1)
-        throw ValueError("backward(): grad can be implicitly created only for one-element outputs, got shape " +
-                         shape_str(shape()));
+        throw ValueError(
+            "backward(): grad can be implicitly created only for one-element outputs, got shape " +
+            shape_str(shape()));
     backward(Tensor::ones(shape()));
 }
 
 void Tensor::backward(const Tensor& grad_output) const { run_backward(*this, grad_output, true); }
 
-std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs, bool retain_graph) {
+std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
+                         bool retain_graph) {
     // torch.autograd.grad leaves every .grad as it was: park the .grad of every
     // tensor the graph reaches (not only the inputs'), run backward, collect
     // the inputs' gradients, restore.

@@ -29,13 +29,14 @@ public:
     int64_t numel() const { return numel_of(impl_->shape); }
     TensorImpl* impl() const { return impl_.get(); }
     const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+
 private:
     std::shared_ptr<TensorImpl> impl_;
 };
 
 struct Node {
-    std::string name;                 // "MmBackward", "LayerNormBackward" ...
-    std::vector<Edge> inputs;         // keeps the graph alive (not the inputs' values)
+    std::string name;  // "MmBackward", "LayerNormBackward" ...
+    std::vector<Edge> inputs;  // keeps the graph alive (not the inputs' values)
     // grad_out has the output's shape; add into the inputs' grads.
     std::function<void(const Tensor& grad_out)> backward;
 };
@@ -50,6 +51,7 @@ public:
     ~NoGradGuard();
     NoGradGuard(const NoGradGuard&) = delete;
     NoGradGuard& operator=(const NoGradGuard&) = delete;
+
 private:
     bool previous_;
 };

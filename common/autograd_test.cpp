@@ -54,10 +54,12 @@ TEST_CASE("a chapter's own op: record() with a hand-written backward") {
     // cube(x) = x^3 with backward 3x^2, registered the way chapters add fused ops
     auto cube = [](const Tensor& x) {
         Tensor out = Tensor::empty(x.shape());
-        for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = x.data()[i] * x.data()[i] * x.data()[i];
+        for (int64_t i = 0; i < x.numel(); ++i)
+            out.data()[i] = x.data()[i] * x.data()[i] * x.data()[i];
         return record(out, {x}, "CubeBackward", [x](const Tensor& g) {
             Tensor gx = Tensor::empty(x.shape());
-            for (int64_t i = 0; i < x.numel(); ++i) gx.data()[i] = 3 * x.data()[i] * x.data()[i] * g.data()[i];
+            for (int64_t i = 0; i < x.numel(); ++i)
+                gx.data()[i] = 3 * x.data()[i] * x.data()[i] * g.data()[i];
             accumulate_grad(x, gx);
         });
     };
@@ -74,7 +76,8 @@ TEST_CASE("a graph on which backward() never runs is freed with its output (no r
     x.requires_grad_();
     std::vector<std::weak_ptr<TensorImpl>> outputs;
     {
-        const Tensor a = exp(x), b = tanh(x), c = sigmoid(x), d = softmax(x, 0), e = log_softmax(x, 0), f = sqrt(exp(x));
+        const Tensor a = exp(x), b = tanh(x), c = sigmoid(x), d = softmax(x, 0),
+                     e = log_softmax(x, 0), f = sqrt(exp(x));
         for (const Tensor* t : {&a, &b, &c, &d, &e, &f}) {
             CHECK(t->grad_fn() != nullptr);
             outputs.push_back(t->impl_ptr());
@@ -83,7 +86,8 @@ TEST_CASE("a graph on which backward() never runs is freed with its output (no r
     for (const auto& w : outputs) CHECK(w.expired());
 }
 
-TEST_CASE("an intermediate nobody holds gives its buffer back before backward; the gradient is still right") {
+TEST_CASE(
+    "an intermediate nobody holds gives its buffer back before backward; the gradient is still right") {
     // h = x + x is only passed through by its consumers (add and sum need no
     // values in backward), so the graph keeps h's place but not its data.
     const int64_t n = 100000;  // 400 KB: large enough to come from the block cache
@@ -96,7 +100,8 @@ TEST_CASE("an intermediate nobody holds gives its buffer back before backward; t
         CHECK(storage_live_bytes() == before + n * sizeof(float));
         loss = sum(h);
     }
-    CHECK(storage_live_bytes() == before);  // h's 400 KB are free while the graph still runs through it
+    CHECK(storage_live_bytes() ==
+          before);  // h's 400 KB are free while the graph still runs through it
     loss.backward();
     CHECK(x.grad().at({0}) == 2.0f);
     CHECK(x.grad().at({n - 1}) == 2.0f);

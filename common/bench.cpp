@@ -12,28 +12,34 @@
 namespace llm::bench {
 
 double now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 double sgemm_gflops() {
     // [rows, in] x [in, out] for rows = 2 x 256 tokens: the QKV, projection,
     // feed-forward and output-head products of GPT-2 124M.
-    struct P { int m, k, n; };
+    struct P {
+        int m, k, n;
+    };
     // The best of three rounds: on a shared machine a single round can catch
     // a slow moment, and the shares reported against this figure would then
     // flatter us.
-    const P shapes[] = {{512, 768, 2304}, {512, 768, 768}, {512, 768, 3072}, {512, 3072, 768}, {512, 768, 50257}};
+    const P shapes[] = {
+        {512, 768, 2304}, {512, 768, 768}, {512, 768, 3072}, {512, 3072, 768}, {512, 768, 50257}};
     double best = 0;
     for (int round = 0; round < 3; ++round) {
         double flops = 0, secs = 0;
         for (const P& p : shapes) {
-            std::vector<float> A(static_cast<size_t>(p.m) * p.k, 0.5f), B(static_cast<size_t>(p.k) * p.n, 0.25f),
-                C(static_cast<size_t>(p.m) * p.n);
-            sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);  // warm-up
+            std::vector<float> A(static_cast<size_t>(p.m) * p.k, 0.5f),
+                B(static_cast<size_t>(p.k) * p.n, 0.25f), C(static_cast<size_t>(p.m) * p.n);
+            sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(),
+                  p.n);  // warm-up
             const int reps = p.n > 10000 ? 2 : 6;
             const double t0 = now();
             for (int r = 0; r < reps; ++r)
-                sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f, C.data(), p.n);
+                sgemm(false, true, p.m, p.n, p.k, 1.0f, A.data(), p.k, B.data(), p.k, 0.0f,
+                      C.data(), p.n);
             secs += now() - t0;
             flops += 2.0 * p.m * p.k * p.n * reps;
         }
@@ -61,8 +67,10 @@ void record(const std::string& name, double value, const std::string& unit) {
     std::printf("BENCH %s %.4g %s\n", name.c_str(), value, unit.c_str());
     std::fflush(stdout);
     if (const char* path = std::getenv("LLM_BENCH_JSON"); path && *path) {
-        std::ofstream out(path, std::ios::app);  // one JSON object per line; ./book bench merges them
-        out << "{\"name\": \"" << name << "\", \"value\": " << value << ", \"unit\": \"" << unit << "\"}\n";
+        std::ofstream out(path,
+                          std::ios::app);  // one JSON object per line; ./book bench merges them
+        out << "{\"name\": \"" << name << "\", \"value\": " << value << ", \"unit\": \"" << unit
+            << "\"}\n";
     }
 }
 

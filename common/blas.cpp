@@ -53,22 +53,26 @@ void blas_startup(int /*argc*/, char** argv) {
     const std::string core = blas_core_name();
     if (core_rank(core) >= cpu_rank()) return;  // OpenBLAS already picked well
     const std::string best = best_core_for_cpu();
-    std::fprintf(stderr, "openblas: '%s' is a generic fallback on this CPU; restarting with OPENBLAS_CORETYPE=%s\n",
-                 core.c_str(), best.c_str());
+    std::fprintf(
+        stderr,
+        "openblas: '%s' is a generic fallback on this CPU; restarting with OPENBLAS_CORETYPE=%s\n",
+        core.c_str(), best.c_str());
     std::fflush(stderr);
     setenv("OPENBLAS_CORETYPE", best.c_str(), 1);
     setenv("LLM_OPENBLAS_RESTARTED", "1", 1);
     execv("/proc/self/exe", argv);
-    std::fprintf(stderr, "openblas: restart failed; continuing on the slow core '%s'\n", core.c_str());
+    std::fprintf(stderr, "openblas: restart failed; continuing on the slow core '%s'\n",
+                 core.c_str());
 }
 
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-           const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
-    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-                M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+           const float* B, int ldb, float beta, float* C, int ldc) {
+    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+                trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
-void sgemv(int M, int N, float alpha, const float* A, int lda, const float* x, float beta, float* y) {
+void sgemv(int M, int N, float alpha, const float* A, int lda, const float* x, float beta,
+           float* y) {
     cblas_sgemv(CblasRowMajor, CblasNoTrans, M, N, alpha, A, lda, x, 1, beta, y, 1);
 }
 

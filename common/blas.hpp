@@ -19,11 +19,12 @@ std::string best_core_for_cpu();
 
 // Row-major C[M,N] = alpha * op(A)[M,K] @ op(B)[K,N] + beta * C.
 // op(X) is X or X^T as the flags say; lda/ldb/ldc are row strides.
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-           const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc);
+void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+           const float* B, int ldb, float beta, float* C, int ldc);
 
 // y[M] = alpha * A[M, N] @ x[N] + beta * y (row-major A with row stride lda):
 // the matrix-vector product of batch-1 generation, bound by memory bandwidth.
-void sgemv(int M, int N, float alpha, const float* A, int lda, const float* x, float beta, float* y);
+void sgemv(int M, int N, float alpha, const float* A, int lda, const float* x, float beta,
+           float* y);
 
 }  // namespace llm

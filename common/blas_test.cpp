@@ -14,7 +14,8 @@ TEST_CASE("OpenBLAS runs on a core at least as good as the CPU allows, and says 
     CHECK(!core.empty());
 }
 
-TEST_CASE("sgemm under the chosen core matches a plain triple loop, for every transpose combination") {
+TEST_CASE(
+    "sgemm under the chosen core matches a plain triple loop, for every transpose combination") {
     Generator gen(1);
     const int M = 67, N = 45, K = 131;
     std::vector<float> A(M * K), B(K * N), C(M * N), ref(M * N);
@@ -31,9 +32,11 @@ TEST_CASE("sgemm under the chosen core matches a plain triple loop, for every tr
                     for (int k = 0; k < K; ++k) s += static_cast<double>(a(i, k)) * b(k, j);
                     ref[i * N + j] = static_cast<float>(s);
                 }
-            sgemm(ta, tb, M, N, K, 1.0f, A.data(), ta ? M : K, B.data(), tb ? K : N, 0.0f, C.data(), N);
+            sgemm(ta, tb, M, N, K, 1.0f, A.data(), ta ? M : K, B.data(), tb ? K : N, 0.0f, C.data(),
+                  N);
             double worst = 0;
-            for (int i = 0; i < M * N; ++i) worst = std::max(worst, static_cast<double>(std::fabs(C[i] - ref[i])));
+            for (int i = 0; i < M * N; ++i)
+                worst = std::max(worst, static_cast<double>(std::fabs(C[i] - ref[i])));
             INFO("trans_a=" << ta << " trans_b=" << tb);
             CHECK(worst < 1e-4);  // float32 sums of 131 products of size <= 1
         }

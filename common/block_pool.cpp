@@ -70,7 +70,8 @@ void BlockPool::give_back(void* m) {
     }
     char* start = it->first;
     const size_t size = it->second.size;
-    if (start == it->second.segment && size == segments_[start] && reserved_ - in_use_ > max_idle_bytes_) {
+    if (start == it->second.segment && size == segments_[start] &&
+        reserved_ - in_use_ > max_idle_bytes_) {
         blocks_.erase(it);  // a whole idle segment, and plenty more idle: unmap it
         segments_.erase(start);
         reserved_ -= size;
@@ -84,7 +85,8 @@ size_t BlockPool::release_idle() {
     size_t released = 0;
     for (auto seg = segments_.begin(); seg != segments_.end();) {
         auto b = blocks_.find(seg->first);
-        if (b != blocks_.end() && b->second.free && b->second.size == seg->second) {  // one free block: the whole segment
+        if (b != blocks_.end() && b->second.free &&
+            b->second.size == seg->second) {  // one free block: the whole segment
             unlist_free(seg->first, seg->second);
             blocks_.erase(b);
             munmap(seg->first, seg->second);

@@ -16,11 +16,11 @@ public:
     BlockPool(const BlockPool&) = delete;
     BlockPool& operator=(const BlockPool&) = delete;
 
-    void* take(size_t bytes);    // bytes: a multiple of the page size
-    void give_back(void* p);     // p: from take()
-    size_t release_idle();       // unmaps every segment with nothing in use; returns the bytes
+    void* take(size_t bytes);  // bytes: a multiple of the page size
+    void give_back(void* p);  // p: from take()
+    size_t release_idle();  // unmaps every segment with nothing in use; returns the bytes
     size_t reserved() const { return reserved_; }  // bytes in segments
-    size_t in_use() const { return in_use_; }      // bytes handed out
+    size_t in_use() const { return in_use_; }  // bytes handed out
 
 private:
     struct Block {
@@ -30,9 +30,9 @@ private:
     };
     void unlist_free(char* p, size_t size);
     size_t segment_bytes_, max_idle_bytes_;
-    std::map<char*, Block> blocks_;              // every block, by address
+    std::map<char*, Block> blocks_;  // every block, by address
     std::multimap<size_t, char*> free_by_size_;  // the free ones, smallest first
-    std::map<char*, size_t> segments_;           // segment start -> bytes
+    std::map<char*, size_t> segments_;  // segment start -> bytes
     size_t reserved_ = 0, in_use_ = 0;
 };
 

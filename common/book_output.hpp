@@ -24,7 +24,8 @@ inline std::string program_output(const std::string& command) {
     char buf[4096];
     for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
     const int status = ::pclose(p);
-    if (status != 0) throw std::runtime_error(command + " failed (status " + std::to_string(status) + ")");
+    if (status != 0)
+        throw std::runtime_error(command + " failed (status " + std::to_string(status) + ")");
     return out;
 }
 
@@ -38,8 +39,12 @@ inline std::string first_difference(const std::string& output, const std::string
     size_t b = 0, o = at;
     for (int line = 1;; ++line) {
         const size_t be = block.find('\n', b), oe = output.find('\n', o);
-        const std::string bl = block.substr(b, be - b), ol = output.substr(o, oe == std::string::npos ? std::string::npos : oe - o);
-        if (bl != ol) return "line " + std::to_string(line) + ": the book prints '" + bl + "', the program '" + ol + "'";
+        const std::string bl = block.substr(b, be - b),
+                          ol = output.substr(o,
+                                             oe == std::string::npos ? std::string::npos : oe - o);
+        if (bl != ol)
+            return "line " + std::to_string(line) + ": the book prints '" + bl +
+                "', the program '" + ol + "'";
         if (be == std::string::npos || be + 1 >= block.size() || oe == std::string::npos) return "";
         b = be + 1;
         o = oe + 1;
@@ -53,15 +58,20 @@ inline int check_book_blocks(const std::string& output, const std::vector<BookBl
     for (const auto& b : blocks) {
         const std::string text = std::string(b.text) + "\n";
         const size_t at = output.find(text, from);
-        CHECK_MESSAGE(at != std::string::npos, std::string(b.cell) << " of the book is not in the output"
-                                                      << std::string(output.find(text) != std::string::npos ? " (it is, out of order)" : "")
-                                                      << "; " << first_difference(output, b.text) << ":\n" << text);
+        CHECK_MESSAGE(at != std::string::npos,
+                      std::string(b.cell) << " of the book is not in the output"
+                                          << std::string(output.find(text) != std::string::npos
+                                                             ? " (it is, out of order)"
+                                                             : "")
+                                          << "; " << first_difference(output, b.text) << ":\n"
+                                          << text);
         if (at != std::string::npos) {
             from = at + text.size();
             ++found;
         }
     }
-    MESSAGE(found << " of " << blocks.size() << " printed blocks of the book found in the program's output");
+    MESSAGE(found << " of " << blocks.size()
+                  << " printed blocks of the book found in the program's output");
     return found;
 }
 

@@ -12,14 +12,19 @@ namespace llm {
 // NaN through (every comparison with NaN is false), so `--temperature nan`
 // used to be accepted and behaved like greedy decoding.
 inline CLI::Validator FiniteRange(double lo, double hi) {
-    auto text = [](double x) { std::string s = std::to_string(x); s.erase(s.find_last_not_of('0') + 1); return s.back() == '.' ? s + "0" : s; };
+    auto text = [](double x) {
+        std::string s = std::to_string(x);
+        s.erase(s.find_last_not_of('0') + 1);
+        return s.back() == '.' ? s + "0" : s;
+    };
     return CLI::Validator(
         [=](std::string& s) -> std::string {
             char* end = nullptr;
             const double v = std::strtod(s.c_str(), &end);
             if (s.empty() || end == s.c_str() || *end != '\0') return "'" + s + "' is not a number";
             if (!std::isfinite(v)) return "must be a finite number, got '" + s + "'";
-            if (v < lo || v > hi) return "must be between " + text(lo) + " and " + text(hi) + ", got " + s;
+            if (v < lo || v > hi)
+                return "must be between " + text(lo) + " and " + text(hi) + ", got " + s;
             return "";
         },
         "FLOAT in [" + text(lo) + " - " + text(hi) + "]");

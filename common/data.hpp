@@ -26,7 +26,11 @@ public:
 
     DataLoader(std::shared_ptr<const Dataset> dataset, int64_t batch_size, bool shuffle = false,
                bool drop_last = false, Generator& gen = default_generator())
-        : dataset_(std::move(dataset)), batch_size_(batch_size), shuffle_(shuffle), drop_last_(drop_last), gen_(&gen) {}
+        : dataset_(std::move(dataset)),
+          batch_size_(batch_size),
+          shuffle_(shuffle),
+          drop_last_(drop_last),
+          gen_(&gen) {}
 
     int64_t size() const {  // number of batches per pass (len(loader))
         const int64_t n = dataset_->size();
@@ -40,8 +44,10 @@ public:
         random_int64(*gen_);  // _BaseDataLoaderIter's base seed
         const int64_t n = dataset_->size();
         std::vector<int64_t> order;
-        if (shuffle_) order = random_sampler_order(n, *gen_);
-        else for (int64_t i = 0; i < n; ++i) order.push_back(i);
+        if (shuffle_)
+            order = random_sampler_order(n, *gen_);
+        else
+            for (int64_t i = 0; i < n; ++i) order.push_back(i);
         std::vector<std::vector<int64_t>> batches;
         for (int64_t s = 0; s < n; s += batch_size_) {
             const int64_t e = std::min(n, s + batch_size_);

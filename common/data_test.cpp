@@ -24,7 +24,8 @@ TEST_CASE("DataLoader: batch size, drop_last and order without shuffling") {
     CHECK(dropping.batches().size() == 2);
 }
 
-TEST_CASE("DataLoader: each pass draws a base seed, then the sampler's seed, as PyTorch's loader does") {
+TEST_CASE(
+    "DataLoader: each pass draws a base seed, then the sampler's seed, as PyTorch's loader does") {
     // With PyTorch: manual_seed(123); iterating a shuffled loader first draws
     // the iterator's base seed, so its order is that of the *second* int64
     // draw. Reproduce that order from our own primitives.

@@ -11,12 +11,20 @@ struct Error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 // A file is missing, unreadable or cannot be written.
-struct FileError : Error { using Error::Error; };
+struct FileError : Error {
+    using Error::Error;
+};
 // A file's content is malformed (JSON, safetensors, vocab, ids, UTF-8).
-struct FormatError : Error { using Error::Error; };
+struct FormatError : Error {
+    using Error::Error;
+};
 // Tensor shapes or dtypes that do not fit together.
-struct ShapeError : Error { using Error::Error; };
+struct ShapeError : Error {
+    using Error::Error;
+};
 // A value out of its allowed range (configuration, flags, token ids, empty text).
-struct ValueError : Error { using Error::Error; };
+struct ValueError : Error {
+    using Error::Error;
+};
 
 }  // namespace llm

@@ -10,7 +10,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         const auto st = llm::parse_safetensors(data, size, "fuzz.safetensors");
         for (const auto& [name, t] : st.tensors) (void)t.numel();
-    } catch (const llm::Error&) {
-    }
+    } catch (const llm::Error&) {}
     return 0;
 }

@@ -24,10 +24,12 @@ void Module::register_parameter(std::string name, Tensor* t) {
     params_.emplace_back(std::move(name), t);
 }
 
-void Module::register_buffer(std::string name, Tensor* t) { buffers_.emplace_back(std::move(name), t); }
+void Module::register_buffer(std::string name, Tensor* t) {
+    buffers_.emplace_back(std::move(name), t);
+}
 
-void Module::collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out, bool params,
-                     bool buffers) const {
+void Module::collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out,
+                     bool params, bool buffers) const {
     if (params)
         for (const auto& [n, t] : params_)
             if (t->defined()) out.emplace_back(prefix + n, *t);
@@ -72,8 +74,9 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
         }
         used.insert(name);
         if (it->second.shape() != t.shape())
-            throw ShapeError("load_state_dict: size mismatch for " + name + ": the checkpoint has shape " +
-                             shape_str(it->second.shape()) + ", the model has " + shape_str(t.shape()));
+            throw ShapeError("load_state_dict: size mismatch for " + name +
+                             ": the checkpoint has shape " + shape_str(it->second.shape()) +
+                             ", the model has " + shape_str(t.shape()));
         Tensor dst = t;
         std::memcpy(dst.data(), it->second.data(), static_cast<size_t>(t.numel()) * sizeof(float));
     };
@@ -127,7 +130,9 @@ std::string Module::repr() const {
 // ---- layers ----------------------------------------------------------------------
 
 Linear::Linear(int64_t in, int64_t out, bool with_bias) : in_features(in), out_features(out) {
-    if (in <= 0 || out <= 0) throw ValueError("Linear: sizes must be positive, got " + std::to_string(in) + " -> " + std::to_string(out));
+    if (in <= 0 || out <= 0)
+        throw ValueError("Linear: sizes must be positive, got " + std::to_string(in) + " -> " +
+                         std::to_string(out));
     // kaiming_uniform_(a = sqrt(5)): bound = sqrt(3) * gain / sqrt(fan_in), gain = sqrt(2 / (1 + a^2))
     const double a = std::sqrt(5.0);
     const double gain = std::sqrt(2.0 / (1.0 + a * a));
@@ -146,8 +151,9 @@ Linear::Linear(int64_t in, int64_t out, bool with_bias) : in_features(in), out_f
 Tensor Linear::forward(const Tensor& x) { return linear(x, weight, bias); }
 
 std::string Linear::extra_repr() const {
-    return "in_features=" + std::to_string(in_features) + ", out_features=" + std::to_string(out_features) +
-           ", bias=" + (bias.defined() ? "True" : "False");
+    return "in_features=" + std::to_string(in_features) +
+        ", out_features=" + std::to_string(out_features) +
+        ", bias=" + (bias.defined() ? "True" : "False");
 }
 
 Embedding::Embedding(int64_t num, int64_t dim) {
@@ -167,7 +173,8 @@ Tensor Dropout::forward(const Tensor& x) { return dropout(x, p, is_training()); 
 
 std::string Dropout::extra_repr() const {
     char buf[32];  // PyTorch prints a float: p=0.0, p=0.1
-    std::snprintf(buf, sizeof buf, p == static_cast<float>(static_cast<int>(p)) ? "%.1f" : "%g", static_cast<double>(p));
+    std::snprintf(buf, sizeof buf, p == static_cast<float>(static_cast<int>(p)) ? "%.1f" : "%g",
+                  static_cast<double>(p));
     return std::string("p=") + buf + ", inplace=False";
 }
 

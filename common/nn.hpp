@@ -62,8 +62,8 @@ protected:
     }
 
 private:
-    void collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out, bool params,
-                 bool buffers) const;
+    void collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out,
+                 bool params, bool buffers) const;
     std::vector<std::pair<std::string, Tensor*>> params_, buffers_;
     std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
     bool training_ = true;
@@ -115,7 +115,11 @@ public:
     std::string type_name() const override { return "Sequential"; }
     size_t size() const { return layers_.size(); }
     Module& operator[](size_t i) { return *layers_[i]; }
-    template <typename M> M& at(size_t i) { return dynamic_cast<M&>(*layers_[i]); }
+    template <typename M>
+    M& at(size_t i) {
+        return dynamic_cast<M&>(*layers_[i]);
+    }
+
 private:
     std::vector<std::shared_ptr<Module>> layers_;
 };
@@ -128,8 +132,12 @@ public:
         items_.push_back(std::move(m));
     }
     size_t size() const { return items_.size(); }
-    template <typename M> M& at(size_t i) { return dynamic_cast<M&>(*items_[i]); }
+    template <typename M>
+    M& at(size_t i) {
+        return dynamic_cast<M&>(*items_[i]);
+    }
     std::string type_name() const override { return "ModuleList"; }
+
 private:
     std::vector<std::shared_ptr<Module>> items_;
 };

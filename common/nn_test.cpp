@@ -10,8 +10,10 @@ using namespace llm;
 namespace {
 struct Net : Module {
     std::shared_ptr<Linear> fc1 = register_module("fc1", std::make_shared<Linear>(4, 3));
-    std::shared_ptr<Sequential> layers = register_module("layers", std::make_shared<Sequential>(
-        std::vector<std::shared_ptr<Module>>{std::make_shared<Linear>(3, 2), std::make_shared<ReLU>()}));
+    std::shared_ptr<Sequential> layers =
+        register_module("layers",
+                        std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
+                            std::make_shared<Linear>(3, 2), std::make_shared<ReLU>()}));
     std::string type_name() const override { return "Net"; }
 };
 }  // namespace
@@ -20,17 +22,20 @@ TEST_CASE("named_parameters gives PyTorch's dotted names in registration order")
     Net net;
     std::vector<std::string> names;
     for (auto& [n, t] : net.named_parameters()) names.push_back(n);
-    CHECK(names == std::vector<std::string>{"fc1.weight", "fc1.bias", "layers.0.weight", "layers.0.bias"});
+    CHECK(names ==
+          std::vector<std::string>{"fc1.weight", "fc1.bias", "layers.0.weight", "layers.0.bias"});
     CHECK(net.num_parameters() == 4 * 3 + 3 + 3 * 2 + 2);
-    CHECK(net.repr() ==
-          "Net(\n  (fc1): Linear(in_features=4, out_features=3, bias=True)\n  (layers): Sequential(\n"
-          "    (0): Linear(in_features=3, out_features=2, bias=True)\n    (1): ReLU()\n  )\n)");
+    CHECK(
+        net.repr() ==
+        "Net(\n  (fc1): Linear(in_features=4, out_features=3, bias=True)\n  (layers): Sequential(\n"
+        "    (0): Linear(in_features=3, out_features=2, bias=True)\n    (1): ReLU()\n  )\n)");
 }
 
 TEST_CASE("a tied weight is one tensor: counted once, listed under both names in the state_dict") {
     struct Tied : Module {
         std::shared_ptr<Embedding> emb = register_module("emb", std::make_shared<Embedding>(5, 3));
-        std::shared_ptr<Linear> head = register_module("head", std::make_shared<Linear>(3, 5, false));
+        std::shared_ptr<Linear> head =
+            register_module("head", std::make_shared<Linear>(3, 5, false));
         std::string type_name() const override { return "Tied"; }
     } m;
     m.head->weight = m.emb->weight;
@@ -40,7 +45,8 @@ TEST_CASE("a tied weight is one tensor: counted once, listed under both names in
 }
 
 TEST_CASE("train/eval reach every child; Dropout is the identity in eval mode") {
-    auto seq = std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{std::make_shared<Dropout>(0.5f)});
+    auto seq = std::make_shared<Sequential>(
+        std::vector<std::shared_ptr<Module>>{std::make_shared<Dropout>(0.5f)});
     seq->eval();
     const Tensor x = Tensor::ones({4, 4});
     CHECK(seq->forward(x).to_vector() == x.to_vector());
@@ -55,7 +61,9 @@ TEST_CASE("load_state_dict copies values and names what is missing, unexpected o
     b.load_state_dict(state);
     CHECK(b.fc1->weight.to_vector() == a.fc1->weight.to_vector());
     state.erase("fc1.bias");
-    CHECK_THROWS_WITH_AS(b.load_state_dict(state), doctest::Contains("missing keys: fc1.bias"), ValueError);
+    CHECK_THROWS_WITH_AS(b.load_state_dict(state), doctest::Contains("missing keys: fc1.bias"),
+                         ValueError);
     state["fc1.bias"] = Tensor::zeros({4});
-    CHECK_THROWS_WITH_AS(b.load_state_dict(state), doctest::Contains("size mismatch for fc1.bias"), ShapeError);
+    CHECK_THROWS_WITH_AS(b.load_state_dict(state), doctest::Contains("size mismatch for fc1.bias"),
+                         ShapeError);
 }

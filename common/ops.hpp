@@ -41,29 +41,31 @@ Shape broadcast_shapes(const Shape& a, const Shape& b);
 Tensor sum_to(const Tensor& g, const Shape& shape);
 
 // ---- reductions along a dimension (ops_reduce.cpp)
-Tensor sum(const Tensor& a);                                   // all elements -> []
+Tensor sum(const Tensor& a);  // all elements -> []
 Tensor sum(const Tensor& a, int64_t dim, bool keepdim = false);
 Tensor mean(const Tensor& a);
 Tensor mean(const Tensor& a, int64_t dim, bool keepdim = false);
 Tensor var(const Tensor& a, int64_t dim, bool unbiased = true, bool keepdim = false);
 Tensor max(const Tensor& a, int64_t dim, bool keepdim = false);  // values; gradient to the argmax
 IntTensor argmax(const Tensor& a, int64_t dim, bool keepdim = false);
-IntTensor argmax(const Tensor& a);                             // over all elements -> []
+IntTensor argmax(const Tensor& a);  // over all elements -> []
 
 // ---- shapes (ops_shape.cpp; view/transpose/... are Tensor members)
 Tensor cat(const std::vector<Tensor>& parts, int64_t dim);
 std::vector<Tensor> split(const Tensor& a, int64_t split_size, int64_t dim);
 std::vector<Tensor> chunk(const Tensor& a, int64_t chunks, int64_t dim);
-Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length);  // a[..., start:start+length, ...]
-Tensor select(const Tensor& a, int64_t dim, int64_t index);                 // a[..., index, ...]
+Tensor narrow(const Tensor& a, int64_t dim, int64_t start,
+              int64_t length);  // a[..., start:start+length, ...]
+Tensor select(const Tensor& a, int64_t dim, int64_t index);  // a[..., index, ...]
 Tensor tril(const Tensor& a, int64_t diagonal = 0);
 Tensor triu(const Tensor& a, int64_t diagonal = 0);
-Tensor masked_fill(const Tensor& a, const Tensor& mask, float value);        // mask != 0 broadcast to a
+Tensor masked_fill(const Tensor& a, const Tensor& mask, float value);  // mask != 0 broadcast to a
 Tensor contiguous_transpose(const Tensor& a, int64_t d0, int64_t d1);
 
 // ---- products (ops_matmul.cpp), all on sgemm
-Tensor matmul(const Tensor& a, const Tensor& b);               // [..., M, K] @ [..., K, N] or @ [K, N]
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);  // x @ W^T + b; W [out, in]
+Tensor matmul(const Tensor& a, const Tensor& b);  // [..., M, K] @ [..., K, N] or @ [K, N]
+Tensor linear(const Tensor& x, const Tensor& weight,
+              const Tensor& bias);  // x @ W^T + b; W [out, in]
 // a @ b^T without a transposed copy: [B..., M, K] x [B..., N, K] -> [B..., M, N]
 Tensor matmul_nt(const Tensor& a, const Tensor& b);
 
@@ -82,7 +84,7 @@ Tensor embedding(const Tensor& weight, const IntTensor& ids);
 // Zeroes each element with probability p and scales the rest by 1/(1-p),
 // with the masks PyTorch's CPU generator draws. Identity when !training.
 Tensor dropout(const Tensor& x, float p, bool training, Generator& gen);
-Tensor dropout(const Tensor& x, float p, bool training);       // the default generator
+Tensor dropout(const Tensor& x, float p, bool training);  // the default generator
 // What a kept element is multiplied by: 1 / (1 - p) as a float (0 when p is 1).
 float dropout_scale(float p);
 

@@ -16,8 +16,14 @@ namespace llm {
 
 namespace {
 
-auto flat(float* p, int64_t n) { return xt::adapt(p, static_cast<size_t>(n), xt::no_ownership(), std::array<size_t, 1>{static_cast<size_t>(n)}); }
-auto flat(const float* p, int64_t n) { return xt::adapt(p, static_cast<size_t>(n), xt::no_ownership(), std::array<size_t, 1>{static_cast<size_t>(n)}); }
+auto flat(float* p, int64_t n) {
+    return xt::adapt(p, static_cast<size_t>(n), xt::no_ownership(),
+                     std::array<size_t, 1>{static_cast<size_t>(n)});
+}
+auto flat(const float* p, int64_t n) {
+    return xt::adapt(p, static_cast<size_t>(n), xt::no_ownership(),
+                     std::array<size_t, 1>{static_cast<size_t>(n)});
+}
 
 // Strides (in elements) of shape `in` read as broadcast to `out`: 0 where broadcast.
 std::vector<int64_t> broadcast_strides(const Shape& in, const Shape& out) {
@@ -38,7 +44,10 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
     const int64_t n = numel_of(out);
     if (n == 0) return;
     const size_t nd = out.size();
-    if (nd == 0) { f(0, 0, 0); return; }
+    if (nd == 0) {
+        f(0, 0, 0);
+        return;
+    }
     std::vector<int64_t> idx(nd, 0);
     const int64_t inner = out[nd - 1], ia_step = sa[nd - 1], ib_step = sb[nd - 1];
     int64_t ia = 0, ib = 0;
@@ -46,9 +55,11 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
         for (int64_t j = 0; j < inner; ++j) f(o + j, ia + j * ia_step, ib + j * ib_step);
         // advance the outer index (odometer), keeping ia/ib in step
         for (size_t d = nd - 1; d-- > 0;) {
-            ia += sa[d]; ib += sb[d];
+            ia += sa[d];
+            ib += sb[d];
             if (++idx[d] < out[d]) break;
-            ia -= sa[d] * out[d]; ib -= sb[d] * out[d];
+            ia -= sa[d] * out[d];
+            ib -= sb[d] * out[d];
             idx[d] = 0;
         }
     }
@@ -57,7 +68,10 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
 // f(start, length) over [0, n), in one chunk per thread when n is large.
 template <typename F>
 void for_chunks(int64_t n, F f) {
-    if (n < 65536) { f(0, n); return; }
+    if (n < 65536) {
+        f(0, n);
+        return;
+    }
 #pragma omp parallel
     {
         const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
@@ -98,50 +112,71 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
     // backward reads a's values only for b's gradient of a product or quotient, b's for either gradient of those
     const bool keep_a = (op == Bin::Mul || op == Bin::Div) && b.requires_grad();
     const bool keep_b = (op == Bin::Mul && a.requires_grad()) || op == Bin::Div;
-    return record(out, {a, b}, names[static_cast<int>(op)],
-                  [a = Edge(a), b = Edge(b), va = keep_a ? a : Tensor(), vb = keep_b ? b : Tensor(), op, out_shape](const Tensor& g) {
-        // d(a op b)/da and /db, then summed back over broadcast dimensions
-        const bool need_a = a.requires_grad(), need_b = b.requires_grad();
-        const float* pa = va.defined() ? va.data() : nullptr;
-        const float* pb = vb.defined() ? vb.data() : nullptr;
-        if (a.shape() == b.shape()) {  // no broadcasting: write straight into the grads
-            const int64_t n = g.numel();
-            const float* pg = g.data();
-            float* ga = need_a ? grad_buffer(a) : nullptr;
-            float* gb = need_b ? grad_buffer(b) : nullptr;
+    return record(
+        out, {a, b}, names[static_cast<int>(op)],
+        [a = Edge(a), b = Edge(b), va = keep_a ? a : Tensor(), vb = keep_b ? b : Tensor(), op,
+         out_shape](const Tensor& g) {
+            // d(a op b)/da and /db, then summed back over broadcast dimensions
+            const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+            const float* pa = va.defined() ? va.data() : nullptr;
+            const float* pb = vb.defined() ? vb.data() : nullptr;
+            if (a.shape() == b.shape()) {  // no broadcasting: write straight into the grads
+                const int64_t n = g.numel();
+                const float* pg = g.data();
+                float* ga = need_a ? grad_buffer(a) : nullptr;
+                float* gb = need_b ? grad_buffer(b) : nullptr;
 #pragma omp parallel for simd if (n > 65536)
-            for (int64_t i = 0; i < n; ++i) {
-                switch (op) {
-                    case Bin::Add: if (ga) ga[i] += pg[i]; if (gb) gb[i] += pg[i]; break;
-                    case Bin::Sub: if (ga) ga[i] += pg[i]; if (gb) gb[i] -= pg[i]; break;
-                    case Bin::Mul: if (ga) ga[i] += pg[i] * pb[i]; if (gb) gb[i] += pg[i] * pa[i]; break;
-                    case Bin::Div:
-                        if (ga) ga[i] += pg[i] / pb[i];
-                        if (gb) gb[i] -= pg[i] * pa[i] / (pb[i] * pb[i]);
-                        break;
+                for (int64_t i = 0; i < n; ++i) {
+                    switch (op) {
+                        case Bin::Add:
+                            if (ga) ga[i] += pg[i];
+                            if (gb) gb[i] += pg[i];
+                            break;
+                        case Bin::Sub:
+                            if (ga) ga[i] += pg[i];
+                            if (gb) gb[i] -= pg[i];
+                            break;
+                        case Bin::Mul:
+                            if (ga) ga[i] += pg[i] * pb[i];
+                            if (gb) gb[i] += pg[i] * pa[i];
+                            break;
+                        case Bin::Div:
+                            if (ga) ga[i] += pg[i] / pb[i];
+                            if (gb) gb[i] -= pg[i] * pa[i] / (pb[i] * pb[i]);
+                            break;
+                    }
                 }
+                return;
             }
-            return;
-        }
-        Tensor ga = need_a ? Tensor::zeros(a.shape()) : Tensor();
-        Tensor gb = need_b ? Tensor::zeros(b.shape()) : Tensor();
-        float* pga = need_a ? ga.data() : nullptr;
-        float* pgb = need_b ? gb.data() : nullptr;
-        const float* pg = g.data();
-        for_each_broadcast(out_shape, a.shape(), b.shape(), [&](int64_t o, int64_t i, int64_t j) {
-            switch (op) {
-                case Bin::Add: if (pga) pga[i] += pg[o]; if (pgb) pgb[j] += pg[o]; break;
-                case Bin::Sub: if (pga) pga[i] += pg[o]; if (pgb) pgb[j] -= pg[o]; break;
-                case Bin::Mul: if (pga) pga[i] += pg[o] * pb[j]; if (pgb) pgb[j] += pg[o] * pa[i]; break;
-                case Bin::Div:
-                    if (pga) pga[i] += pg[o] / pb[j];
-                    if (pgb) pgb[j] -= pg[o] * pa[i] / (pb[j] * pb[j]);
-                    break;
-            }
+            Tensor ga = need_a ? Tensor::zeros(a.shape()) : Tensor();
+            Tensor gb = need_b ? Tensor::zeros(b.shape()) : Tensor();
+            float* pga = need_a ? ga.data() : nullptr;
+            float* pgb = need_b ? gb.data() : nullptr;
+            const float* pg = g.data();
+            for_each_broadcast(out_shape, a.shape(), b.shape(),
+                               [&](int64_t o, int64_t i, int64_t j) {
+                                   switch (op) {
+                                       case Bin::Add:
+                                           if (pga) pga[i] += pg[o];
+                                           if (pgb) pgb[j] += pg[o];
+                                           break;
+                                       case Bin::Sub:
+                                           if (pga) pga[i] += pg[o];
+                                           if (pgb) pgb[j] -= pg[o];
+                                           break;
+                                       case Bin::Mul:
+                                           if (pga) pga[i] += pg[o] * pb[j];
+                                           if (pgb) pgb[j] += pg[o] * pa[i];
+                                           break;
+                                       case Bin::Div:
+                                           if (pga) pga[i] += pg[o] / pb[j];
+                                           if (pgb) pgb[j] -= pg[o] * pa[i] / (pb[j] * pb[j]);
+                                           break;
+                                   }
+                               });
+            if (need_a) accumulate_grad(a, ga);
+            if (need_b) accumulate_grad(b, gb);
         });
-        if (need_a) accumulate_grad(a, ga);
-        if (need_b) accumulate_grad(b, gb);
-    });
 }
 
 // y = f(x) with dy/dx computed from x and y by dfdx(x, y).
@@ -149,7 +184,9 @@ template <typename Fwd, typename Deriv>
 Tensor unary(const Tensor& a, const char* name, Fwd fwd, Deriv dfdx) {
     Tensor out = Tensor::empty(a.shape());
     const int64_t n = a.numel();
-    for_chunks(n, [&](int64_t s, int64_t len) { xt::noalias(flat(out.data() + s, len)) = fwd(flat(a.data() + s, len)); });
+    for_chunks(n, [&](int64_t s, int64_t len) {
+        xt::noalias(flat(out.data() + s, len)) = fwd(flat(a.data() + s, len));
+    });
     // The backward keeps the output's buffer, not the output tensor: holding
     // the tensor would make a cycle (output -> node -> output) that leaks
     // every graph on which backward() is never called.
@@ -172,7 +209,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b) {
         const int64_t da = k < a.size() ? a[a.size() - 1 - k] : 1;
         const int64_t db = k < b.size() ? b[b.size() - 1 - k] : 1;
         if (da != db && da != 1 && db != 1)
-            throw ShapeError("shapes " + shape_str(a) + " and " + shape_str(b) + " cannot be broadcast together");
+            throw ShapeError("shapes " + shape_str(a) + " and " + shape_str(b) +
+                             " cannot be broadcast together");
         out[nd - 1 - k] = da == 1 ? db : da;
     }
     return out;
@@ -183,7 +221,8 @@ Tensor sum_to(const Tensor& g, const Shape& shape) {
     Tensor out = Tensor::zeros(shape);
     float* po = out.data();
     const float* pg = g.data();
-    for_each_broadcast(g.shape(), shape, shape, [&](int64_t o, int64_t i, int64_t) { po[i] += pg[o]; });
+    for_each_broadcast(g.shape(), shape, shape,
+                       [&](int64_t o, int64_t i, int64_t) { po[i] += pg[o]; });
     return out;
 }
 
@@ -193,41 +232,50 @@ Tensor mul(const Tensor& a, const Tensor& b) { return binary(a, b, Bin::Mul); }
 Tensor div(const Tensor& a, const Tensor& b) { return binary(a, b, Bin::Div); }
 
 Tensor add(const Tensor& a, float s) {
-    return unary(a, "AddBackward1", [s](const auto& x) { return x + s; },
-                 [](const auto& x, const auto&) { return xt::ones_like(x); });
+    return unary(
+        a, "AddBackward1", [s](const auto& x) { return x + s; },
+        [](const auto& x, const auto&) { return xt::ones_like(x); });
 }
 Tensor mul(const Tensor& a, float s) {
-    return unary(a, "MulBackward1", [s](const auto& x) { return x * s; },
-                 [s](const auto& x, const auto&) { return xt::ones_like(x) * s; });
+    return unary(
+        a, "MulBackward1", [s](const auto& x) { return x * s; },
+        [s](const auto& x, const auto&) { return xt::ones_like(x) * s; });
 }
 Tensor neg(const Tensor& a) { return mul(a, -1.0f); }
 Tensor exp(const Tensor& a) {
-    return unary(a, "ExpBackward0", [](const auto& x) { return xt::exp(x); },
-                 [](const auto&, const auto& y) { return y; });
+    return unary(
+        a, "ExpBackward0", [](const auto& x) { return xt::exp(x); },
+        [](const auto&, const auto& y) { return y; });
 }
 Tensor log(const Tensor& a) {
-    return unary(a, "LogBackward0", [](const auto& x) { return xt::log(x); },
-                 [](const auto& x, const auto&) { return 1.0f / x; });
+    return unary(
+        a, "LogBackward0", [](const auto& x) { return xt::log(x); },
+        [](const auto& x, const auto&) { return 1.0f / x; });
 }
 Tensor sqrt(const Tensor& a) {
-    return unary(a, "SqrtBackward0", [](const auto& x) { return xt::sqrt(x); },
-                 [](const auto&, const auto& y) { return 0.5f / y; });
+    return unary(
+        a, "SqrtBackward0", [](const auto& x) { return xt::sqrt(x); },
+        [](const auto&, const auto& y) { return 0.5f / y; });
 }
 Tensor pow(const Tensor& a, float e) {
-    return unary(a, "PowBackward0", [e](const auto& x) { return xt::pow(x, e); },
-                 [e](const auto& x, const auto&) { return e * xt::pow(x, e - 1.0f); });
+    return unary(
+        a, "PowBackward0", [e](const auto& x) { return xt::pow(x, e); },
+        [e](const auto& x, const auto&) { return e * xt::pow(x, e - 1.0f); });
 }
 Tensor tanh(const Tensor& a) {
-    return unary(a, "TanhBackward0", [](const auto& x) { return xt::tanh(x); },
-                 [](const auto&, const auto& y) { return 1.0f - y * y; });
+    return unary(
+        a, "TanhBackward0", [](const auto& x) { return xt::tanh(x); },
+        [](const auto&, const auto& y) { return 1.0f - y * y; });
 }
 Tensor relu(const Tensor& a) {
-    return unary(a, "ReluBackward0", [](const auto& x) { return xt::maximum(x, 0.0f); },
-                 [](const auto& x, const auto&) { return xt::cast<float>(x > 0.0f); });
+    return unary(
+        a, "ReluBackward0", [](const auto& x) { return xt::maximum(x, 0.0f); },
+        [](const auto& x, const auto&) { return xt::cast<float>(x > 0.0f); });
 }
 Tensor sigmoid(const Tensor& a) {
-    return unary(a, "SigmoidBackward0", [](const auto& x) { return 1.0f / (1.0f + xt::exp(-x)); },
-                 [](const auto&, const auto& y) { return y * (1.0f - y); });
+    return unary(
+        a, "SigmoidBackward0", [](const auto& x) { return 1.0f / (1.0f + xt::exp(-x)); },
+        [](const auto&, const auto& y) { return y * (1.0f - y); });
 }
 
 }  // namespace llm

@@ -20,17 +20,18 @@ Tensor matmul_2d_rhs(const Tensor& a, const Tensor& b) {
     Shape s = a.shape();
     s.back() = N;
     Tensor out = Tensor::empty(s);
-    sgemm(false, false, as_int(rows), as_int(N), as_int(K), 1.0f, a.data(), as_int(K), b.data(), as_int(N), 0.0f,
-          out.data(), as_int(N));
+    sgemm(false, false, as_int(rows), as_int(N), as_int(K), 1.0f, a.data(), as_int(K), b.data(),
+          as_int(N), 0.0f, out.data(), as_int(N));
     // PyTorch's names: mm for 2-D inputs; matmul folds higher ones and views back
-    return record(out, {a, b}, a.dim() > 2 ? "UnsafeViewBackward0" : "MmBackward0", [a, b, rows, K, N](const Tensor& g) {
-        if (float* ga = grad_buffer(a))  // dA[rows, K] += G[rows, N] @ B^T
-            sgemm(false, true, as_int(rows), as_int(K), as_int(N), 1.0f, g.data(), as_int(N), b.data(), as_int(N), 1.0f,
-                  ga, as_int(K));
-        if (float* gb = grad_buffer(b))  // dB[K, N] += A^T @ G
-            sgemm(true, false, as_int(K), as_int(N), as_int(rows), 1.0f, a.data(), as_int(K), g.data(), as_int(N), 1.0f,
-                  gb, as_int(N));
-    });
+    return record(out, {a, b}, a.dim() > 2 ? "UnsafeViewBackward0" : "MmBackward0",
+                  [a, b, rows, K, N](const Tensor& g) {
+                      if (float* ga = grad_buffer(a))  // dA[rows, K] += G[rows, N] @ B^T
+                          sgemm(false, true, as_int(rows), as_int(K), as_int(N), 1.0f, g.data(),
+                                as_int(N), b.data(), as_int(N), 1.0f, ga, as_int(K));
+                      if (float* gb = grad_buffer(b))  // dB[K, N] += A^T @ G
+                          sgemm(true, false, as_int(K), as_int(N), as_int(rows), 1.0f, a.data(),
+                                as_int(K), g.data(), as_int(N), 1.0f, gb, as_int(N));
+                  });
 }
 
 // One sgemm per batch entry, each on its own thread (OpenBLAS runs
@@ -46,50 +47,55 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_b) {
     Tensor out = Tensor::empty(s);
 #pragma omp parallel for if (batch > 1)
     for (int64_t i = 0; i < batch; ++i)
-        sgemm(false, trans_b, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K, as_int(K),
-              b.data() + i * K * N, as_int(ldb), 0.0f, out.data() + i * M * N, as_int(N));
+        sgemm(false, trans_b, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K,
+              as_int(K), b.data() + i * K * N, as_int(ldb), 0.0f, out.data() + i * M * N,
+              as_int(N));
     // PyTorch's name: bmm, then a view back
-    return record(out, {a, b}, "UnsafeViewBackward0", [a, b, trans_b, batch, M, K, N, ldb](const Tensor& g) {
-        float* ga = grad_buffer(a);
-        float* gb = grad_buffer(b);
+    return record(out, {a, b}, "UnsafeViewBackward0",
+                  [a, b, trans_b, batch, M, K, N, ldb](const Tensor& g) {
+                      float* ga = grad_buffer(a);
+                      float* gb = grad_buffer(b);
 #pragma omp parallel for if (batch > 1)
-        for (int64_t i = 0; i < batch; ++i) {
-            const float *gi = g.data() + i * M * N, *ai = a.data() + i * M * K, *bi = b.data() + i * K * N;
-            if (ga)  // dA[M, K] += G @ op(B)^T
-                sgemm(false, !trans_b, as_int(M), as_int(K), as_int(N), 1.0f, gi, as_int(N), bi, as_int(ldb), 1.0f,
-                      ga + i * M * K, as_int(K));
-            if (gb && !trans_b)  // dB[K, N] += A^T @ G
-                sgemm(true, false, as_int(K), as_int(N), as_int(M), 1.0f, ai, as_int(K), gi, as_int(N), 1.0f,
-                      gb + i * K * N, as_int(N));
-            if (gb && trans_b)   // dB[N, K] += G^T @ A
-                sgemm(true, false, as_int(N), as_int(K), as_int(M), 1.0f, gi, as_int(N), ai, as_int(K), 1.0f,
-                      gb + i * K * N, as_int(K));
-        }
-    });
+                      for (int64_t i = 0; i < batch; ++i) {
+                          const float *gi = g.data() + i * M * N, *ai = a.data() + i * M * K,
+                                      *bi = b.data() + i * K * N;
+                          if (ga)  // dA[M, K] += G @ op(B)^T
+                              sgemm(false, !trans_b, as_int(M), as_int(K), as_int(N), 1.0f, gi,
+                                    as_int(N), bi, as_int(ldb), 1.0f, ga + i * M * K, as_int(K));
+                          if (gb && !trans_b)  // dB[K, N] += A^T @ G
+                              sgemm(true, false, as_int(K), as_int(N), as_int(M), 1.0f, ai,
+                                    as_int(K), gi, as_int(N), 1.0f, gb + i * K * N, as_int(N));
+                          if (gb && trans_b)  // dB[N, K] += G^T @ A
+                              sgemm(true, false, as_int(N), as_int(K), as_int(M), 1.0f, gi,
+                                    as_int(N), ai, as_int(K), 1.0f, gb + i * K * N, as_int(K));
+                      }
+                  });
 }
 
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-    if (a.dim() == 0 || b.dim() == 0) throw ShapeError("matmul: both arguments need at least 1 dimension");
+    if (a.dim() == 0 || b.dim() == 0)
+        throw ShapeError("matmul: both arguments need at least 1 dimension");
     if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
     if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
     if (a.size(-1) != b.size(-2))
         throw ShapeError("matmul: shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
-                         " cannot be multiplied (" + std::to_string(a.size(-1)) + " != " + std::to_string(b.size(-2)) + ")");
+                         " cannot be multiplied (" + std::to_string(a.size(-1)) +
+                         " != " + std::to_string(b.size(-2)) + ")");
     if (b.dim() == 2) return matmul_2d_rhs(a, b);
     Shape ba(a.shape().begin(), a.shape().end() - 2), bb(b.shape().begin(), b.shape().end() - 2);
     if (ba != bb)
-        throw ShapeError("matmul: batch dimensions of " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
-                         " differ (broadcast batches are not supported)");
+        throw ShapeError("matmul: batch dimensions of " + shape_str(a.shape()) + " and " +
+                         shape_str(b.shape()) + " differ (broadcast batches are not supported)");
     return batched_product(a, b, false);
 }
 
 Tensor matmul_nt(const Tensor& a, const Tensor& b) {
     if (a.dim() < 2 || a.dim() != b.dim() || a.size(-1) != b.size(-1) ||
         !std::equal(a.shape().begin(), a.shape().end() - 2, b.shape().begin()))
-        throw ShapeError("matmul_nt: shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
-                         " do not fit a @ b^T");
+        throw ShapeError("matmul_nt: shapes " + shape_str(a.shape()) + " and " +
+                         shape_str(b.shape()) + " do not fit a @ b^T");
     return batched_product(a, b, true);
 }
 
@@ -97,10 +103,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     // x: [..., in], weight: [out, in], bias: [out] -> [..., out]
     const int64_t in = weight.size(1), out_f = weight.size(0);
     if (x.size(-1) != in)
-        throw ShapeError("linear: input of shape " + shape_str(x.shape()) + " for a weight of shape " +
-                         shape_str(weight.shape()) + " (expected last dimension " + std::to_string(in) + ")");
+        throw ShapeError("linear: input of shape " + shape_str(x.shape()) +
+                         " for a weight of shape " + shape_str(weight.shape()) +
+                         " (expected last dimension " + std::to_string(in) + ")");
     if (bias.defined() && (bias.dim() != 1 || bias.size(0) != out_f))
-        throw ShapeError("linear: bias of shape " + shape_str(bias.shape()) + " for " + std::to_string(out_f) + " outputs");
+        throw ShapeError("linear: bias of shape " + shape_str(bias.shape()) + " for " +
+                         std::to_string(out_f) + " outputs");
     const int64_t rows = x.numel() / std::max<int64_t>(in, 1);
     Shape s = x.shape();
     s.back() = out_f;
@@ -114,10 +122,11 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     }
     // Y[rows, out] (+)= X[rows, in] @ W^T; one row (generation) is a matrix-vector product
     if (rows == 1)
-        sgemv(as_int(out_f), as_int(in), 1.0f, weight.data(), as_int(in), x.data(), bias.defined() ? 1.0f : 0.0f, py);
+        sgemv(as_int(out_f), as_int(in), 1.0f, weight.data(), as_int(in), x.data(),
+              bias.defined() ? 1.0f : 0.0f, py);
     else
-        sgemm(false, true, as_int(rows), as_int(out_f), as_int(in), 1.0f, x.data(), as_int(in), weight.data(), as_int(in),
-              bias.defined() ? 1.0f : 0.0f, py, as_int(out_f));
+        sgemm(false, true, as_int(rows), as_int(out_f), as_int(in), 1.0f, x.data(), as_int(in),
+              weight.data(), as_int(in), bias.defined() ? 1.0f : 0.0f, py, as_int(out_f));
     std::vector<Tensor> inputs{x, weight};
     if (bias.defined()) inputs.push_back(bias);
     // PyTorch's names: addmm (mm without bias) on 2-D inputs, a view back on higher ones
@@ -125,11 +134,11 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                                    : (bias.defined() ? "AddmmBackward0" : "MmBackward0");
     return record(y, inputs, name, [x, weight, bias, rows, in, out_f](const Tensor& g) {
         if (float* gx = grad_buffer(x))  // dX[rows, in] += G[rows, out] @ W[out, in]
-            sgemm(false, false, as_int(rows), as_int(in), as_int(out_f), 1.0f, g.data(), as_int(out_f), weight.data(),
-                  as_int(in), 1.0f, gx, as_int(in));
+            sgemm(false, false, as_int(rows), as_int(in), as_int(out_f), 1.0f, g.data(),
+                  as_int(out_f), weight.data(), as_int(in), 1.0f, gx, as_int(in));
         if (float* gw = grad_buffer(weight))  // dW[out, in] += G^T @ X
-            sgemm(true, false, as_int(out_f), as_int(in), as_int(rows), 1.0f, g.data(), as_int(out_f), x.data(),
-                  as_int(in), 1.0f, gw, as_int(in));
+            sgemm(true, false, as_int(out_f), as_int(in), as_int(rows), 1.0f, g.data(),
+                  as_int(out_f), x.data(), as_int(in), 1.0f, gw, as_int(in));
         if (float* gb = grad_buffer(bias)) {  // db[out] += column sums of G
             const float* pg = g.data();
             for (int64_t r = 0; r < rows; ++r)

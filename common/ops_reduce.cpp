@@ -20,9 +20,12 @@ Axis split_axis(const Shape& s, int64_t dim) {
     const int64_t d = wrap_dim(dim, static_cast<int64_t>(s.size()));
     Axis ax;
     for (int64_t i = 0; i < static_cast<int64_t>(s.size()); ++i) {
-        if (i < d) ax.outer *= s[i];
-        else if (i > d) ax.inner *= s[i];
-        else ax.n = s[i];
+        if (i < d)
+            ax.outer *= s[i];
+        else if (i > d)
+            ax.inner *= s[i];
+        else
+            ax.n = s[i];
         if (i != d) ax.out_shape.push_back(s[i]);
         ax.keep_shape.push_back(i == d ? 1 : s[i]);
     }
@@ -72,7 +75,8 @@ Tensor sum(const Tensor& a, int64_t dim, bool keepdim) {
     float* po = out.data();
     for (int64_t o = 0; o < ax.outer; ++o)
         for (int64_t k = 0; k < ax.n; ++k)
-            for (int64_t i = 0; i < ax.inner; ++i) po[o * ax.inner + i] += p[(o * ax.n + k) * ax.inner + i];
+            for (int64_t i = 0; i < ax.inner; ++i)
+                po[o * ax.inner + i] += p[(o * ax.n + k) * ax.inner + i];
     return record(out, {a}, "SumBackward1", [a = Edge(a), ax](const Tensor& g) {
         accumulate_grad(a, spread(g, ax, a.shape(), 1.0f));
     });
@@ -109,7 +113,8 @@ Tensor max(const Tensor& a, int64_t dim, bool keepdim) {
         for (int64_t i = 0; i < ax.inner; ++i) {
             int64_t best = 0;
             for (int64_t k = 1; k < ax.n; ++k)
-                if (p[(o * ax.n + k) * ax.inner + i] > p[(o * ax.n + best) * ax.inner + i]) best = k;
+                if (p[(o * ax.n + k) * ax.inner + i] > p[(o * ax.n + best) * ax.inner + i])
+                    best = k;
             out.data()[o * ax.inner + i] = p[(o * ax.n + best) * ax.inner + i];
             where[static_cast<size_t>(o * ax.inner + i)] = (o * ax.n + best) * ax.inner + i;
         }
@@ -123,20 +128,20 @@ Tensor max(const Tensor& a, int64_t dim, bool keepdim) {
 IntTensor argmax(const Tensor& a, int64_t dim, bool keepdim) {
     const Axis ax = split_axis(a.shape(), dim);
     if (ax.n == 0) throw ShapeError("argmax(): reduction over an empty dimension");
-    IntTensor out(keepdim ? ax.keep_shape : ax.out_shape, std::vector<int64_t>(static_cast<size_t>(ax.outer * ax.inner)));
+    IntTensor out(keepdim ? ax.keep_shape : ax.out_shape,
+                  std::vector<int64_t>(static_cast<size_t>(ax.outer * ax.inner)));
     const float* p = a.data();
     for (int64_t o = 0; o < ax.outer; ++o)
         for (int64_t i = 0; i < ax.inner; ++i) {
             int64_t best = 0;  // first maximum wins, as in PyTorch
             for (int64_t k = 1; k < ax.n; ++k)
-                if (p[(o * ax.n + k) * ax.inner + i] > p[(o * ax.n + best) * ax.inner + i]) best = k;
+                if (p[(o * ax.n + k) * ax.inner + i] > p[(o * ax.n + best) * ax.inner + i])
+                    best = k;
             out.data[static_cast<size_t>(o * ax.inner + i)] = best;
         }
     return out;
 }
 
-IntTensor argmax(const Tensor& a) {
-    return argmax(a.view({a.numel()}), 0);
-}
+IntTensor argmax(const Tensor& a) { return argmax(a.view({a.numel()}), 0); }
 
 }  // namespace llm

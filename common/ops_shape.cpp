@@ -17,11 +17,15 @@ Shape row_major_strides(const Shape& s) {
 }
 
 // out[j] = in[...] with the axes of `in` permuted so out's axis k is in's perm[k].
-void permute_copy(const float* in, const Shape& in_shape, const std::vector<size_t>& perm, float* out) {
+void permute_copy(const float* in, const Shape& in_shape, const std::vector<size_t>& perm,
+                  float* out) {
     const Shape st = row_major_strides(in_shape);
     const size_t nd = in_shape.size();
     Shape out_shape(nd), out_st(nd);
-    for (size_t k = 0; k < nd; ++k) { out_shape[k] = in_shape[perm[k]]; out_st[k] = st[perm[k]]; }
+    for (size_t k = 0; k < nd; ++k) {
+        out_shape[k] = in_shape[perm[k]];
+        out_st[k] = st[perm[k]];
+    }
     const int64_t n = numel_of(in_shape);
     if (n == 0) return;
     std::vector<int64_t> idx(nd, 0);
@@ -40,7 +44,9 @@ void permute_copy(const float* in, const Shape& in_shape, const std::vector<size
 
 // View of a as [outer, n, inner] around dim.
 void around(const Shape& s, int64_t d, int64_t& outer, int64_t& n, int64_t& inner) {
-    outer = 1; inner = 1; n = s[static_cast<size_t>(d)];
+    outer = 1;
+    inner = 1;
+    n = s[static_cast<size_t>(d)];
     for (int64_t i = 0; i < d; ++i) outer *= s[static_cast<size_t>(i)];
     for (size_t i = static_cast<size_t>(d) + 1; i < s.size(); ++i) inner *= s[i];
 }
@@ -52,25 +58,33 @@ Tensor Tensor::view(const Shape& requested) const {
     int64_t known = 1, infer = -1;
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] == -1) {
-            if (infer >= 0) throw ShapeError("view: only one dimension can be inferred in " + shape_str(requested));
+            if (infer >= 0)
+                throw ShapeError("view: only one dimension can be inferred in " +
+                                 shape_str(requested));
             infer = static_cast<int64_t>(i);
-        } else known *= s[i];
+        } else
+            known *= s[i];
     }
     if (infer >= 0) {
-        if (known == 0 || numel() % known) throw ShapeError("view: shape " + shape_str(requested) +
-                                                            " is invalid for input of size " + std::to_string(numel()));
+        if (known == 0 || numel() % known)
+            throw ShapeError("view: shape " + shape_str(requested) +
+                             " is invalid for input of size " + std::to_string(numel()));
         s[static_cast<size_t>(infer)] = numel() / known;
     }
     if (numel_of(s) != numel())
-        throw ShapeError("view: shape " + shape_str(requested) + " is invalid for input of size " + std::to_string(numel()));
+        throw ShapeError("view: shape " + shape_str(requested) + " is invalid for input of size " +
+                         std::to_string(numel()));
     auto impl = std::make_shared<TensorImpl>();
     impl->shape = s;
     impl->storage = impl_->storage;
     Tensor out(std::move(impl));
-    return record(out, {*this}, "ViewBackward0", [self = Edge(*this)](const Tensor& g) { accumulate_grad(self, g); });
+    return record(out, {*this}, "ViewBackward0",
+                  [self = Edge(*this)](const Tensor& g) { accumulate_grad(self, g); });
 }
 
-Tensor Tensor::transpose(int64_t d0, int64_t d1) const { return contiguous_transpose(*this, d0, d1); }
+Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
+    return contiguous_transpose(*this, d0, d1);
+}
 
 Tensor contiguous_transpose(const Tensor& a, int64_t d0, int64_t d1) {
     d0 = wrap_dim(d0, a.dim());
@@ -81,8 +95,10 @@ Tensor contiguous_transpose(const Tensor& a, int64_t d0, int64_t d1) {
     Shape s = a.shape();
     std::swap(s[static_cast<size_t>(d0)], s[static_cast<size_t>(d1)]);
     Tensor out = Tensor::empty(s);
-    if (d0 == d1) std::copy(a.data(), a.data() + a.numel(), out.data());
-    else permute_copy(a.data(), a.shape(), perm, out.data());
+    if (d0 == d1)
+        std::copy(a.data(), a.data() + a.numel(), out.data());
+    else
+        permute_copy(a.data(), a.shape(), perm, out.data());
     return record(out, {a}, "TransposeBackward0", [a = Edge(a), perm, s](const Tensor& g) {
         Tensor ga = Tensor::empty(a.shape());
         permute_copy(g.data(), s, perm, ga.data());  // a swap is its own inverse
@@ -127,8 +143,9 @@ Tensor cat(const std::vector<Tensor>& parts, int64_t dim) {
         Shape a = p.shape(), b = first;
         if (a.size() != b.size()) throw ShapeError("cat: tensors of different ranks");
         a[static_cast<size_t>(dim)] = b[static_cast<size_t>(dim)] = 0;
-        if (a != b) throw ShapeError("cat: shapes " + shape_str(p.shape()) + " and " + shape_str(first) +
-                                     " differ outside dimension " + std::to_string(dim));
+        if (a != b)
+            throw ShapeError("cat: shapes " + shape_str(p.shape()) + " and " + shape_str(first) +
+                             " differ outside dimension " + std::to_string(dim));
         s[static_cast<size_t>(dim)] += p.size(dim);
     }
     Tensor out = Tensor::empty(s);
@@ -138,17 +155,20 @@ Tensor cat(const std::vector<Tensor>& parts, int64_t dim) {
     for (const Tensor& p : parts) {
         const int64_t chunk = p.size(dim) * inner;
         for (int64_t o = 0; o < outer; ++o)
-            std::memcpy(out.data() + o * n * inner + offset, p.data() + o * chunk, static_cast<size_t>(chunk) * 4);
+            std::memcpy(out.data() + o * n * inner + offset, p.data() + o * chunk,
+                        static_cast<size_t>(chunk) * 4);
         offset += chunk;
     }
-    return record(out, parts, "CatBackward0", [parts = std::vector<Edge>(parts.begin(), parts.end()), dim](const Tensor& g) {
-        int64_t start = 0;
-        for (const Edge& p : parts) {
-            const int64_t width = p.shape()[static_cast<size_t>(wrap_dim(dim, static_cast<int64_t>(p.shape().size())))];
-            if (p.requires_grad()) accumulate_grad(p, narrow(g, dim, start, width));
-            start += width;
-        }
-    });
+    return record(out, parts, "CatBackward0",
+                  [parts = std::vector<Edge>(parts.begin(), parts.end()), dim](const Tensor& g) {
+                      int64_t start = 0;
+                      for (const Edge& p : parts) {
+                          const int64_t width = p.shape()[static_cast<size_t>(
+                              wrap_dim(dim, static_cast<int64_t>(p.shape().size())))];
+                          if (p.requires_grad()) accumulate_grad(p, narrow(g, dim, start, width));
+                          start += width;
+                      }
+                  });
 }
 
 Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
@@ -156,8 +176,9 @@ Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
     const int64_t size = a.size(dim);
     if (start < 0) start += size;
     if (start < 0 || length < 0 || start + length > size)
-        throw ShapeError("narrow: range [" + std::to_string(start) + ", " + std::to_string(start + length) +
-                         ") out of bounds for dimension " + std::to_string(dim) + " of size " + std::to_string(size));
+        throw ShapeError("narrow: range [" + std::to_string(start) + ", " +
+                         std::to_string(start + length) + ") out of bounds for dimension " +
+                         std::to_string(dim) + " of size " + std::to_string(size));
     Shape s = a.shape();
     s[static_cast<size_t>(dim)] = length;
     Tensor out = Tensor::empty(s);
@@ -166,11 +187,13 @@ Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
     for (int64_t o = 0; o < outer; ++o)
         std::memcpy(out.data() + o * length * inner, a.data() + (o * n + start) * inner,
                     static_cast<size_t>(length * inner) * 4);
-    return record(out, {a}, "NarrowBackward0", [a = Edge(a), dim, start, length, outer, n, inner](const Tensor& g) {
-        float* ga = grad_buffer(a);
-        for (int64_t o = 0; o < outer; ++o)
-            for (int64_t j = 0; j < length * inner; ++j) ga[(o * n + start) * inner + j] += g.data()[o * length * inner + j];
-    });
+    return record(out, {a}, "NarrowBackward0",
+                  [a = Edge(a), dim, start, length, outer, n, inner](const Tensor& g) {
+                      float* ga = grad_buffer(a);
+                      for (int64_t o = 0; o < outer; ++o)
+                          for (int64_t j = 0; j < length * inner; ++j)
+                              ga[(o * n + start) * inner + j] += g.data()[o * length * inner + j];
+                  });
 }
 
 Tensor select(const Tensor& a, int64_t dim, int64_t index) {
@@ -182,7 +205,8 @@ std::vector<Tensor> split(const Tensor& a, int64_t split_size, int64_t dim) {
     if (split_size <= 0) throw ValueError("split: split_size must be positive");
     std::vector<Tensor> out;
     const int64_t n = a.size(dim);
-    for (int64_t s = 0; s < n; s += split_size) out.push_back(narrow(a, dim, s, std::min(split_size, n - s)));
+    for (int64_t s = 0; s < n; s += split_size)
+        out.push_back(narrow(a, dim, s, std::min(split_size, n - s)));
     return out;
 }
 
@@ -210,8 +234,8 @@ Tensor triu(const Tensor& a, int64_t diagonal) { return triangle(a, diagonal, fa
 Tensor masked_fill(const Tensor& a, const Tensor& mask, float value) {
     // out = a where mask == 0, value where mask != 0 (mask broadcasts to a's shape).
     if (broadcast_shapes(a.shape(), mask.shape()) != a.shape())
-        throw ShapeError("masked_fill: mask of shape " + shape_str(mask.shape()) + " does not broadcast to " +
-                         shape_str(a.shape()));
+        throw ShapeError("masked_fill: mask of shape " + shape_str(mask.shape()) +
+                         " does not broadcast to " + shape_str(a.shape()));
     Tensor keep = Tensor::empty(mask.shape()), fill = Tensor::empty(mask.shape());
     for (int64_t i = 0; i < mask.numel(); ++i) {
         const bool m = mask.data()[i] != 0.0f;
@@ -224,9 +248,11 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, float value) {
         NoGradGuard no_grad;
         k = add(k, keep);
         const Tensor f = add(Tensor::zeros(a.shape()), fill);
-        for (int64_t i = 0; i < a.numel(); ++i) out.data()[i] = k.data()[i] != 0.0f ? a.data()[i] : f.data()[i];
+        for (int64_t i = 0; i < a.numel(); ++i)
+            out.data()[i] = k.data()[i] != 0.0f ? a.data()[i] : f.data()[i];
     }
-    return record(out, {a}, "MaskedFillBackward0", [a = Edge(a), k](const Tensor& g) { accumulate_grad(a, mul(g, k)); });
+    return record(out, {a}, "MaskedFillBackward0",
+                  [a = Edge(a), k](const Tensor& g) { accumulate_grad(a, mul(g, k)); });
 }
 
 }  // namespace llm

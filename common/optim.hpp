@@ -9,9 +9,10 @@ namespace llm {
 class SGD {
 public:
     SGD(std::vector<Tensor> params, float lr);
-    void step();       // p -= lr * grad, for every parameter that has a grad
+    void step();  // p -= lr * grad, for every parameter that has a grad
     void zero_grad();  // drops the grads (set_to_none, PyTorch's default since 2.0)
     float lr;
+
 private:
     std::vector<Tensor> params_;
 };
@@ -22,8 +23,8 @@ private:
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 class AdamW {
 public:
-    AdamW(std::vector<Tensor> params, float lr = 1e-3f, float weight_decay = 0.01f, float beta1 = 0.9f,
-          float beta2 = 0.999f, float eps = 1e-8f);
+    AdamW(std::vector<Tensor> params, float lr = 1e-3f, float weight_decay = 0.01f,
+          float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f);
     void step();
     void zero_grad();
     float lr, weight_decay, beta1, beta2, eps;
@@ -33,6 +34,7 @@ public:
     std::vector<Tensor>& exp_avg() { return m_; }
     std::vector<Tensor>& exp_avg_sq() { return v_; }
     const std::vector<Tensor>& params() const { return params_; }
+
 private:
     std::vector<Tensor> params_, m_, v_;
     int64_t step_ = 0;

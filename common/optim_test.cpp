@@ -34,8 +34,11 @@ TEST_CASE("AdamW's second step follows the bias-corrected moments") {
     p.requires_grad_();
     AdamW opt({p}, 0.01f, 0.0f);
     const float g1 = 1.0f, g2 = 3.0f;
-    sum(p * g1).backward(); opt.step(); opt.zero_grad();
-    sum(p * g2).backward(); opt.step();
+    sum(p * g1).backward();
+    opt.step();
+    opt.zero_grad();
+    sum(p * g2).backward();
+    opt.step();
     const double m = 0.9 * 0.1 * g1 + 0.1 * g2, v = 0.999 * 0.001 * g1 * g1 + 0.001 * g2 * g2;
     const double step2 = 0.01 / (1 - 0.81) * m / (std::sqrt(v) / std::sqrt(1 - 0.998001) + 1e-8);
     CHECK(p.item() == doctest::Approx(-0.01 - step2).epsilon(1e-5));
@@ -43,7 +46,8 @@ TEST_CASE("AdamW's second step follows the bias-corrected moments") {
 
 TEST_CASE("clip_grad_norm_ rescales to the maximum norm and returns the norm before") {
     Tensor a = Tensor::from({3.0f}), b = Tensor::from({4.0f});
-    a.requires_grad_(); b.requires_grad_();
+    a.requires_grad_();
+    b.requires_grad_();
     sum(a * 3.0f + b * 4.0f).backward();  // grads 3 and 4: norm 5
     CHECK(clip_grad_norm_({a, b}, 1.0f) == doctest::Approx(5.0));
     CHECK(a.grad().item() == doctest::Approx(0.6).epsilon(1e-5));

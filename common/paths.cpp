@@ -32,7 +32,8 @@ std::string read_file(const std::filesystem::path& path) {
     return std::move(out).str();
 }
 
-void write_file_atomic(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
+void write_file_atomic(const std::filesystem::path& path,
+                       const std::function<void(std::ostream&)>& write) {
     auto tmp = path;
     tmp += ".tmp." + std::to_string(::getpid());
     try {
@@ -54,7 +55,9 @@ void write_file_atomic(const std::filesystem::path& path, const std::function<vo
 }
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& bytes) {
-    write_file_atomic(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+    write_file_atomic(path, [&](std::ostream& out) {
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    });
 }
 
 }  // namespace llm

@@ -17,6 +17,7 @@ std::string read_file(const std::filesystem::path& path);
 // never leaves a half-written file under the final name.
 void write_file_atomic(const std::filesystem::path& path, const std::string& bytes);
 // The same, streaming: write(out) fills the temporary file.
-void write_file_atomic(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
+void write_file_atomic(const std::filesystem::path& path,
+                       const std::function<void(std::ostream&)>& write);
 
 }  // namespace llm

@@ -20,7 +20,8 @@ void Generator::manual_seed(uint64_t seed) {
 
 void MersenneTwister::seed(uint32_t s) {
     x[0] = s;
-    for (int i = 1; i < kN; ++i) x[i] = 1812433253u * (x[i - 1] ^ (x[i - 1] >> 30)) + static_cast<uint32_t>(i);
+    for (int i = 1; i < kN; ++i)
+        x[i] = 1812433253u * (x[i - 1] ^ (x[i - 1] >> 30)) + static_cast<uint32_t>(i);
     p = kN;
 }
 
@@ -39,7 +40,8 @@ void MersenneTwister::fill(uint32_t* out, int64_t n) {
     while (n > 0) {
         if (p >= kN) twist();
         const int take = static_cast<int>(std::min<int64_t>(n, kN - p));
-        const uint32_t* __restrict src = x + p;  // (locals: out may alias the members as far as the compiler knows)
+        const uint32_t* __restrict src =
+            x + p;  // (locals: out may alias the members as far as the compiler knows)
         uint32_t* __restrict dst = out;
         for (int i = 0; i < take; ++i) dst[i] = temper(src[i]);
         p += take;
@@ -55,7 +57,8 @@ uint64_t Generator::random64() {
 
 // at::uniform_real_distribution<float>: the low 24 bits of one word.
 float Generator::uniform_float(float from, float to) {
-    const float x = static_cast<float>(random() & ((1u << 24) - 1)) * (1.0f / static_cast<float>(1u << 24));
+    const float x =
+        static_cast<float>(random() & ((1u << 24) - 1)) * (1.0f / static_cast<float>(1u << 24));
     // PyTorch's compiled x * (to - from) + from is one fused multiply-add
     // (its build contracts it); written out so every build of ours agrees.
     return std::fma(x, to - from, from);
@@ -63,7 +66,8 @@ float Generator::uniform_float(float from, float to) {
 
 // at::uniform_real_distribution<double>: the low 53 bits of two words.
 double Generator::uniform_double(double from, double to) {
-    const double x = static_cast<double>(random64() & ((1ULL << 53) - 1)) * (1.0 / static_cast<double>(1ULL << 53));
+    const double x = static_cast<double>(random64() & ((1ULL << 53) - 1)) *
+        (1.0 / static_cast<double>(1ULL << 53));
     return x * (to - from) + from;
 }
 
@@ -86,7 +90,8 @@ std::string Generator::state() const {
     os << seed_ << ' ' << (next_double_normal_ ? 1 : 0) << ' ';
     os.precision(17);
     os << (next_double_normal_ ? *next_double_normal_ : 0.0);
-    for (uint32_t w : engine_.x) os << ' ' << w;  // std::mt19937's own text form: the words, then the position
+    for (uint32_t w : engine_.x)
+        os << ' ' << w;  // std::mt19937's own text form: the words, then the position
     os << ' ' << engine_.p;
     return os.str();
 }
@@ -99,7 +104,8 @@ void Generator::set_state(const std::string& state) {
     uint64_t seed = 0;
     bool ok = static_cast<bool>(is >> seed >> has_normal >> normal);
     for (uint32_t& w : engine.x) ok = ok && static_cast<bool>(is >> w);
-    ok = ok && static_cast<bool>(is >> engine.p) && engine.p >= 0 && engine.p <= MersenneTwister::kN;
+    ok =
+        ok && static_cast<bool>(is >> engine.p) && engine.p >= 0 && engine.p <= MersenneTwister::kN;
     if (!ok) throw FormatError("generator state is malformed");
     seed_ = seed;
     engine_ = engine;
@@ -126,7 +132,6 @@ Tensor rand(const Shape& shape, Generator& gen) {
     return t;
 }
 
-
 void normal_(Tensor& t, float mean, float stdv, Generator& gen) {
     float* data = t.data();
     const int64_t size = t.numel();
@@ -139,7 +144,8 @@ void normal_(Tensor& t, float mean, float stdv, Generator& gen) {
             normal_fill_16(tail, mean, stdv);
         }
     } else {
-        for (int64_t i = 0; i < size; ++i) data[i] = static_cast<float>(gen.normal_double(mean, stdv));
+        for (int64_t i = 0; i < size; ++i)
+            data[i] = static_cast<float>(gen.normal_double(mean, stdv));
     }
 }
 
@@ -163,8 +169,10 @@ void bernoulli_(uint8_t* out, int64_t n, double p, Generator& gen) {
         const int64_t m = std::min(kBlock, n - i);
         gen.random_words(w, 2 * m);
         for (int64_t j = 0; j < m; ++j) {
-            const uint64_t bits = ((static_cast<uint64_t>(w[2 * j]) << 32) | w[2 * j + 1]) & ((1ULL << 53) - 1);
-            out[i + j] = static_cast<double>(bits) * (1.0 / static_cast<double>(1ULL << 53)) < p ? 1 : 0;
+            const uint64_t bits =
+                ((static_cast<uint64_t>(w[2 * j]) << 32) | w[2 * j + 1]) & ((1ULL << 53) - 1);
+            out[i + j] =
+                static_cast<double>(bits) * (1.0 / static_cast<double>(1ULL << 53)) < p ? 1 : 0;
         }
     }
 }
@@ -186,10 +194,13 @@ int64_t random_int64(Generator& gen) {
 }
 
 IntTensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, Generator& gen) {
-    if (probs.dim() < 1 || probs.dim() > 2) throw ShapeError("multinomial: probabilities must be 1-d or 2-d");
+    if (probs.dim() < 1 || probs.dim() > 2)
+        throw ShapeError("multinomial: probabilities must be 1-d or 2-d");
     const int64_t C = probs.size(-1), rows = probs.dim() == 2 ? probs.size(0) : 1;
     if (num_samples <= 0) throw ValueError("multinomial: num_samples must be positive");
-    if (!replacement && num_samples > C) throw ValueError("multinomial: cannot draw more samples than categories without replacement");
+    if (!replacement && num_samples > C)
+        throw ValueError(
+            "multinomial: cannot draw more samples than categories without replacement");
     for (int64_t i = 0; i < probs.numel(); ++i)
         if (!(probs.data()[i] >= 0.0f) || !std::isfinite(probs.data()[i]))
             throw ValueError("multinomial: probability tensor contains inf, nan or an element < 0");
@@ -204,8 +215,10 @@ IntTensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement
                 const float q = static_cast<float>(-1.0 * std::log1p(-u));
                 keys[static_cast<size_t>(c)] = {p[c] / q, c};
             }
-            std::stable_sort(keys.begin(), keys.end(), [](auto& a, auto& b) { return a.first > b.first; });
-            for (int64_t s = 0; s < num_samples; ++s) out.push_back(keys[static_cast<size_t>(s)].second);
+            std::stable_sort(keys.begin(), keys.end(),
+                             [](auto& a, auto& b) { return a.first > b.first; });
+            for (int64_t s = 0; s < num_samples; ++s)
+                out.push_back(keys[static_cast<size_t>(s)].second);
         } else {
             // Inverse-CDF sampling with binary search over the normalised cumulative sum.
             std::vector<float> cum(static_cast<size_t>(C));
@@ -218,8 +231,10 @@ IntTensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement
                 int64_t left = 0, right = C;
                 while (right - left > 0) {
                     const int64_t mid = left + (right - left) / 2;
-                    if (cum[static_cast<size_t>(mid)] < u) left = mid + 1;
-                    else right = mid;
+                    if (cum[static_cast<size_t>(mid)] < u)
+                        left = mid + 1;
+                    else
+                        right = mid;
                 }
                 out.push_back(left);
             }

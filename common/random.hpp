@@ -45,10 +45,10 @@ public:
 
     uint32_t random() { return engine_.next(); }  // one 32-bit word
     void random_words(uint32_t* out, int64_t n) { engine_.fill(out, n); }  // n of them at once
-    uint64_t random64();    // two words, first one high
-    float uniform_float(float from, float to);   // 24 random bits
-    double uniform_double(double from, double to); // 53 random bits
-    double normal_double(double mean, double stdv); // Box-Muller, second value cached
+    uint64_t random64();  // two words, first one high
+    float uniform_float(float from, float to);  // 24 random bits
+    double uniform_double(double from, double to);  // 53 random bits
+    double normal_double(double mean, double stdv);  // Box-Muller, second value cached
     // The complete state as text (for checkpoints that resume exactly), and back.
     std::string state() const;
     void set_state(const std::string& state);
@@ -63,7 +63,7 @@ private:
 Generator& default_generator();
 void manual_seed(uint64_t seed);
 
-Tensor rand(const Shape& shape, Generator& gen = default_generator());   // U[0, 1)
+Tensor rand(const Shape& shape, Generator& gen = default_generator());  // U[0, 1)
 Tensor randn(const Shape& shape, Generator& gen = default_generator());  // N(0, 1)
 void uniform_(Tensor& t, float from, float to, Generator& gen = default_generator());
 void normal_(Tensor& t, float mean, float stdv, Generator& gen = default_generator());

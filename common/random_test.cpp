@@ -20,8 +20,12 @@ namespace {
 
 // Each named draw, as the fixture's `code` field describes it, after manual_seed(seed).
 std::vector<long double> draw(const std::string& name) {
-    auto floats = [](const Tensor& t) { return std::vector<long double>(t.data(), t.data() + t.numel()); };
-    auto ints = [](const std::vector<int64_t>& v) { return std::vector<long double>(v.begin(), v.end()); };
+    auto floats = [](const Tensor& t) {
+        return std::vector<long double>(t.data(), t.data() + t.numel());
+    };
+    auto ints = [](const std::vector<int64_t>& v) {
+        return std::vector<long double>(v.begin(), v.end());
+    };
     if (name == "rand_6x3") return floats(rand({6, 3}));
     if (name == "rand_3x2_x3") {
         Tensor q = rand({3, 2}), k = rand({3, 2}), v = rand({3, 2});
@@ -32,7 +36,8 @@ std::vector<long double> draw(const std::string& name) {
     if (name == "randn_40") return floats(randn({40}));
     if (name == "randn_2x3x4") return floats(randn({2, 3, 4}));
     if (name == "embedding_6x3") return floats(Embedding(6, 3).weight);
-    if (name == "embedding_50257x4_first_row_block") return floats(narrow(Embedding(50257, 4).weight, 0, 0, 3));
+    if (name == "embedding_50257x4_first_row_block")
+        return floats(narrow(Embedding(50257, 4).weight, 0, 0, 3));
     if (name == "linear_3x2_weight") return floats(Linear(3, 2, false).weight);
     if (name == "linear_3x2_bias_weight_then_bias") {
         Linear l(3, 2);
@@ -42,15 +47,18 @@ std::vector<long double> draw(const std::string& name) {
     if (name == "randperm_10") return ints(randperm(10).data);
     if (name == "dropout_ones_6x6_p0.5") return floats(dropout(Tensor::ones({6, 6}), 0.5f, true));
     if (name == "dropout_ones_4x16_p0.1") return floats(dropout(Tensor::ones({4, 16}), 0.1f, true));
-    if (name == "multinomial_probs") return ints(multinomial(Tensor::from({0.1f, 0.2f, 0.3f, 0.4f}), 10, true).data);
+    if (name == "multinomial_probs")
+        return ints(multinomial(Tensor::from({0.1f, 0.2f, 0.3f, 0.4f}), 10, true).data);
     if (name == "int64_random_") return {static_cast<long double>(random_int64())};
     if (name == "random_sampler_9") return ints(random_sampler_order(9, default_generator()));
     if (name == "random_sampler_9_two_epochs") {
-        auto a = random_sampler_order(9, default_generator()), b = random_sampler_order(9, default_generator());
+        auto a = random_sampler_order(9, default_generator()),
+             b = random_sampler_order(9, default_generator());
         a.insert(a.end(), b.begin(), b.end());
         return ints(a);
     }
-    throw std::runtime_error("unknown torch-rng case '" + name + "': teach random_test.cpp how to draw it");
+    throw std::runtime_error("unknown torch-rng case '" + name +
+                             "': teach random_test.cpp how to draw it");
 }
 
 }  // namespace
@@ -62,18 +70,23 @@ TEST_CASE("torch-rng fixtures: our generator draws what PyTorch's CPU generator 
         const auto j = nlohmann::json::parse(read_file(f));
         for (const auto& c : j["cases"]) {
             const std::string name = c["name"];
-            INFO("fixture " << f.string() << " case " << name << " (" << c["code"].get<std::string>() << ")");
+            INFO("fixture " << f.string() << " case " << name << " ("
+                            << c["code"].get<std::string>() << ")");
             manual_seed(c["seed"].get<uint64_t>());
             const auto got = draw(name);
             const bool is_int = c["dtype"] == "int64";
             std::vector<long double> expected;  // long double holds every int64 exactly
             for (const auto& v : c["values"])
-                expected.push_back(is_int ? static_cast<long double>(v.get<int64_t>()) : v.get<double>());
+                expected.push_back(is_int ? static_cast<long double>(v.get<int64_t>())
+                                          : v.get<double>());
             REQUIRE(got.size() == expected.size());
             for (size_t i = 0; i < got.size(); ++i) {
                 INFO("element " << i);
-                if (is_int) CHECK(got[i] == expected[i]);
-                else CHECK(static_cast<float>(got[i]) == static_cast<float>(expected[i]));  // bit for bit
+                if (is_int)
+                    CHECK(got[i] == expected[i]);
+                else
+                    CHECK(static_cast<float>(got[i]) ==
+                          static_cast<float>(expected[i]));  // bit for bit
             }
             ++cases;
         }

@@ -30,15 +30,21 @@ float half_to_float(uint16_t h) {
     const uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
     uint32_t bits;
     if (exp == 0) {
-        if (mant == 0) bits = sign;
+        if (mant == 0)
+            bits = sign;
         else {  // subnormal: normalise
             int e = -1;
             uint32_t m = mant;
-            do { ++e; m <<= 1; } while ((m & 0x400) == 0);
+            do {
+                ++e;
+                m <<= 1;
+            } while ((m & 0x400) == 0);
             bits = sign | static_cast<uint32_t>(127 - 15 - e) << 23 | (m & 0x3ff) << 13;
         }
-    } else if (exp == 31) bits = sign | 0x7f800000u | mant << 13;
-    else bits = sign | (exp + 127 - 15) << 23 | mant << 13;
+    } else if (exp == 31)
+        bits = sign | 0x7f800000u | mant << 13;
+    else
+        bits = sign | (exp + 127 - 15) << 23 | mant << 13;
     float f;
     std::memcpy(&f, &bits, 4);
     return f;
@@ -60,14 +66,19 @@ struct Entry {
 }  // namespace
 
 SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std::string& file) {
-    auto fail = [&](const std::string& what) -> FormatError { return FormatError(file + ": " + what); };
-    if (size < 8) throw fail("too short for a safetensors file (" + std::to_string(size) + " bytes, need at least 8)");
+    auto fail = [&](const std::string& what) -> FormatError {
+        return FormatError(file + ": " + what);
+    };
+    if (size < 8)
+        throw fail("too short for a safetensors file (" + std::to_string(size) +
+                   " bytes, need at least 8)");
     uint64_t n = 0;
     for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
-    if (n > kMaxHeader) throw fail("header length " + std::to_string(n) + " is out of range (at most 100 MB)");
+    if (n > kMaxHeader)
+        throw fail("header length " + std::to_string(n) + " is out of range (at most 100 MB)");
     if (n > size - 8)
-        throw fail("header length " + std::to_string(n) + " runs past the end of the file (" + std::to_string(size) +
-                   " bytes): truncated or not a safetensors file");
+        throw fail("header length " + std::to_string(n) + " runs past the end of the file (" +
+                   std::to_string(size) + " bytes): truncated or not a safetensors file");
     nlohmann::json header;
     try {
         header = nlohmann::json::parse(bytes + 8, bytes + 8 + n);
@@ -82,14 +93,16 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
         if (it.key() == "__metadata__") {
             if (!it->is_object()) throw fail("__metadata__ is not an object");
             for (auto m = it->begin(); m != it->end(); ++m) {
-                if (!m->is_string()) throw fail("__metadata__ value of '" + m.key() + "' is not a string");
+                if (!m->is_string())
+                    throw fail("__metadata__ value of '" + m.key() + "' is not a string");
                 out.metadata[m.key()] = m->get<std::string>();
             }
             continue;
         }
         const std::string where = "tensor '" + it.key() + "': ";
         const auto& v = *it;
-        if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
+        if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") ||
+            !v.contains("data_offsets"))
             throw fail(where + "entry needs dtype, shape and data_offsets");
         if (!v["dtype"].is_string()) throw fail(where + "dtype is not a string");
         Entry e{it.key(), v["dtype"].get<std::string>(), {}, 0, 0};
@@ -97,40 +110,49 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
         if (!v["shape"].is_array()) throw fail(where + "shape is not an array");
         uint64_t numel = 1;
         for (const auto& d : v["shape"]) {
-            if (!d.is_number_unsigned()) throw fail(where + "shape " + v["shape"].dump() + " has a negative or non-integer dimension");
+            if (!d.is_number_unsigned())
+                throw fail(where + "shape " + v["shape"].dump() +
+                           " has a negative or non-integer dimension");
             const uint64_t dim = d.get<uint64_t>();
-            if (dim > (1ull << 40) || (dim && numel > (1ull << 40) / dim)) throw fail(where + "shape " + v["shape"].dump() + " is too large");
+            if (dim > (1ull << 40) || (dim && numel > (1ull << 40) / dim))
+                throw fail(where + "shape " + v["shape"].dump() + " is too large");
             numel *= dim;
             e.shape.push_back(static_cast<int64_t>(dim));
         }
         const auto& off = v["data_offsets"];
-        if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
+        if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() ||
+            !off[1].is_number_unsigned())
             throw fail(where + "data_offsets must be two non-negative integers");
         e.begin = off[0].get<uint64_t>();
         e.end = off[1].get<uint64_t>();
-        if (e.begin > e.end) throw fail(where + "data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) + "] are reversed");
+        if (e.begin > e.end)
+            throw fail(where + "data_offsets [" + std::to_string(e.begin) + ", " +
+                       std::to_string(e.end) + "] are reversed");
         if (e.end > data_size)
-            throw fail(where + "data_offsets end " + std::to_string(e.end) + " is beyond the " + std::to_string(data_size) +
-                       " data bytes (truncated file?)");
+            throw fail(where + "data_offsets end " + std::to_string(e.end) + " is beyond the " +
+                       std::to_string(data_size) + " data bytes (truncated file?)");
         if (e.end - e.begin != numel * dtype_size(e.dtype))
             throw fail(where + "shape " + shape_str(e.shape) + " of " + e.dtype + " needs " +
-                       std::to_string(numel * dtype_size(e.dtype)) + " bytes, but data_offsets span " +
-                       std::to_string(e.end - e.begin));
+                       std::to_string(numel * dtype_size(e.dtype)) +
+                       " bytes, but data_offsets span " + std::to_string(e.end - e.begin));
         entries.push_back(std::move(e));
     }
     std::vector<const Entry*> by_offset;
     for (const auto& e : entries) by_offset.push_back(&e);
-    std::sort(by_offset.begin(), by_offset.end(), [](auto a, auto b) { return a->begin < b->begin; });
+    std::sort(by_offset.begin(), by_offset.end(),
+              [](auto a, auto b) { return a->begin < b->begin; });
     for (size_t i = 1; i < by_offset.size(); ++i)
         if (by_offset[i]->begin < by_offset[i - 1]->end)
-            throw fail("tensors '" + by_offset[i - 1]->name + "' and '" + by_offset[i]->name + "' overlap in the data");
+            throw fail("tensors '" + by_offset[i - 1]->name + "' and '" + by_offset[i]->name +
+                       "' overlap in the data");
     const unsigned char* data = bytes + 8 + n;
     for (const auto& e : entries) {
         Tensor t = Tensor::empty(e.shape);
         float* dst = t.data();
         const unsigned char* src = data + e.begin;
         const int64_t count = t.numel();
-        if (e.dtype == "F32") std::memcpy(dst, src, static_cast<size_t>(count) * 4);
+        if (e.dtype == "F32")
+            std::memcpy(dst, src, static_cast<size_t>(count) * 4);
         else if (e.dtype == "F16" || e.dtype == "BF16") {
             for (int64_t i = 0; i < count; ++i) {
                 uint16_t h;
@@ -144,7 +166,8 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
                 dst[i] = static_cast<float>(d);
             }
         } else {
-            throw fail("tensor '" + e.name + "': dtype " + e.dtype + " is not a floating-point type (expected F32, F16, BF16 or F64)");
+            throw fail("tensor '" + e.name + "': dtype " + e.dtype +
+                       " is not a floating-point type (expected F32, F16, BF16 or F64)");
         }
         out.tensors[e.name] = t;
         out.dtypes[e.name] = e.dtype;
@@ -154,7 +177,8 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
 
 SafeTensors load_safetensors(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0) throw FileError(path.string() + ": cannot open safetensors file (missing or unreadable)");
+    if (fd < 0)
+        throw FileError(path.string() + ": cannot open safetensors file (missing or unreadable)");
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
@@ -169,7 +193,8 @@ SafeTensors load_safetensors(const std::filesystem::path& path) {
     ::close(fd);
     if (map == MAP_FAILED) throw FileError(path.string() + ": cannot map the file into memory");
     try {
-        SafeTensors st_out = parse_safetensors(static_cast<const unsigned char*>(map), size, path.string());
+        SafeTensors st_out =
+            parse_safetensors(static_cast<const unsigned char*>(map), size, path.string());
         ::munmap(map, size);
         return st_out;
     } catch (...) {
@@ -178,26 +203,31 @@ SafeTensors load_safetensors(const std::filesystem::path& path) {
     }
 }
 
-void save_safetensors(const std::filesystem::path& path, const std::vector<std::pair<std::string, Tensor>>& tensors,
+void save_safetensors(const std::filesystem::path& path,
+                      const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata) {
     nlohmann::json header = nlohmann::json::object();
     if (!metadata.empty()) header["__metadata__"] = metadata;
     uint64_t offset = 0;
     for (const auto& [name, t] : tensors) {
-        if (header.contains(name)) throw ValueError(path.string() + ": tensor name '" + name + "' appears twice");
+        if (header.contains(name))
+            throw ValueError(path.string() + ": tensor name '" + name + "' appears twice");
         const uint64_t bytes = static_cast<uint64_t>(t.numel()) * 4;
-        header[name] = {{"dtype", "F32"}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
+        header[name] = {
+            {"dtype", "F32"}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
     }
     std::string h = header.dump();
     while ((h.size() + 8) % 8) h += ' ';  // align the data to 8 bytes
     write_file_atomic(path, [&](std::ostream& out) {
         unsigned char len[8];
-        for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((h.size() >> (8 * i)) & 0xff);
+        for (int i = 0; i < 8; ++i)
+            len[i] = static_cast<unsigned char>((h.size() >> (8 * i)) & 0xff);
         out.write(reinterpret_cast<const char*>(len), 8);
         out.write(h.data(), static_cast<std::streamsize>(h.size()));
         for (const auto& [name, t] : tensors)
-            out.write(reinterpret_cast<const char*>(t.data()), static_cast<std::streamsize>(t.numel() * 4));
+            out.write(reinterpret_cast<const char*>(t.data()),
+                      static_cast<std::streamsize>(t.numel() * 4));
     });
 }
 

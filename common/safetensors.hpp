@@ -15,9 +15,9 @@
 namespace llm {
 
 struct SafeTensors {
-    std::map<std::string, Tensor> tensors;         // all converted to float32
-    std::map<std::string, std::string> metadata;   // __metadata__
-    std::map<std::string, std::string> dtypes;     // the stored dtype of each tensor
+    std::map<std::string, Tensor> tensors;  // all converted to float32
+    std::map<std::string, std::string> metadata;  // __metadata__
+    std::map<std::string, std::string> dtypes;  // the stored dtype of each tensor
 };
 
 // Reads (memory-mapped) and validates the whole file. F32, F16, BF16 and F64
@@ -28,7 +28,8 @@ SafeTensors load_safetensors(const std::filesystem::path& path);
 SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std::string& name);
 
 // Writes float32 tensors atomically (temporary file, then rename).
-void save_safetensors(const std::filesystem::path& path, const std::vector<std::pair<std::string, Tensor>>& tensors,
+void save_safetensors(const std::filesystem::path& path,
+                      const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 
 }  // namespace llm

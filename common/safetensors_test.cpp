@@ -21,10 +21,9 @@ std::string file_with_header(const std::string& header, size_t data_bytes) {
 }
 std::string parse_error(const std::string& bytes) {
     try {
-        parse_safetensors(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), "bad.safetensors");
-    } catch (const FormatError& e) {
-        return e.what();
-    }
+        parse_safetensors(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                          "bad.safetensors");
+    } catch (const FormatError& e) { return e.what(); }
     return "no error";
 }
 }  // namespace
@@ -44,7 +43,8 @@ TEST_CASE("save then load gives back names, shapes, values and metadata; the wri
 }
 
 TEST_CASE("every safetensors fixture loads") {
-    const auto files = testing::find_fixtures([](const fs::path& p) { return p.extension() == ".safetensors"; });
+    const auto files =
+        testing::find_fixtures([](const fs::path& p) { return p.extension() == ".safetensors"; });
     REQUIRE(!files.empty());
     for (const auto& f : files) {
         INFO(f.string());
@@ -54,11 +54,13 @@ TEST_CASE("every safetensors fixture loads") {
 
 TEST_CASE("F16 and BF16 convert to float32") {
     // 1.0 in F16 is 0x3C00, -2.0 is 0xC000; in BF16 1.0 is 0x3F80, 0.5 is 0x3F00
-    std::string h16 = R"({"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[4,8]}})";
+    std::string h16 =
+        R"({"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[4,8]}})";
     std::string f = file_with_header(h16, 0);
     const unsigned char data[8] = {0x00, 0x3C, 0x00, 0xC0, 0x80, 0x3F, 0x00, 0x3F};
     f.append(reinterpret_cast<const char*>(data), 8);
-    const auto st = parse_safetensors(reinterpret_cast<const unsigned char*>(f.data()), f.size(), "x");
+    const auto st =
+        parse_safetensors(reinterpret_cast<const unsigned char*>(f.data()), f.size(), "x");
     CHECK(st.tensors.at("a").to_vector() == std::vector<float>{1.0f, -2.0f});
     CHECK(st.tensors.at("b").to_vector() == std::vector<float>{1.0f, 0.5f});
 }
@@ -70,22 +72,32 @@ TEST_CASE("malformed files get a FormatError naming the file, the tensor and wha
     std::string past(8, '\0');
     past[0] = 100;
     CHECK(parse_error(past).find("runs past the end") != std::string::npos);
-    CHECK(parse_error(file_with_header("{not json", 0)).find("not valid JSON") != std::string::npos);
-    CHECK(parse_error(file_with_header(R"({"w":{"dtype":"Q7","shape":[1],"data_offsets":[0,4]}})", 4))
-              .find("tensor 'w': unknown dtype 'Q7'") != std::string::npos);
-    CHECK(parse_error(file_with_header(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8))
+    CHECK(parse_error(file_with_header("{not json", 0)).find("not valid JSON") !=
+          std::string::npos);
+    CHECK(
+        parse_error(file_with_header(R"({"w":{"dtype":"Q7","shape":[1],"data_offsets":[0,4]}})", 4))
+            .find("tensor 'w': unknown dtype 'Q7'") != std::string::npos);
+    CHECK(parse_error(
+              file_with_header(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8))
               .find("tensor 'w': shape [3] of F32 needs 12 bytes") != std::string::npos);
-    CHECK(parse_error(file_with_header(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 4))
+    CHECK(parse_error(
+              file_with_header(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 4))
               .find("beyond the 4 data bytes") != std::string::npos);
-    CHECK(parse_error(file_with_header(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", 8))
+    CHECK(parse_error(
+              file_with_header(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", 8))
               .find("negative") != std::string::npos);
-    CHECK(parse_error(file_with_header(
-              R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12))
-              .find("overlap") != std::string::npos);
+    CHECK(
+        parse_error(
+            file_with_header(
+                R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+                12))
+            .find("overlap") != std::string::npos);
     CHECK(parse_error(file_with_header("[1,2]", 0)).find("not a JSON object") != std::string::npos);
-    CHECK(parse_error(file_with_header(R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", 8))
+    CHECK(parse_error(
+              file_with_header(R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", 8))
               .find("not a floating-point type") != std::string::npos);
-    CHECK(parse_error(file_with_header(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4)).find("bad.safetensors") ==
-          std::string::npos);  // a valid file: no error
+    CHECK(parse_error(
+              file_with_header(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4))
+              .find("bad.safetensors") == std::string::npos);  // a valid file: no error
     CHECK_THROWS_AS(load_safetensors("/nonexistent/model.safetensors"), FileError);
 }

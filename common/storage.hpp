@@ -11,8 +11,8 @@ namespace llm {
 
 class Storage {
 public:
-    explicit Storage(size_t n);               // uninitialised
-    Storage(size_t n, float value);           // filled
+    explicit Storage(size_t n);  // uninitialised
+    Storage(size_t n, float value);  // filled
     explicit Storage(std::vector<float>&& values);
     ~Storage();
     Storage(const Storage&) = delete;

@@ -23,8 +23,8 @@ int64_t numel_of(const Shape& shape) {
 int64_t wrap_dim(int64_t d, int64_t ndim) {
     const int64_t w = d < 0 ? d + ndim : d;
     if (w < 0 || w >= std::max<int64_t>(ndim, 1))
-        throw ShapeError("dimension " + std::to_string(d) + " out of range for a " + std::to_string(ndim) +
-                         "-d tensor");
+        throw ShapeError("dimension " + std::to_string(d) + " out of range for a " +
+                         std::to_string(ndim) + "-d tensor");
     return w;
 }
 
@@ -37,14 +37,17 @@ std::string shape_str(const Shape& shape) {
 // ---- handles ----------------------------------------------------------------
 
 void Tensor::drop() noexcept {
-    if (impl_ && impl_->handles.fetch_sub(1, std::memory_order_acq_rel) == 1 && impl_->grad_fn) impl_->storage.reset();
+    if (impl_ && impl_->handles.fetch_sub(1, std::memory_order_acq_rel) == 1 && impl_->grad_fn)
+        impl_->storage.reset();
 }
 
 Storage& Tensor::storage() const {
     if (!impl_) throw ValueError("this Tensor is undefined (default-constructed): it has no data");
     if (!impl_->storage)  // only the graph reaches it: a bug in an op's backward, not in user code
-        throw ValueError("the data of an intermediate tensor" + (impl_->name.empty() ? "" : " '" + impl_->name + "'") +
-                         " was read after its last handle went away; a backward must keep what it reads");
+        throw ValueError(
+            "the data of an intermediate tensor" +
+            (impl_->name.empty() ? "" : " '" + impl_->name + "'") +
+            " was read after its last handle went away; a backward must keep what it reads");
     return *impl_->storage;
 }
 
@@ -80,8 +83,8 @@ Tensor Tensor::arange(float start, float end, float step) {
 
 Tensor Tensor::from(std::vector<float> values, const Shape& shape) {
     if (static_cast<int64_t>(values.size()) != numel_of(shape))
-        throw ShapeError("Tensor::from: " + std::to_string(values.size()) + " values do not fill shape " +
-                         shape_str(shape));
+        throw ShapeError("Tensor::from: " + std::to_string(values.size()) +
+                         " values do not fill shape " + shape_str(shape));
     auto impl = std::make_shared<TensorImpl>();
     impl->shape = shape;
     impl->storage = std::make_shared<Storage>(std::move(values));
@@ -108,20 +111,23 @@ int64_t Tensor::size(int64_t d) const { return shape()[static_cast<size_t>(wrap_
 int64_t Tensor::numel() const { return numel_of(shape()); }
 
 float Tensor::item() const {
-    if (numel() != 1) throw ShapeError("item(): tensor of shape " + shape_str(shape()) + " has " +
-                                       std::to_string(numel()) + " elements, expected 1");
+    if (numel() != 1)
+        throw ShapeError("item(): tensor of shape " + shape_str(shape()) + " has " +
+                         std::to_string(numel()) + " elements, expected 1");
     return data()[0];
 }
 
 float Tensor::at(std::initializer_list<int64_t> index) const {
     if (static_cast<int64_t>(index.size()) != dim())
-        throw ShapeError("at(): " + std::to_string(index.size()) + " indices for a " + std::to_string(dim()) +
-                         "-d tensor");
+        throw ShapeError("at(): " + std::to_string(index.size()) + " indices for a " +
+                         std::to_string(dim()) + "-d tensor");
     int64_t flat = 0, d = 0;
     for (int64_t i : index) {
         const int64_t n = shape()[static_cast<size_t>(d++)];
         const int64_t w = i < 0 ? i + n : i;
-        if (w < 0 || w >= n) throw ShapeError("at(): index " + std::to_string(i) + " out of range " + std::to_string(n));
+        if (w < 0 || w >= n)
+            throw ShapeError("at(): index " + std::to_string(i) + " out of range " +
+                             std::to_string(n));
         flat = flat * n + w;
     }
     return data()[flat];
@@ -130,7 +136,8 @@ float Tensor::at(std::initializer_list<int64_t> index) const {
 // ---- autograd handles -------------------------------------------------------------
 
 Tensor& Tensor::requires_grad_(bool on) {
-    if (!is_leaf()) throw ValueError("requires_grad_(): only leaf tensors can change requires_grad");
+    if (!is_leaf())
+        throw ValueError("requires_grad_(): only leaf tensors can change requires_grad");
     impl_->requires_grad = on;
     return *this;
 }
@@ -147,14 +154,16 @@ Tensor Tensor::detach() const {
 
 Tensor Tensor::clone() const {
     Tensor out = from(to_vector(), shape());
-    return record(out, {*this}, "CloneBackward", [self = Edge(*this)](const Tensor& g) { accumulate_grad(self, g); });
+    return record(out, {*this}, "CloneBackward",
+                  [self = Edge(*this)](const Tensor& g) { accumulate_grad(self, g); });
 }
 
 // ---- integer tensors -------------------------------------------------------------
 
 IntTensor::IntTensor(Shape s, std::vector<int64_t> d) : shape(std::move(s)), data(std::move(d)) {
     if (numel_of(shape) != static_cast<int64_t>(data.size()))
-        throw ShapeError("IntTensor: " + std::to_string(data.size()) + " values do not fill shape " + shape_str(shape));
+        throw ShapeError("IntTensor: " + std::to_string(data.size()) +
+                         " values do not fill shape " + shape_str(shape));
 }
 
 IntTensor IntTensor::from(std::initializer_list<std::initializer_list<int64_t>> rows) {
@@ -170,8 +179,9 @@ int64_t IntTensor::size(int64_t d) const {
 }
 
 IntTensor IntTensor::view(const Shape& s) const {
-    if (numel_of(s) != numel()) throw ShapeError("IntTensor::view: shape " + shape_str(s) + " is invalid for " +
-                                                  std::to_string(numel()) + " elements");
+    if (numel_of(s) != numel())
+        throw ShapeError("IntTensor::view: shape " + shape_str(s) + " is invalid for " +
+                         std::to_string(numel()) + " elements");
     return IntTensor(s, data);
 }
 
@@ -189,17 +199,24 @@ struct Layout {
     bool summarise;
 };
 
-std::vector<int64_t> shown(const Layout& L, size_t d) {  // indices of dimension d to print; -1 is "..."
+std::vector<int64_t> shown(const Layout& L,
+                           size_t d) {  // indices of dimension d to print; -1 is "..."
     const int64_t n = L.shape[d];
     std::vector<int64_t> idx;
-    if (L.summarise && n > 6) idx = {0, 1, 2, -1, n - 3, n - 2, n - 1};
-    else for (int64_t i = 0; i < n; ++i) idx.push_back(i);
+    if (L.summarise && n > 6)
+        idx = {0, 1, 2, -1, n - 3, n - 2, n - 1};
+    else
+        for (int64_t i = 0; i < n; ++i) idx.push_back(i);
     return idx;
 }
 
 template <typename Fmt>
-void print_nested(std::ostringstream& os, const Layout& L, size_t d, int64_t offset, Fmt fmt, int indent) {
-    if (L.shape.empty()) { os << fmt(offset); return; }
+void print_nested(std::ostringstream& os, const Layout& L, size_t d, int64_t offset, Fmt fmt,
+                  int indent) {
+    if (L.shape.empty()) {
+        os << fmt(offset);
+        return;
+    }
     os << '[';
     const auto idx = shown(L, d);
     for (size_t k = 0; k < idx.size(); ++k) {
@@ -208,9 +225,13 @@ void print_nested(std::ostringstream& os, const Layout& L, size_t d, int64_t off
             os << (idx[k] < 0 ? std::string(" ...") : fmt(offset + idx[k] * L.strides[d]));
             if (!last) os << ", ";
         } else {
-            if (idx[k] < 0) os << "...";
-            else print_nested(os, L, d + 1, offset + idx[k] * L.strides[d], fmt, indent + 1);
-            if (!last) os << ',' << std::string(L.shape.size() - d - 1, '\n') << std::string(static_cast<size_t>(indent + 1), ' ');
+            if (idx[k] < 0)
+                os << "...";
+            else
+                print_nested(os, L, d + 1, offset + idx[k] * L.strides[d], fmt, indent + 1);
+            if (!last)
+                os << ',' << std::string(L.shape.size() - d - 1, '\n')
+                   << std::string(static_cast<size_t>(indent + 1), ' ');
         }
     }
     os << ']';
@@ -224,11 +245,16 @@ Layout layout_of(const Shape& shape, int64_t numel) {
 
 // The flat indices print_nested shows (PyTorch sizes its columns by these only).
 void shown_offsets(const Layout& L, size_t d, int64_t offset, std::vector<int64_t>& out) {
-    if (L.shape.empty()) { out.push_back(offset); return; }
+    if (L.shape.empty()) {
+        out.push_back(offset);
+        return;
+    }
     for (const int64_t i : shown(L, d)) {
         if (i < 0) continue;
-        if (d + 1 == L.shape.size()) out.push_back(offset + i * L.strides[d]);
-        else shown_offsets(L, d + 1, offset + i * L.strides[d], out);
+        if (d + 1 == L.shape.size())
+            out.push_back(offset + i * L.strides[d]);
+        else
+            shown_offsets(L, d + 1, offset + i * L.strides[d], out);
     }
 }
 
@@ -256,17 +282,23 @@ std::string to_string(const Tensor& t) {
         if (a > 0) min_abs = std::min(min_abs, a);
     }
     // PyTorch switches to scientific notation for very large or very spread values.
-    const bool wants_sci = !integral && n > 0 && (max_abs >= 1e8 || (min_abs < 1e-4 && max_abs > 0) ||
-                                                  (min_abs > 0 && max_abs / min_abs > 1000.0));
-    const bool sci = print_options().sci_mode == SciMode::Auto ? wants_sci : print_options().sci_mode == SciMode::On;
+    const bool wants_sci = !integral && n > 0 &&
+        (max_abs >= 1e8 || (min_abs < 1e-4 && max_abs > 0) ||
+         (min_abs > 0 && max_abs / min_abs > 1000.0));
+    const bool sci = print_options().sci_mode == SciMode::Auto
+        ? wants_sci
+        : print_options().sci_mode == SciMode::On;
     auto one = [&](int64_t i) {
         char buf[64];
         const float x = v[i];
         if (std::isnan(x)) return std::string("nan");
         if (std::isinf(x)) return std::string(x > 0 ? "inf" : "-inf");
-        if (integral) std::snprintf(buf, sizeof buf, "%.0f.", static_cast<double>(x));
-        else if (sci) std::snprintf(buf, sizeof buf, "%.4e", static_cast<double>(x));
-        else std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(x));
+        if (integral)
+            std::snprintf(buf, sizeof buf, "%.0f.", static_cast<double>(x));
+        else if (sci)
+            std::snprintf(buf, sizeof buf, "%.4e", static_cast<double>(x));
+        else
+            std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(x));
         return std::string(buf);
     };
     // PyTorch sizes the columns in the format it would choose by itself, even
@@ -288,8 +320,10 @@ std::string to_string(const Tensor& t) {
     os << "tensor(";
     print_nested(os, L, 0, 0, fmt, 7);
     std::string suffix;
-    if (t.grad_fn()) suffix = "grad_fn=<" + std::string(t.grad_fn()->name) + ">";
-    else if (t.requires_grad()) suffix = "requires_grad=True";
+    if (t.grad_fn())
+        suffix = "grad_fn=<" + std::string(t.grad_fn()->name) + ">";
+    else if (t.requires_grad())
+        suffix = "requires_grad=True";
     std::string out = os.str();
     if (!suffix.empty()) {
         // PyTorch (_add_suffixes): the suffix goes on a line of its own, indented
@@ -306,7 +340,8 @@ std::string to_string(const IntTensor& t) {
     std::vector<int64_t> offsets;
     shown_offsets(L, 0, 0, offsets);
     size_t width = 0;
-    for (const int64_t i : offsets) width = std::max(width, std::to_string(t.data[static_cast<size_t>(i)]).size());
+    for (const int64_t i : offsets)
+        width = std::max(width, std::to_string(t.data[static_cast<size_t>(i)]).size());
     auto fmt = [&](int64_t i) {
         std::string s = std::to_string(t.data[static_cast<size_t>(i)]);
         return std::string(width - s.size(), ' ') + s;

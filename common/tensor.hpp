@@ -33,10 +33,10 @@ struct TensorImpl {
     Shape shape;
     std::shared_ptr<Storage> storage;  // shared by views
     bool requires_grad = false;
-    std::shared_ptr<TensorImpl> grad;             // same shape, allocated on first use
-    std::shared_ptr<Node> grad_fn;                // the op that made this tensor (non-leaf)
-    std::string name;                             // for error messages and graph printing
-    std::atomic<int> handles{0};                  // Tensor objects pointing here (graph edges not counted)
+    std::shared_ptr<TensorImpl> grad;  // same shape, allocated on first use
+    std::shared_ptr<Node> grad_fn;  // the op that made this tensor (non-leaf)
+    std::string name;  // for error messages and graph printing
+    std::atomic<int> handles{0};  // Tensor objects pointing here (graph edges not counted)
 };
 
 class Tensor {
@@ -46,11 +46,17 @@ public:
     Tensor(const Tensor& o) : impl_(o.impl_) { hold(); }
     Tensor(Tensor&& o) noexcept : impl_(std::move(o.impl_)) {}
     Tensor& operator=(const Tensor& o) {
-        if (impl_ != o.impl_) { Tensor copy(o); *this = std::move(copy); }
+        if (impl_ != o.impl_) {
+            Tensor copy(o);
+            *this = std::move(copy);
+        }
         return *this;
     }
     Tensor& operator=(Tensor&& o) noexcept {
-        if (this != &o) { drop(); impl_ = std::move(o.impl_); }
+        if (this != &o) {
+            drop();
+            impl_ = std::move(o.impl_);
+        }
         return *this;
     }
     ~Tensor() { drop(); }
@@ -63,8 +69,8 @@ public:
     static Tensor arange(int64_t end);
     static Tensor arange(float start, float end, float step = 1.0f);
     static Tensor from(std::vector<float> values, const Shape& shape);
-    static Tensor from(std::initializer_list<float> values);                           // 1-d
-    static Tensor from(std::initializer_list<std::initializer_list<float>> rows);      // 2-d
+    static Tensor from(std::initializer_list<float> values);  // 1-d
+    static Tensor from(std::initializer_list<std::initializer_list<float>> rows);  // 2-d
     static Tensor scalar(float value);
     static Tensor zeros_like(const Tensor& t) { return zeros(t.shape()); }
 
@@ -78,24 +84,24 @@ public:
     // ---- data (always contiguous, row-major)
     float* data() { return storage().data(); }
     const float* data() const { return storage().data(); }
-    float item() const;                          // a one-element tensor's value
+    float item() const;  // a one-element tensor's value
     float at(std::initializer_list<int64_t> index) const;
     std::vector<float> to_vector() const { return {data(), data() + numel()}; }
 
     // ---- autograd
     bool requires_grad() const { return impl_->requires_grad; }
     Tensor& requires_grad_(bool on = true);
-    Tensor grad() const;                         // undefined until backward() reached it
-    void zero_grad();                            // drops the gradient (PyTorch's set_to_none)
-    void backward() const;                       // from a one-element tensor
+    Tensor grad() const;  // undefined until backward() reached it
+    void zero_grad();  // drops the gradient (PyTorch's set_to_none)
+    void backward() const;  // from a one-element tensor
     void backward(const Tensor& grad_output) const;
-    Tensor detach() const;                       // shares data, no graph
-    Tensor clone() const;                        // copies data, keeps graph
+    Tensor detach() const;  // shares data, no graph
+    Tensor clone() const;  // copies data, keeps graph
     bool is_leaf() const { return impl_->grad_fn == nullptr; }
     const std::shared_ptr<Node>& grad_fn() const { return impl_->grad_fn; }
 
     // ---- shapes and views (defined in ops_shape.cpp)
-    Tensor view(const Shape& shape) const;       // -1 infers one dimension
+    Tensor view(const Shape& shape) const;  // -1 infers one dimension
     Tensor reshape(const Shape& shape) const { return view(shape); }
     Tensor transpose(int64_t d0, int64_t d1) const;
     Tensor T() const { return transpose(0, 1); }
@@ -110,7 +116,9 @@ public:
     const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
 
 private:
-    void hold() { if (impl_) impl_->handles.fetch_add(1, std::memory_order_relaxed); }
+    void hold() {
+        if (impl_) impl_->handles.fetch_add(1, std::memory_order_relaxed);
+    }
     void drop() noexcept;  // the last handle to an op's output frees its buffer
     Storage& storage() const;
     std::shared_ptr<TensorImpl> impl_;
@@ -129,8 +137,8 @@ struct IntTensor {
 };
 
 int64_t numel_of(const Shape& shape);
-int64_t wrap_dim(int64_t d, int64_t ndim);       // -1 -> ndim - 1, with a range check
-std::string shape_str(const Shape& shape);       // "[2, 6, 3]"
+int64_t wrap_dim(int64_t d, int64_t ndim);  // -1 -> ndim - 1, with a range check
+std::string shape_str(const Shape& shape);  // "[2, 6, 3]"
 
 // PyTorch-style printing: tensor([[0.2996, 0.8053], ...]) with 4 decimals.
 // torch.set_printoptions(sci_mode=...): Auto lets the values decide, as by default.

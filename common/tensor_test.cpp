@@ -33,7 +33,8 @@ TEST_CASE("printing follows PyTorch: 4 decimals, aligned, nested brackets") {
     Tensor w = Tensor::from({0.5f});
     w.requires_grad_();
     CHECK(to_string(w) == "tensor([0.5000], requires_grad=True)");
-    CHECK(to_string(IntTensor::from({{40, 367, 2885, 1464}})) == "tensor([[  40,  367, 2885, 1464]])");
+    CHECK(to_string(IntTensor::from({{40, 367, 2885, 1464}})) ==
+          "tensor([[  40,  367, 2885, 1464]])");
 }
 
 TEST_CASE("views share data; transposes, slices and joins copy") {
@@ -49,13 +50,16 @@ TEST_CASE("views share data; transposes, slices and joins copy") {
     CHECK(cat({a, a}, 1).shape() == Shape{2, 6});
     CHECK(chunk(Tensor::arange(6), 3, 0)[1].to_vector() == std::vector<float>{2, 3});
     CHECK(tril(Tensor::ones({3, 3})).to_vector() == std::vector<float>{1, 0, 0, 1, 1, 0, 1, 1, 1});
-    CHECK(triu(Tensor::ones({3, 3}), 1).to_vector() == std::vector<float>{0, 1, 1, 0, 0, 1, 0, 0, 0});
+    CHECK(triu(Tensor::ones({3, 3}), 1).to_vector() ==
+          std::vector<float>{0, 1, 1, 0, 0, 1, 0, 0, 0});
 }
 
 TEST_CASE("broadcasting follows NumPy's rules") {
     const Tensor a = Tensor::from({{1, 2, 3}, {4, 5, 6}});
-    CHECK((a + Tensor::from({10, 20, 30})).to_vector() == std::vector<float>{11, 22, 33, 14, 25, 36});
-    CHECK((a * Tensor::from({2.0f, 3.0f}).view({2, 1})).to_vector() == std::vector<float>{2, 4, 6, 12, 15, 18});
+    CHECK((a + Tensor::from({10, 20, 30})).to_vector() ==
+          std::vector<float>{11, 22, 33, 14, 25, 36});
+    CHECK((a * Tensor::from({2.0f, 3.0f}).view({2, 1})).to_vector() ==
+          std::vector<float>{2, 4, 6, 12, 15, 18});
     CHECK_THROWS_AS(a + Tensor::from({1, 2}), ShapeError);
     CHECK(broadcast_shapes({2, 1, 4}, {3, 1}) == Shape{2, 3, 4});
 }
@@ -76,10 +80,12 @@ TEST_CASE("masked_fill with -inf then softmax gives a causal pattern") {
     const Tensor scores = Tensor::ones({3, 3});
     const Tensor mask = triu(Tensor::ones({3, 3}), 1);
     const Tensor w = softmax(masked_fill(scores, mask, -INFINITY), -1);
-    CHECK(w.to_vector() == std::vector<float>{1, 0, 0, 0.5f, 0.5f, 0, 1.0f / 3, 1.0f / 3, 1.0f / 3});
+    CHECK(w.to_vector() ==
+          std::vector<float>{1, 0, 0, 0.5f, 0.5f, 0, 1.0f / 3, 1.0f / 3, 1.0f / 3});
 }
 
-TEST_CASE("tensor memory: best fit, freed neighbours merge and serve a larger request without a new segment") {
+TEST_CASE(
+    "tensor memory: best fit, freed neighbours merge and serve a larger request without a new segment") {
     const size_t MB = size_t{1} << 20;
     BlockPool pool(16 * MB, 0);
     char* a = static_cast<char*>(pool.take(4 * MB));
@@ -89,16 +95,17 @@ TEST_CASE("tensor memory: best fit, freed neighbours merge and serve a larger re
     CHECK(b == a + 4 * MB);
     CHECK(c == b + 4 * MB);
     pool.give_back(a);
-    pool.give_back(b);                  // merges with a: one free 8 MB hole
+    pool.give_back(b);  // merges with a: one free 8 MB hole
     CHECK(pool.in_use() == 4 * MB);
     char* both = static_cast<char*>(pool.take(8 * MB));
-    CHECK(both == a);                   // the hole, not the 4 MB tail after c, and no new segment
+    CHECK(both == a);  // the hole, not the 4 MB tail after c, and no new segment
     CHECK(pool.reserved() == 16 * MB);
     char* small = static_cast<char*>(pool.take(2 * MB));
-    CHECK(small == c + 4 * MB);         // best fit: the 4 MB tail
-    char* big = static_cast<char*>(pool.take(20 * MB));  // more than a segment: a segment of its own
+    CHECK(small == c + 4 * MB);  // best fit: the 4 MB tail
+    char* big =
+        static_cast<char*>(pool.take(20 * MB));  // more than a segment: a segment of its own
     CHECK(pool.reserved() == 36 * MB);
-    pool.give_back(big);                // a whole idle segment, and more idle than allowed: unmapped
+    pool.give_back(big);  // a whole idle segment, and more idle than allowed: unmapped
     CHECK(pool.reserved() == 16 * MB);
     pool.give_back(both);
     pool.give_back(small);

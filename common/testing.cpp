@@ -19,9 +19,11 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> find_fixtures(const std::function<bool(const fs::path&)>& match) {
     const fs::path root = fixtures_dir();
-    if (!fs::is_directory(root)) throw FileError(root.string() + ": fixture directory not found (set LLM_FIXTURES_DIR)");
+    if (!fs::is_directory(root))
+        throw FileError(root.string() + ": fixture directory not found (set LLM_FIXTURES_DIR)");
     std::vector<fs::path> out;
-    for (const auto& e : fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink))
+    for (const auto& e :
+         fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink))
         if (e.is_regular_file() && match(e.path())) out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
@@ -34,9 +36,7 @@ nlohmann::json json_object(const fs::path& p) {
     try {
         auto j = nlohmann::json::parse(read_file(p));
         return j.is_object() ? j : nlohmann::json();
-    } catch (const std::exception&) {
-        return nlohmann::json();
-    }
+    } catch (const std::exception&) { return nlohmann::json(); }
 }
 
 // The tensor names in a safetensors file's header (without reading the data).
@@ -58,12 +58,15 @@ std::vector<std::string> safetensors_names(const fs::path& p) {
 }
 
 bool has_files(const fs::path& dir, std::initializer_list<const char*> names) {
-    return std::all_of(names.begin(), names.end(), [&](const char* n) { return fs::is_regular_file(dir / n); });
+    return std::all_of(names.begin(), names.end(),
+                       [&](const char* n) { return fs::is_regular_file(dir / n); });
 }
 
 bool is_gpt_model_dir(const fs::path& dir) {
-    return has_files(dir, {"config.json", "weights.safetensors", "expected.json", "expected.safetensors"}) &&
-           json_object(dir / "config.json").contains("vocab_size");
+    return has_files(
+               dir,
+               {"config.json", "weights.safetensors", "expected.json", "expected.safetensors"}) &&
+        json_object(dir / "config.json").contains("vocab_size");
 }
 
 bool has_tensor(const fs::path& file, std::initializer_list<const char*> any_of) {
@@ -75,8 +78,11 @@ bool has_tensor(const fs::path& file, std::initializer_list<const char*> any_of)
 
 bool is_file_kind(FixtureKind kind) {
     switch (kind) {
-        case FixtureKind::TorchRng: case FixtureKind::NumpyRng: case FixtureKind::Gpt2Tokenizer:
-        case FixtureKind::BertTokenizer: case FixtureKind::BookNumbers: return true;
+        case FixtureKind::TorchRng:
+        case FixtureKind::NumpyRng:
+        case FixtureKind::Gpt2Tokenizer:
+        case FixtureKind::BertTokenizer:
+        case FixtureKind::BookNumbers: return true;
         default: return false;
     }
 }
@@ -109,38 +115,53 @@ bool is_fixture_set(FixtureKind kind, const fs::path& p) {
         return fs::is_regular_file(s.substr(0, s.size() - 4) + suffix);
     };
     switch (kind) {
-        case FixtureKind::TorchRng: return p.extension() == ".json" && json_object(p).contains("cases");
-        case FixtureKind::NumpyRng: return p.extension() == ".json" && json_object(p).contains("numpy_cases");
+        case FixtureKind::TorchRng:
+            return p.extension() == ".json" && json_object(p).contains("cases");
+        case FixtureKind::NumpyRng:
+            return p.extension() == ".json" && json_object(p).contains("numpy_cases");
         case FixtureKind::Gpt2Tokenizer:
-            return p.extension() == ".txt" && stem_with(".gpt2.ids") && stem_with(".gpt2-ordinary.ids");
+            return p.extension() == ".txt" && stem_with(".gpt2.ids") &&
+                stem_with(".gpt2-ordinary.ids");
         case FixtureKind::BertTokenizer: return p.extension() == ".txt" && stem_with(".bert.ids");
         case FixtureKind::BookNumbers: return p.filename() == "book_numbers.json";
         case FixtureKind::Attention: {
             if (!has_files(p, {"config.json", "expected.json"})) return false;
             const auto c = json_object(p / "config.json");
-            if (c.empty() || !std::all_of(c.begin(), c.end(), [](const auto& e) { return e.is_object() && e.contains("class"); }))
+            if (c.empty() || !std::all_of(c.begin(), c.end(), [](const auto& e) {
+                    return e.is_object() && e.contains("class");
+                }))
                 return false;
             for (const auto& e : fs::directory_iterator(p))
-                if (e.path().filename().string().starts_with("weights_") && e.path().extension() == ".safetensors") return true;
+                if (e.path().filename().string().starts_with("weights_") &&
+                    e.path().extension() == ".safetensors")
+                    return true;
             return false;
         }
         case FixtureKind::GptModel: return is_gpt_model_dir(p);
-        case FixtureKind::GptModelBook: return is_gpt_model_dir(p) && has_tensor(p / "weights.safetensors", {"tok_emb.weight"});
+        case FixtureKind::GptModelBook:
+            return is_gpt_model_dir(p) && has_tensor(p / "weights.safetensors", {"tok_emb.weight"});
         case FixtureKind::GptModelHf:
-            return is_gpt_model_dir(p) && has_tensor(p / "weights.safetensors", {"wte.weight", "transformer.wte.weight"});
+            return is_gpt_model_dir(p) &&
+                has_tensor(p / "weights.safetensors", {"wte.weight", "transformer.wte.weight"});
         case FixtureKind::DataLoader:
-            return has_files(p, {"config.json", "expected.json"}) && json_object(p / "expected.json").contains("bs1_len4_stride1");
+            return has_files(p, {"config.json", "expected.json"}) &&
+                json_object(p / "expected.json").contains("bs1_len4_stride1");
         case FixtureKind::SpamSplit:
             return has_files(p, {"train.csv", "validation.csv", "test.csv", "expected.json"}) &&
-                   !fs::exists(p / "config.json") && json_object(p / "expected.json").contains("random_split");
+                !fs::exists(p / "config.json") &&
+                json_object(p / "expected.json").contains("random_split");
         case FixtureKind::Classifier:
-            return has_files(p, {"classifier.json", "config.json", "weights.safetensors", "expected.safetensors", "train.csv",
-                                 "validation.csv", "test.csv"});
+            return has_files(p,
+                             {"classifier.json", "config.json", "weights.safetensors",
+                              "expected.safetensors", "train.csv", "validation.csv", "test.csv"});
         case FixtureKind::Instruction:
-            return has_files(p, {"instruction.json", "config.json", "weights.safetensors", "expected.safetensors"});
+            return has_files(
+                p,
+                {"instruction.json", "config.json", "weights.safetensors", "expected.safetensors"});
         case FixtureKind::Lora:
-            return has_files(p, {"lora.json", "config.json", "weights.safetensors", "expected.safetensors", "train.csv",
-                                 "validation.csv", "test.csv"});
+            return has_files(p,
+                             {"lora.json", "config.json", "weights.safetensors",
+                              "expected.safetensors", "train.csv", "validation.csv", "test.csv"});
     }
     return false;
 }
@@ -148,25 +169,32 @@ bool is_fixture_set(FixtureKind kind, const fs::path& p) {
 std::vector<fs::path> fixture_sets(FixtureKind kind) { return fixture_sets(kind, fixtures_dir()); }
 
 std::vector<fs::path> fixture_sets(FixtureKind kind, const fs::path& root) {
-    if (!fs::is_directory(root)) throw FileError(root.string() + ": fixture directory not found (set LLM_FIXTURES_DIR)");
+    if (!fs::is_directory(root))
+        throw FileError(root.string() + ": fixture directory not found (set LLM_FIXTURES_DIR)");
     std::vector<fs::path> out;
     const bool files = is_file_kind(kind);
     if (!files && is_fixture_set(kind, root)) out.push_back(root);
-    for (const auto& e : fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink))
-        if ((files ? e.is_regular_file() : e.is_directory()) && is_fixture_set(kind, e.path())) out.push_back(e.path());
+    for (const auto& e :
+         fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink))
+        if ((files ? e.is_regular_file() : e.is_directory()) && is_fixture_set(kind, e.path()))
+            out.push_back(e.path());
     std::sort(out.begin(), out.end());
     if (out.empty())
-        throw FileError(std::string("found no ") + fixture_kind_name(kind) + " fixture set under " + root.string());
-    for (const auto& p : out) std::printf("fixture set [%s]: %s\n", fixture_kind_name(kind), p.c_str());
+        throw FileError(std::string("found no ") + fixture_kind_name(kind) + " fixture set under " +
+                        root.string());
+    for (const auto& p : out)
+        std::printf("fixture set [%s]: %s\n", fixture_kind_name(kind), p.c_str());
     std::fflush(stdout);
     return out;
 }
 
-Closeness all_close(const std::vector<float>& got, const std::vector<float>& expected, double atol, double rtol) {
+Closeness all_close(const std::vector<float>& got, const std::vector<float>& expected, double atol,
+                    double rtol) {
     Closeness c;
     if (got.size() != expected.size()) {
         c.ok = false;
-        c.message = "size " + std::to_string(got.size()) + " != expected " + std::to_string(expected.size());
+        c.message = "size " + std::to_string(got.size()) + " != expected " +
+            std::to_string(expected.size());
         return c;
     }
     double worst = 0;
@@ -175,38 +203,46 @@ Closeness all_close(const std::vector<float>& got, const std::vector<float>& exp
         const double d = std::fabs(static_cast<double>(got[i]) - expected[i]);
         const double excess = d - (atol + rtol * std::fabs(static_cast<double>(expected[i])));
         if (excess > 0 || std::isnan(got[i]) != std::isnan(expected[i])) {
-            if (c.ok || excess > worst) { worst = excess; where = i; }
+            if (c.ok || excess > worst) {
+                worst = excess;
+                where = i;
+            }
             c.ok = false;
         }
     }
     if (!c.ok) {
         char buf[200];
-        std::snprintf(buf, sizeof buf, "element %zu: got %.8g, expected %.8g", where, static_cast<double>(got[where]),
-                      static_cast<double>(expected[where]));
+        std::snprintf(buf, sizeof buf, "element %zu: got %.8g, expected %.8g", where,
+                      static_cast<double>(got[where]), static_cast<double>(expected[where]));
         c.message = buf;
     }
     return c;
 }
 
-Closeness all_close(const Tensor& got, const std::vector<float>& expected, double atol, double rtol) {
+Closeness all_close(const Tensor& got, const std::vector<float>& expected, double atol,
+                    double rtol) {
     return all_close(got.to_vector(), expected, atol, rtol);
 }
 
-std::string gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f, std::vector<Tensor> inputs,
-                      double eps, double atol, double rtol) {
+std::string gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f,
+                      std::vector<Tensor> inputs, double eps, double atol, double rtol) {
     Generator gen(1234);
     Tensor probe;
     {
         NoGradGuard ng;
         probe = rand(f(inputs).shape(), gen) + (-0.5f);  // fixed random projection of the output
     }
-    for (auto& x : inputs) { x.zero_grad(); x.requires_grad_(true); }
+    for (auto& x : inputs) {
+        x.zero_grad();
+        x.requires_grad_(true);
+    }
     sum(mul(f(inputs), probe)).backward();
     auto objective = [&]() {
         NoGradGuard ng;
         const Tensor y = f(inputs);
         double s = 0;
-        for (int64_t i = 0; i < y.numel(); ++i) s += static_cast<double>(y.data()[i]) * probe.data()[i];
+        for (int64_t i = 0; i < y.numel(); ++i)
+            s += static_cast<double>(y.data()[i]) * probe.data()[i];
         return s;
     };
     for (size_t k = 0; k < inputs.size(); ++k) {
@@ -223,7 +259,8 @@ std::string gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f
             const double analytic = g.defined() ? g.data()[i] : 0.0;
             if (std::fabs(numeric - analytic) > atol + rtol * std::fabs(numeric)) {
                 char buf[200];
-                std::snprintf(buf, sizeof buf, "input %zu element %lld: autograd %.6g, finite difference %.6g", k,
+                std::snprintf(buf, sizeof buf,
+                              "input %zu element %lld: autograd %.6g, finite difference %.6g", k,
                               static_cast<long long>(i), analytic, numeric);
                 return buf;
             }

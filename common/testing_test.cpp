@@ -16,19 +16,25 @@ namespace fs = std::filesystem;
 namespace {
 // A GPT model set in one layout is also a set of the layout-free kind.
 bool nested(FixtureKind a, FixtureKind b) {
-    auto layout = [](FixtureKind k) { return k == FixtureKind::GptModelBook || k == FixtureKind::GptModelHf; };
+    auto layout = [](FixtureKind k) {
+        return k == FixtureKind::GptModelBook || k == FixtureKind::GptModelHf;
+    };
     return (a == FixtureKind::GptModel && layout(b)) || (b == FixtureKind::GptModel && layout(a));
 }
 }  // namespace
 
 TEST_CASE("fixture kinds: a folder with only another kind's set gives 'found no ... fixture set'") {
-    const fs::path tmp = fs::temp_directory_path() / ("llm_fixture_kinds_" + std::to_string(::getpid()));
+    const fs::path tmp =
+        fs::temp_directory_path() / ("llm_fixture_kinds_" + std::to_string(::getpid()));
     int kinds = 0;
     for (const FixtureKind kind : testing::kAllFixtureKinds) {
         if (kind == FixtureKind::GptModel) continue;  // covered by its two layouts
         std::vector<fs::path> sets;
-        try { sets = testing::fixture_sets(kind); } catch (const FileError&) { continue; }  // none here to borrow
-        INFO("one " << std::string(testing::fixture_kind_name(kind)) << " set alone: " << sets.front().string());
+        try {
+            sets = testing::fixture_sets(kind);
+        } catch (const FileError&) { continue; }  // none here to borrow
+        INFO("one " << std::string(testing::fixture_kind_name(kind))
+                    << " set alone: " << sets.front().string());
         fs::remove_all(tmp);
         fs::create_directories(tmp);
         const fs::path set = sets.front();
@@ -38,7 +44,8 @@ TEST_CASE("fixture kinds: a folder with only another kind's set gives 'found no 
             std::vector<std::string> with{""};
             if (kind == FixtureKind::Gpt2Tokenizer) with = {"", ".gpt2.ids", ".gpt2-ordinary.ids"};
             if (kind == FixtureKind::BertTokenizer) with = {"", ".bert.ids"};
-            const std::string stem = set.string().substr(0, set.string().size() - set.extension().string().size());
+            const std::string stem =
+                set.string().substr(0, set.string().size() - set.extension().string().size());
             for (const auto& suffix : with) {
                 const fs::path f = suffix.empty() ? set : fs::path(stem + suffix);
                 fs::create_symlink(fs::absolute(f), tmp / f.filename());
@@ -48,9 +55,11 @@ TEST_CASE("fixture kinds: a folder with only another kind's set gives 'found no 
         for (const FixtureKind other : testing::kAllFixtureKinds) {
             if (other == kind || nested(kind, other)) continue;
             INFO("looking for " << std::string(testing::fixture_kind_name(other)));
-            CHECK_THROWS_WITH_AS(testing::fixture_sets(other, tmp),
-                                 doctest::Contains((std::string("found no ") + testing::fixture_kind_name(other)).c_str()),
-                                 FileError);
+            CHECK_THROWS_WITH_AS(
+                testing::fixture_sets(other, tmp),
+                doctest::Contains(
+                    (std::string("found no ") + testing::fixture_kind_name(other)).c_str()),
+                FileError);
         }
         ++kinds;
     }

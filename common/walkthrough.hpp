@@ -28,11 +28,16 @@ inline std::string py_repr(const std::string& s) {
     const char q = dq ? '"' : '\'';
     std::string out(1, q);
     for (const char c : s) {
-        if (c == q || c == '\\') out += '\\', out += c;
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c == '\r') out += "\\r";
-        else out += c;
+        if (c == q || c == '\\')
+            out += '\\', out += c;
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\r')
+            out += "\\r";
+        else
+            out += c;
     }
     return out + q;
 }

@@ -12,6 +12,7 @@ int64_t count_parameters(int64_t num_inputs, int64_t num_outputs);
 
 // Exercise A.4: matrix multiplication without BLAS. A is [M, K], B is [K, N],
 // both row-major; return C = A @ B, [M, N] row-major.
-std::vector<float> naive_matmul(const std::vector<float>& A, const std::vector<float>& B, int64_t M, int64_t K, int64_t N);
+std::vector<float> naive_matmul(const std::vector<float>& A, const std::vector<float>& B, int64_t M,
+                                int64_t K, int64_t N);
 
 }  // namespace llm::appendix_a::exercises

@@ -10,7 +10,8 @@ int64_t count_parameters(int64_t in, int64_t out) {
     return (in * 30 + 30) + (30 * 20 + 20) + (20 * out + out);
 }
 
-std::vector<float> naive_matmul(const std::vector<float>& A, const std::vector<float>& B, int64_t M, int64_t K, int64_t N) {
+std::vector<float> naive_matmul(const std::vector<float>& A, const std::vector<float>& B, int64_t M,
+                                int64_t K, int64_t N) {
     std::vector<float> C(static_cast<size_t>(M * N), 0.0f);
     for (int64_t i = 0; i < M; ++i)
         for (int64_t k = 0; k < K; ++k)  // i-k-j order walks B and C row by row

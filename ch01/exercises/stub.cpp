@@ -7,8 +7,11 @@
 
 namespace llm::ch01::exercises {
 
-std::string trigram_next(const std::vector<std::string>& words, const std::string& w1, const std::string& w2) {
-    (void)words; (void)w1; (void)w2;
+std::string trigram_next(const std::vector<std::string>& words, const std::string& w1,
+                         const std::string& w2) {
+    (void)words;
+    (void)w1;
+    (void)w2;
     throw std::logic_error("exercise 1.1 not attempted yet");
 }
 

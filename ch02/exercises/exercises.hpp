@@ -17,6 +17,7 @@ struct LoaderSummary {
     int64_t num_batches = 0;
     std::vector<std::vector<int64_t>> first_inputs;
 };
-LoaderSummary loader_summary(const std::string& text, int64_t batch_size, int64_t max_length, int64_t stride);
+LoaderSummary loader_summary(const std::string& text, int64_t batch_size, int64_t max_length,
+                             int64_t stride);
 
 }  // namespace llm::ch02::exercises

@@ -17,7 +17,8 @@ using namespace llm::ch02::exercises;
 namespace {
 std::vector<int64_t> tiktoken_first_50() {
     const auto files = testing::fixture_sets(testing::FixtureKind::BookNumbers);
-    return nlohmann::json::parse(read_file(files[0]))["the_verdict"]["first_50_ids"].get<std::vector<int64_t>>();
+    return nlohmann::json::parse(read_file(files[0]))["the_verdict"]["first_50_ids"]
+        .get<std::vector<int64_t>>();
 }
 void check_windows(int64_t max_length, int64_t stride, int64_t expected_batches) {
     const auto ids = tiktoken_first_50();
@@ -25,8 +26,9 @@ void check_windows(int64_t max_length, int64_t stride, int64_t expected_batches)
     CHECK(s.num_batches == expected_batches);
     REQUIRE(s.first_inputs.size() == 4);
     for (int64_t r = 0; r < 4; ++r)
-        CHECK(s.first_inputs[static_cast<size_t>(r)] ==
-              std::vector<int64_t>(ids.begin() + r * stride, ids.begin() + r * stride + max_length));
+        CHECK(
+            s.first_inputs[static_cast<size_t>(r)] ==
+            std::vector<int64_t>(ids.begin() + r * stride, ids.begin() + r * stride + max_length));
 }
 }  // namespace
 

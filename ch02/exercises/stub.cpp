@@ -13,8 +13,12 @@ std::vector<std::string> bpe_pieces(const std::string& text) {
     throw std::logic_error("exercise 2.1 not attempted yet");
 }
 
-LoaderSummary loader_summary(const std::string& text, int64_t batch_size, int64_t max_length, int64_t stride) {
-    (void)text; (void)batch_size; (void)max_length; (void)stride;
+LoaderSummary loader_summary(const std::string& text, int64_t batch_size, int64_t max_length,
+                             int64_t stride) {
+    (void)text;
+    (void)batch_size;
+    (void)max_length;
+    (void)stride;
     throw std::logic_error("exercise 2.2 not attempted yet");
 }
 

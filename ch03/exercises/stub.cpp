@@ -8,7 +8,8 @@
 namespace llm::ch03::exercises {
 
 void copy_v2_weights_into_v1(const SelfAttention_v2& v2, SelfAttention_v1& v1) {
-    (void)v2; (void)v1;
+    (void)v2;
+    (void)v1;
     throw std::logic_error("exercise 3.1 not attempted yet");
 }
 

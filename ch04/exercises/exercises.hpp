@@ -21,6 +21,7 @@ double megabytes(int64_t num_parameters);
 // Exercise 4.3: a GPTModel whose three kinds of dropout have their own rates:
 // after the embeddings, on the shortcut paths, and on the attention weights.
 std::shared_ptr<GPTModel> model_with_separate_dropout(const GPTConfig& cfg, float drop_rate_emb,
-                                                      float drop_rate_shortcut, float drop_rate_attn);
+                                                      float drop_rate_shortcut,
+                                                      float drop_rate_attn);
 
 }  // namespace llm::ch04::exercises

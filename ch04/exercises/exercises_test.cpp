@@ -27,7 +27,12 @@ TEST_CASE("Exercise 4.2: initialising larger GPT models") {
 
 TEST_CASE("Exercise 4.3: using separate dropout parameters") {
     GPTConfig c;
-    c.vocab_size = 30; c.context_length = 8; c.emb_dim = 8; c.n_heads = 2; c.n_layers = 2; c.drop_rate = 0.1f;
+    c.vocab_size = 30;
+    c.context_length = 8;
+    c.emb_dim = 8;
+    c.n_heads = 2;
+    c.n_layers = 2;
+    c.drop_rate = 0.1f;
     manual_seed(1);
     auto m = model_with_separate_dropout(c, 0.1f, 0.2f, 0.3f);
     REQUIRE(m);

@@ -23,8 +23,12 @@ double megabytes(int64_t num_parameters) {
 }
 
 std::shared_ptr<GPTModel> model_with_separate_dropout(const GPTConfig& cfg, float drop_rate_emb,
-                                                      float drop_rate_shortcut, float drop_rate_attn) {
-    (void)cfg; (void)drop_rate_emb; (void)drop_rate_shortcut; (void)drop_rate_attn;
+                                                      float drop_rate_shortcut,
+                                                      float drop_rate_attn) {
+    (void)cfg;
+    (void)drop_rate_emb;
+    (void)drop_rate_shortcut;
+    (void)drop_rate_attn;
     throw std::logic_error("exercise 4.3 not attempted yet");
 }
 

@@ -22,7 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 const std::vector<float> kLogits{4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f};
-std::vector<fs::path> hf_fixtures() { return testing::fixture_sets(testing::FixtureKind::GptModelHf); }
+std::vector<fs::path> hf_fixtures() {
+    return testing::fixture_sets(testing::FixtureKind::GptModelHf);
+}
 }  // namespace
 
 TEST_CASE("Exercise 5.1: how likely is 'pizza' at temperature 5?") {
@@ -31,19 +33,26 @@ TEST_CASE("Exercise 5.1: how likely is 'pizza' at temperature 5?") {
 }
 
 TEST_CASE("Exercise 5.2: temperature and top-k change what gets sampled") {
-    CHECK(sample_counts(kLogits, 1.0f, std::nullopt, 1000, 123) == std::vector<int64_t>{73, 0, 0, 582, 2, 0, 0, 343, 0});
+    CHECK(sample_counts(kLogits, 1.0f, std::nullopt, 1000, 123) ==
+          std::vector<int64_t>{73, 0, 0, 582, 2, 0, 0, 343, 0});
     const auto topk = sample_counts(kLogits, 5.0f, 3, 1000, 123);
     int nonzero = 0;
     for (auto c : topk) nonzero += c > 0;
     CHECK(nonzero <= 3);
-    CHECK(sample_counts(kLogits, 0.1f, std::nullopt, 1000, 123)[3] > 975);  // p(forward) = 0.99 at temperature 0.1
+    CHECK(sample_counts(kLogits, 0.1f, std::nullopt, 1000, 123)[3] >
+          975);  // p(forward) = 0.99 at temperature 0.1
 }
 
 TEST_CASE("Exercise 5.3: deterministic behaviour of generate") {
     const auto settings = deterministic_settings();
     REQUIRE(settings.size() >= 2);
     ch04::GPTConfig c;
-    c.vocab_size = 60; c.context_length = 12; c.emb_dim = 8; c.n_heads = 2; c.n_layers = 1; c.drop_rate = 0.0f;
+    c.vocab_size = 60;
+    c.context_length = 12;
+    c.emb_dim = 8;
+    c.n_heads = 2;
+    c.n_layers = 1;
+    c.drop_rate = 0.0f;
     manual_seed(7);
     ch04::GPTModel m(c);
     m.eval();
@@ -51,19 +60,26 @@ TEST_CASE("Exercise 5.3: deterministic behaviour of generate") {
         opt.max_new_tokens = 8;
         opt.context_size = 12;
         Generator g1(1), g2(2);
-        CHECK(generate(m, IntTensor({1, 2}, {5, 9}), opt, g1).data == generate(m, IntTensor({1, 2}, {5, 9}), opt, g2).data);
+        CHECK(generate(m, IntTensor({1, 2}, {5, 9}), opt, g1).data ==
+              generate(m, IntTensor({1, 2}, {5, 9}), opt, g2).data);
     }
 }
 
-TEST_CASE("Exercise 5.4: continued pretraining from a checkpoint equals training straight through") {
+TEST_CASE(
+    "Exercise 5.4: continued pretraining from a checkpoint equals training straight through") {
     const std::string text = read_file(data_dir() / "the-verdict.txt");
     const std::string train_text = text.substr(0, 18431), val_text = text.substr(18431);
     ch04::GPTConfig c;
-    c.context_length = 16; c.emb_dim = 16; c.n_heads = 2; c.n_layers = 1; c.drop_rate = 0.1f;
+    c.context_length = 16;
+    c.emb_dim = 16;
+    c.n_heads = 2;
+    c.n_layers = 1;
+    c.drop_rate = 0.1f;
     const auto tl = ch02::create_dataloader_v1(train_text, 8, 16, 16, true, true);
     const auto vl = ch02::create_dataloader_v1(val_text, 8, 16, 16, false, false);
     TrainOptions o;
-    o.sample_tokens = 0;  // default evaluation schedule (every 5 steps, 5 batches), as continue_pretraining uses
+    o.sample_tokens =
+        0;  // default evaluation schedule (every 5 steps, 5 batches), as continue_pretraining uses
     o.print = [](const std::string&) {};
     auto run = [&](int64_t epochs, ch04::GPTModel& m, AdamW& opt) {
         o.num_epochs = epochs;
@@ -91,24 +107,28 @@ TEST_CASE("Exercise 5.4: continued pretraining from a checkpoint equals training
 }
 
 TEST_CASE("Exercise 5.5: the loss of pretrained weights (the HuggingFace-layout fixture)") {
-  for (const fs::path& dir : hf_fixtures()) {
-    INFO("fixture set " << dir.string());
-    const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
-    std::vector<int64_t> x, y;
-    for (auto& r : e["batch"]["input_ids"]) for (auto& v : r) x.push_back(v);
-    for (auto& r : e["batch"]["target_ids"]) for (auto& v : r) y.push_back(v);
-    const int64_t B = static_cast<int64_t>(e["batch"]["input_ids"].size()), T = static_cast<int64_t>(x.size()) / B;
-    CHECK(pretrained_batch_loss(dir / "weights.safetensors", IntTensor({B, T}, x), IntTensor({B, T}, y)) ==
-          doctest::Approx(e["loss"].get<double>()).epsilon(1e-4));
-  }
+    for (const fs::path& dir : hf_fixtures()) {
+        INFO("fixture set " << dir.string());
+        const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
+        std::vector<int64_t> x, y;
+        for (auto& r : e["batch"]["input_ids"])
+            for (auto& v : r) x.push_back(v);
+        for (auto& r : e["batch"]["target_ids"])
+            for (auto& v : r) y.push_back(v);
+        const int64_t B = static_cast<int64_t>(e["batch"]["input_ids"].size()),
+                      T = static_cast<int64_t>(x.size()) / B;
+        CHECK(pretrained_batch_loss(dir / "weights.safetensors", IntTensor({B, T}, x),
+                                    IntTensor({B, T}, y)) ==
+              doctest::Approx(e["loss"].get<double>()).epsilon(1e-4));
+    }
 }
 
 TEST_CASE("Exercise 5.6: greedy text from pretrained weights (the HuggingFace-layout fixture)") {
-  for (const fs::path& dir : hf_fixtures()) {
-    INFO("fixture set " << dir.string());
-    const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
-    const auto& g = e["greedy"];
-    CHECK(greedy_text(dir / "weights.safetensors", g["prompt"].get<std::string>(), g["max_new_tokens"].get<int64_t>()) ==
-          g["text"].get<std::string>());
-  }
+    for (const fs::path& dir : hf_fixtures()) {
+        INFO("fixture set " << dir.string());
+        const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
+        const auto& g = e["greedy"];
+        CHECK(greedy_text(dir / "weights.safetensors", g["prompt"].get<std::string>(),
+                          g["max_new_tokens"].get<int64_t>()) == g["text"].get<std::string>());
+    }
 }
