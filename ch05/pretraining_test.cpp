@@ -298,3 +298,21 @@ TEST_CASE("appendix D: linear warmup then cosine decay, with gradient clipping")
     CHECK(opt.lr == doctest::Approx(1e-3));  // the peak learning rate is restored afterwards
     CHECK(grad_norm(m.parameters()) <= 1.0 + 1e-4);  // the last step's gradients were clipped
 }
+
+TEST_CASE("appendix D: get_lr is the schedule as a pure function of the step") {
+    TrainOptions o;
+    o.warmup_steps = 20;
+    o.initial_lr = 1e-4f;
+    o.cosine_decay = true;
+    o.min_lr = 1e-5f;
+    const double peak = 1e-2;
+    const int64_t total = 120;
+    CHECK(get_lr(0, peak, total, o) == doctest::Approx(1e-4));  // starts at initial_lr
+    CHECK(get_lr(10, peak, total, o) == doctest::Approx(1e-4 + 10 * (peak - 1e-4) / 20));  // linear
+    CHECK(get_lr(20, peak, total, o) == doctest::Approx(peak));  // the peak when warmup ends
+    CHECK(get_lr(70, peak, total, o) ==
+          doctest::Approx((peak + 1e-5) / 2));  // half way down the cosine
+    CHECK(get_lr(120, peak, total, o) == doctest::Approx(1e-5));  // min_lr at the end
+    o.cosine_decay = false;
+    CHECK(get_lr(70, peak, total, o) == peak);  // warmup only: constant afterwards
+}

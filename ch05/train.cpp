@@ -53,6 +53,98 @@ std::string generate_sample(ch04::GPTModel& model, const ch02::GPT2Tokenizer& to
     return text;
 }
 
+// Appendix D's schedule as one pure function of the step (nanoGPT's get_lr):
+// linear warmup from initial_lr to peak_lr over warmup_steps, then (with
+// cosine decay) half a cosine down to min_lr at the last step.
+double get_lr(int64_t global_step, double peak_lr, int64_t total_steps, const TrainOptions& o) {
+    if (global_step < o.warmup_steps)
+        return o.initial_lr +
+            static_cast<double>(global_step) * (peak_lr - o.initial_lr) /
+            static_cast<double>(o.warmup_steps);
+    if (!o.cosine_decay) return peak_lr;
+    const double progress = static_cast<double>(global_step - o.warmup_steps) /
+        static_cast<double>(std::max<int64_t>(1, total_steps - o.warmup_steps));
+    return o.min_lr + (peak_lr - o.min_lr) * 0.5 * (1 + std::cos(std::numbers::pi * progress));
+}
+
+namespace {
+
+void check_finite(float loss, const TrainingState& s) {
+    if (std::isfinite(loss)) return;
+    throw ValueError("training stopped: the loss is " +
+                     std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " +
+                     std::to_string(s.global_step) + " (epoch " + std::to_string(s.epoch + 1) +
+                     "); no checkpoint was written, so the last one saved is kept");
+}
+
+// The live line on a terminal: epoch, step, loss, tokens per second, time left.
+struct Progress {
+    bool on;
+    double t_start = now();
+    int64_t tokens_at_start;
+    void clear() const {
+        if (on) std::fprintf(stderr, "\r\033[K");
+    }
+    void show(const TrainingState& s, const TrainOptions& o, int64_t steps_per_epoch,
+              int64_t steps_done, float loss) const {
+        if (!on) return;
+        const double elapsed = now() - t_start;
+        const int64_t total = steps_per_epoch * o.num_epochs;
+        const int64_t done = s.epoch * steps_per_epoch + s.step_in_epoch + 1;
+        std::fprintf(
+            stderr,
+            "\r\033[Kepoch %lld/%lld  step %lld/%lld  loss %.3f  %.0f tokens/s  %.0f s left",
+            static_cast<long long>(s.epoch + 1), static_cast<long long>(o.num_epochs),
+            static_cast<long long>(done), static_cast<long long>(total), static_cast<double>(loss),
+            static_cast<double>(s.tokens_seen - tokens_at_start) / std::max(elapsed, 1e-9),
+            elapsed / static_cast<double>(steps_done) * static_cast<double>(total - done));
+        std::fflush(stderr);
+    }
+};
+
+// The result, written once: the losses and tokens so far, and where to resume.
+TrainResult result_of(TrainingState s, int64_t steps, bool interrupted) {
+    s.rng_state = default_generator().state();
+    TrainResult r;
+    r.train_losses = s.train_losses;
+    r.val_losses = s.val_losses;
+    r.track_tokens_seen = s.track_tokens_seen;
+    r.steps = steps;
+    r.interrupted = interrupted;
+    r.final_state = std::move(s);
+    return r;
+}
+
+// Ctrl-C: the step just taken is done; save a checkpoint that resumes after it.
+void save_on_interrupt(ch04::GPTModel& model, AdamW& optimizer, TrainingState& s,
+                       const TrainOptions& o,
+                       const std::function<void(const std::string&)>& print) {
+    g_interrupt.store(false);  // handled
+    if (++s.step_in_epoch == static_cast<int64_t>(s.epoch_batches.size())) {
+        ++s.epoch;
+        s.step_in_epoch = 0;
+        s.epoch_batches.clear();
+    }
+    s.rng_state = default_generator().state();
+    const std::string step = "Interrupted after step " + std::to_string(s.global_step);
+    if (o.checkpoint_dir.empty()) return print(step + " (no checkpoint folder given)");
+    save_checkpoint(model, optimizer, s, o.checkpoint_dir);
+    print(step + "; saved a resumable checkpoint in " + o.checkpoint_dir.string() +
+          " (continue with --resume " + o.checkpoint_dir.string() + ")");
+}
+
+std::string log_line(int64_t epoch, int64_t global_step, double train_loss, double val_loss) {
+    char line[128];
+    std::snprintf(line, sizeof line, "Ep %lld (Step %06lld): Train loss %.3f, Val loss %.3f",
+                  static_cast<long long>(epoch + 1), static_cast<long long>(global_step),
+                  train_loss, val_loss);
+    return line;
+}
+
+}  // namespace
+
+// Listing 5.3, in its order; the extras (appendix D's schedule and clipping,
+// resuming, Ctrl-C, the progress line, the NaN stop) are the named helpers above.
 TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader& train_loader,
                                const ch02::GPTDataLoader& val_loader, AdamW& optimizer,
                                const ch02::GPT2Tokenizer& tokenizer, const TrainOptions& o,
@@ -62,23 +154,23 @@ TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader&
             "train_model_simple: num_epochs must be >= 0, eval_freq and eval_iter > 0");
     if (train_loader.size() == 0)
         throw ValueError("train_model_simple: the training loader has no batches");
-    auto print = o.print ? o.print : [](const std::string& s) {
-        std::printf("%s\n", s.c_str());
+    auto print = o.print ? o.print : [](const std::string& line) {
+        std::printf("%s\n", line.c_str());
         std::fflush(stdout);
     };
-    TrainResult r;
-    TrainingState s;
+    TrainingState s;  // train_losses, val_losses, track_tokens_seen, tokens_seen, global_step = -1
     if (resume) {
         s = *resume;
         default_generator().set_state(s.rng_state);
     }
     const double peak_lr = optimizer.lr;
-    const int64_t total_steps = train_loader.size() * o.num_epochs;
+    const bool schedule = o.warmup_steps > 0 || o.cosine_decay;
     const auto params = model.parameters();
-    const double t_start = now();
-    int64_t tokens_at_start = s.tokens_seen;
-    model.train();
+    const Progress progress{o.progress_line, now(), s.tokens_seen};
+    int64_t steps = 0;
+    std::vector<double> track_lrs;
     for (; s.epoch < o.num_epochs; ++s.epoch) {
+        model.train();
         if (!resume || s.step_in_epoch == 0 || s.epoch_batches.empty()) {
             s.epoch_batches = train_loader.epoch_indices();  // draws as PyTorch's iterator does
             s.step_in_epoch = 0;
@@ -89,105 +181,47 @@ TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader&
                 train_loader.make_batch(s.epoch_batches[static_cast<size_t>(s.step_in_epoch)]);
             optimizer.zero_grad();  // reset the gradients of the previous step
             ++s.global_step;
-            if (o.warmup_steps > 0 || o.cosine_decay) {  // appendix D's schedule
-                double lr = peak_lr;
-                if (s.global_step < o.warmup_steps)
-                    lr = o.initial_lr +
-                        static_cast<double>(s.global_step) * (peak_lr - o.initial_lr) /
-                            static_cast<double>(o.warmup_steps);
-                else if (o.cosine_decay) {
-                    const double progress = static_cast<double>(s.global_step - o.warmup_steps) /
-                        static_cast<double>(std::max<int64_t>(1, total_steps - o.warmup_steps));
-                    lr = o.min_lr +
-                        (peak_lr - o.min_lr) * 0.5 * (1 + std::cos(std::numbers::pi * progress));
-                }
-                optimizer.lr = static_cast<float>(lr);
-                r.track_lrs.push_back(lr);
+            if (schedule) {
+                optimizer.lr = static_cast<float>(
+                    get_lr(s.global_step, peak_lr, train_loader.size() * o.num_epochs, o));
+                track_lrs.push_back(optimizer.lr);
             }
             const Tensor loss = calc_loss_batch(batch.inputs, batch.targets, model);
-            const float lv = loss.item();
-            if (!std::isfinite(lv)) {
-                optimizer.lr = static_cast<float>(peak_lr);
-                throw ValueError("training stopped: the loss is " +
-                                 std::string(std::isnan(lv) ? "NaN" : "infinite") + " at step " +
-                                 std::to_string(s.global_step) + " (epoch " +
-                                 std::to_string(s.epoch + 1) +
-                                 "); no checkpoint was written, so the last one saved is kept");
-            }
+            if (!std::isfinite(loss.item())) optimizer.lr = static_cast<float>(peak_lr);
+            check_finite(loss.item(), s);
             loss.backward();  // gradients
             if (o.max_grad_norm > 0 && s.global_step >= o.warmup_steps)
                 clip_grad_norm_(params, o.max_grad_norm);
             optimizer.step();  // update the weights
             s.tokens_seen += batch.inputs.numel();
-            ++r.steps;
-            if (s.global_step % o.eval_freq == 0) {
+            ++steps;
+            if (s.global_step % o.eval_freq == 0) {  // evaluation
                 const auto [train_loss, val_loss] =
                     evaluate_model(model, train_loader, val_loader, o.eval_iter);
                 s.train_losses.push_back(train_loss);
                 s.val_losses.push_back(val_loss);
                 s.track_tokens_seen.push_back(static_cast<double>(s.tokens_seen));
-                char line[128];
-                std::snprintf(line, sizeof line,
-                              "Ep %lld (Step %06lld): Train loss %.3f, Val loss %.3f",
-                              static_cast<long long>(s.epoch + 1),
-                              static_cast<long long>(s.global_step), train_loss, val_loss);
-                if (o.progress_line) std::fprintf(stderr, "\r\033[K");
-                print(line);
+                progress.clear();
+                print(log_line(s.epoch, s.global_step, train_loss, val_loss));
             }
-            if (o.progress_line) {
-                const double elapsed = now() - t_start;
-                const double tps =
-                    static_cast<double>(s.tokens_seen - tokens_at_start) / std::max(elapsed, 1e-9);
-                const int64_t done = s.epoch * train_loader.size() + s.step_in_epoch + 1;
-                const double eta = elapsed / static_cast<double>(r.steps) *
-                    static_cast<double>(total_steps - done);
-                std::fprintf(
-                    stderr,
-                    "\r\033[Kepoch %lld/%lld  step %lld/%lld  loss %.3f  %.0f tokens/s  %.0f s left",
-                    static_cast<long long>(s.epoch + 1), static_cast<long long>(o.num_epochs),
-                    static_cast<long long>(done), static_cast<long long>(total_steps),
-                    static_cast<double>(lv), tps, eta);
-                std::fflush(stderr);
-            }
+            progress.show(s, o, train_loader.size(), steps, loss.item());
             if (interrupt_requested()) {
-                g_interrupt.store(false);  // handled
-                ++s.step_in_epoch;  // this step is done
-                if (s.step_in_epoch == static_cast<int64_t>(s.epoch_batches.size())) {
-                    ++s.epoch;
-                    s.step_in_epoch = 0;
-                    s.epoch_batches.clear();
-                }
-                s.rng_state = default_generator().state();
-                if (o.progress_line) std::fprintf(stderr, "\r\033[K");
-                if (!o.checkpoint_dir.empty()) {
-                    save_checkpoint(model, optimizer, s, o.checkpoint_dir);
-                    print("Interrupted after step " + std::to_string(s.global_step) +
-                          "; saved a resumable checkpoint in " + o.checkpoint_dir.string() +
-                          " (continue with --resume " + o.checkpoint_dir.string() + ")");
-                } else {
-                    print("Interrupted after step " + std::to_string(s.global_step) +
-                          " (no checkpoint folder given)");
-                }
-                r.interrupted = true;
-                r.final_state = s;
-                r.train_losses = s.train_losses;
-                r.val_losses = s.val_losses;
-                r.track_tokens_seen = s.track_tokens_seen;
+                progress.clear();
+                save_on_interrupt(model, optimizer, s, o, print);
+                TrainResult r = result_of(s, steps, true);
+                r.track_lrs = track_lrs;
                 return r;
             }
         }
-        if (o.progress_line) std::fprintf(stderr, "\r\033[K");
+        progress.clear();
         if (o.sample_tokens > 0)
             print(generate_sample(model, tokenizer, o.start_context, o.sample_tokens));
         s.step_in_epoch = 0;
         s.epoch_batches.clear();
     }
     optimizer.lr = static_cast<float>(peak_lr);
-    s.rng_state = default_generator().state();
-    r.final_state = s;
-    r.train_losses = s.train_losses;
-    r.val_losses = s.val_losses;
-    r.track_tokens_seen = s.track_tokens_seen;
+    TrainResult r = result_of(s, steps, false);
+    r.track_lrs = track_lrs;
     return r;
 }
 

@@ -41,6 +41,12 @@ struct TrainResult {
     TrainingState final_state;
 };
 
+// Appendix D's learning-rate schedule, a pure function of the step: linear
+// warmup (initial_lr -> peak_lr over warmup_steps), then constant, or with
+// cosine_decay half a cosine down to min_lr at total_steps.
+double get_lr(int64_t global_step, double peak_lr, int64_t total_steps,
+              const TrainOptions& options);
+
 // evaluate_model: eval mode, no grad, mean loss over eval_iter batches of each loader, back to train mode.
 std::pair<double, double> evaluate_model(ch04::GPTModel& model,
                                          const ch02::GPTDataLoader& train_loader,
