@@ -9,6 +9,7 @@
 #include "autograd.hpp"
 #include "gelu.hpp"
 #include "gelu_fused.hpp"
+#include "cached_decoder.hpp"
 #include "generate.hpp"
 #include "gpt_model.hpp"
 #include "layer_norm.hpp"
@@ -236,4 +237,33 @@ TEST_CASE("a whole GPTModel: the same logits, loss gradients and greedy text in 
           ref_text.data);
     CHECK(generate_text_cached(model, IntTensor({1, 3}, {1, 5, 9}), 8, c.context_length).data ==
           ref_text.data);
+}
+
+TEST_CASE(
+    "fast tier = reference tier: the CachedDecoder's logits are the full forward's, across window slides") {
+    GPTConfig c;
+    c.vocab_size = 40;
+    c.context_length = 8;
+    c.emb_dim = 16;
+    c.n_heads = 2;
+    c.n_layers = 2;
+    c.drop_rate = 0.0f;
+    manual_seed(12);
+    GPTModel model(c);
+    model.eval();
+    NoGradGuard ng;
+    for (const int64_t context_size : {int64_t{8}, int64_t{5}}) {
+        INFO("context_size " << context_size);
+        CachedDecoder decoder(model, context_size);
+        IntTensor ids({2, 3}, {1, 2, 3, 4, 5, 6});
+        for (int step = 0; step < 14; ++step) {  // past the window several times
+            const Tensor cached = decoder.next_logits(ids);
+            const IntTensor cond = crop_last(ids, context_size);
+            const Tensor full = select(model.forward(cond), 1, cond.shape[1] - 1);  // [B, vocab]
+            const auto r = testing::all_close(cached, full.to_vector(), 1e-5, 1e-4);
+            CHECK_MESSAGE(r.ok, "step " << step << ": " << r.message);
+            ids = append_column(
+                ids, {static_cast<int64_t>(step * 7 % 40), static_cast<int64_t>(step * 3 % 40)});
+        }
+    }
 }

@@ -1,5 +1,7 @@
 #include "generate.hpp"
 
+#include "cached_decoder.hpp"
+
 #include "autograd.hpp"
 #include "error.hpp"
 #include "ops.hpp"
@@ -55,22 +57,10 @@ IntTensor generate_text_cached(GPTModel& model, const IntTensor& idx_in, int64_t
                                int64_t context_size) {
     check(idx_in, max_new_tokens, context_size);
     NoGradGuard no_grad;
-    const int64_t window = std::min(context_size, model.cfg.context_length);
+    CachedDecoder decoder(model, context_size);
     IntTensor idx = idx_in;
-    std::vector<ch03::KVCache> caches;
-    IntTensor pending;  // tokens not yet in the caches
-    bool rebuild = true;
-    for (int64_t step = 0; step < max_new_tokens; ++step) {
-        if (rebuild || caches.empty() || caches[0].length + pending.shape[1] > window) {
-            for (auto& c : caches) c.reset();
-            pending = crop_last(idx, window);  // the window the simple version would see
-            rebuild = false;
-        }
-        const Tensor last = model.forward_cached(pending, caches);  // [B, vocab]
-        const auto next = argmax_rows(last);
-        idx = append_column(idx, next);
-        pending = IntTensor({idx.shape[0], 1}, next);
-    }
+    for (int64_t step = 0; step < max_new_tokens; ++step)
+        idx = append_column(idx, argmax_rows(decoder.next_logits(idx)));  // [B, vocab] -> B ids
     return idx;
 }
 

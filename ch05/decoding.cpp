@@ -1,5 +1,10 @@
 #include "decoding.hpp"
 
+#include <memory>
+#include <set>
+
+#include "cached_decoder.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -82,19 +87,11 @@ IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const Generat
                          std::to_string(opt.temperature));
     if (opt.max_new_tokens < 0) throw ValueError("generate: max_new_tokens must be >= 0");
     NoGradGuard no_grad;
-    const int64_t window = std::min(opt.context_size, model.cfg.context_length);
+    ch04::CachedDecoder decoder(model, opt.context_size);
     std::vector<int64_t> ids = idx_in.data;
-    std::vector<ch03::KVCache> caches;
-    IntTensor pending = ch04::crop_last(idx_in, window);
     for (int64_t step = 0; step < opt.max_new_tokens; ++step) {
-        if (!caches.empty() &&
-            caches[0].length + pending.shape[1] > window) {  // slide the window: rebuild
-            for (auto& c : caches) c.reset();
-            pending =
-                ch04::crop_last(IntTensor({1, static_cast<int64_t>(ids.size())}, ids), window);
-        }
-        const Tensor last = model.forward_cached(pending, caches);  // [1, V]
-        std::vector<float> logits = last.to_vector();
+        const IntTensor text({1, static_cast<int64_t>(ids.size())}, ids);
+        std::vector<float> logits = decoder.next_logits(text).to_vector();  // [1, V]
         logits = apply_repetition_penalty(std::move(logits), ids, opt.repetition_penalty);
         if (opt.top_k) logits = top_k_filter(std::move(logits), *opt.top_k);
         logits = top_p_filter(std::move(logits), opt.top_p);
@@ -109,7 +106,6 @@ IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const Generat
         }
         if (opt.eos_id && next == *opt.eos_id) break;
         ids.push_back(next);
-        pending = IntTensor({1, 1}, {next});
     }
     return IntTensor({1, static_cast<int64_t>(ids.size())}, ids);
 }
@@ -126,8 +122,11 @@ IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_n
         std::vector<int64_t> ids;
         double score;
         bool done;
+        std::shared_ptr<ch04::CachedDecoder>
+            decoder;  // this text's caches (shared until it branches)
     };
-    std::vector<Beam> beams{{idx.data, 0.0, false}};
+    std::vector<Beam> beams{
+        {idx.data, 0.0, false, std::make_shared<ch04::CachedDecoder>(model, context_size)}};
     for (int64_t step = 0; step < max_new_tokens; ++step) {
         std::vector<Beam> candidates;
         for (const Beam& b : beams) {
@@ -135,11 +134,8 @@ IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_n
                 candidates.push_back(b);
                 continue;
             }
-            const IntTensor cond = ch04::crop_last(
-                IntTensor({1, static_cast<int64_t>(b.ids.size())}, b.ids), context_size);
-            const Tensor logits = model.forward(cond);
-            const Tensor logp =
-                log_softmax(select(select(logits, 0, 0), 0, cond.shape[1] - 1), 0);  // [V]
+            const IntTensor text({1, static_cast<int64_t>(b.ids.size())}, b.ids);
+            const Tensor logp = log_softmax(select(b.decoder->next_logits(text), 0, 0), 0);  // [V]
             std::vector<int64_t> order(static_cast<size_t>(logp.numel()));
             std::iota(order.begin(), order.end(), 0);
             std::partial_sort(
@@ -156,6 +152,11 @@ IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_n
         std::stable_sort(candidates.begin(), candidates.end(),
                          [](const Beam& a, const Beam& b) { return a.score > b.score; });
         candidates.resize(std::min<size_t>(candidates.size(), static_cast<size_t>(num_beams)));
+        // beams that continue one parent share its decoder: all but the first get a copy
+        std::set<const ch04::CachedDecoder*> taken;
+        for (Beam& c : candidates)
+            if (!c.done && !taken.insert(c.decoder.get()).second)
+                c.decoder = std::make_shared<ch04::CachedDecoder>(c.decoder->clone());
         beams = std::move(candidates);
         if (std::all_of(beams.begin(), beams.end(), [](const Beam& b) { return b.done; })) break;
     }

@@ -6,11 +6,13 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <numeric>
 
 #include "autograd.hpp"
 #include "checkpoint.hpp"
 #include "decoding.hpp"
 #include "error.hpp"
+#include "generate.hpp"
 #include "gpt2_weights.hpp"
 #include "loss.hpp"
 #include "ops.hpp"
@@ -315,4 +317,69 @@ TEST_CASE("appendix D: get_lr is the schedule as a pure function of the step") {
     CHECK(get_lr(120, peak, total, o) == doctest::Approx(1e-5));  // min_lr at the end
     o.cosine_decay = false;
     CHECK(get_lr(70, peak, total, o) == peak);  // warmup only: constant afterwards
+}
+
+namespace {
+// Beam search written plainly: every beam runs the whole model on its cropped
+// text each step (no caches). The cached beam_search must choose the same.
+std::vector<int64_t> plain_beam_search(ch04::GPTModel& model, std::vector<int64_t> prompt,
+                                       int64_t steps, int64_t context_size, int64_t num_beams) {
+    struct Beam {
+        std::vector<int64_t> ids;
+        double score;
+    };
+    std::vector<Beam> beams{{std::move(prompt), 0.0}};
+    NoGradGuard ng;
+    for (int64_t s = 0; s < steps; ++s) {
+        std::vector<Beam> next;
+        for (const Beam& b : beams) {
+            const IntTensor cond = ch04::crop_last(
+                IntTensor({1, static_cast<int64_t>(b.ids.size())}, b.ids), context_size);
+            const Tensor logp =
+                log_softmax(select(select(model.forward(cond), 0, 0), 0, cond.shape[1] - 1), 0);
+            std::vector<int64_t> order(static_cast<size_t>(logp.numel()));
+            std::iota(order.begin(), order.end(), 0);
+            std::partial_sort(
+                order.begin(), order.begin() + num_beams, order.end(),
+                [&](int64_t x, int64_t y) { return logp.data()[x] > logp.data()[y]; });
+            for (int64_t k = 0; k < num_beams; ++k) {
+                Beam nb = b;
+                nb.ids.push_back(order[static_cast<size_t>(k)]);
+                nb.score += logp.data()[order[static_cast<size_t>(k)]];
+                next.push_back(std::move(nb));
+            }
+        }
+        std::stable_sort(next.begin(), next.end(),
+                         [](const Beam& x, const Beam& y) { return x.score > y.score; });
+        next.resize(static_cast<size_t>(num_beams));
+        beams = std::move(next);
+    }
+    return beams[0].ids;
+}
+}  // namespace
+
+TEST_CASE(
+    "beam search on the cached decoder picks what the plain, uncached search picks; one beam is greedy") {
+    ch04::GPTConfig c;
+    c.vocab_size = 30;
+    c.context_length = 10;
+    c.emb_dim = 16;
+    c.n_heads = 2;
+    c.n_layers = 2;
+    c.drop_rate = 0.0f;
+    manual_seed(21);
+    ch04::GPTModel model(c);
+    model.eval();
+    const IntTensor prompt({1, 4}, {3, 14, 15, 9});
+    for (const int64_t context_size :
+         {int64_t{10}, int64_t{6}}) {  // 6: the window slides while searching
+        INFO("context_size " << context_size);
+        for (const int64_t beams : {int64_t{2}, int64_t{4}}) {
+            INFO(beams << " beams");
+            CHECK(beam_search(model, prompt, 9, context_size, beams).data ==
+                  plain_beam_search(model, prompt.data, 9, context_size, beams));
+        }
+        CHECK(beam_search(model, prompt, 9, context_size, 1).data ==
+              ch04::generate_text_simple(model, prompt, 9, context_size).data);
+    }
 }
