@@ -14,6 +14,7 @@
 #include "random.hpp"
 #include "safetensors.hpp"
 #include "training.hpp"
+#include "xtensor_blas_tour.hpp"
 
 using namespace llm;
 using namespace llm::appendix_a;

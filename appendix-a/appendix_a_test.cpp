@@ -5,11 +5,13 @@
 #include <filesystem>
 
 #include "autograd.hpp"
+#include "error.hpp"
 #include "ops.hpp"
 #include "random.hpp"
 #include "safetensors.hpp"
 #include "testing.hpp"
 #include "training.hpp"
+#include "xtensor_blas_tour.hpp"
 
 using namespace llm;
 using namespace llm::appendix_a;
@@ -85,4 +87,14 @@ TEST_CASE("A.8 saving and loading: a reloaded model computes the same outputs") 
     const Tensor x = Tensor::from({{0.5f, -1.0f}});
     CHECK(a.forward(x).to_vector() == b.forward(x).to_vector());
     std::filesystem::remove(path);
+}
+
+TEST_CASE("A.2.3 the same product through xtensor-blas's xt::linalg::dot as through our matmul") {
+    Generator g(5);
+    const Tensor a = randn({7, 13}, g), b = randn({13, 5}, g);
+    const auto r =
+        testing::all_close(matmul_with_xtensor_blas(a, b), matmul(a, b).to_vector(), 1e-6, 1e-6);
+    CHECK_MESSAGE(r.ok, r.message);
+    CHECK(matmul_with_xtensor_blas(a, b).shape() == Shape{7, 5});
+    CHECK_THROWS_AS(matmul_with_xtensor_blas(a, a), ShapeError);
 }
