@@ -28,6 +28,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// print(context_vecs); print("context_vecs.shape:", context_vecs.shape)
+void show_context_vecs(const Tensor& context_vecs) {
+    show("", context_vecs);
+    std::printf("context_vecs.shape: %s\n", torch_size(context_vecs.shape()).c_str());
+}
+
 Tensor batch_of_two(const Tensor& x) { return cat({x.unsqueeze(0), x.unsqueeze(0)}, 0); }
 
 // Attention weights of one module over the tokens of `text`, as a heatmap file.
@@ -182,23 +188,17 @@ void walkthrough(const fs::path& heatmap_out) {
     std::printf("%s\n", torch_size(batch.shape()).c_str());
     manual_seed(123);
     CausalAttention ca(3, 2, 6, 0.0f);
-    const Tensor context_vecs = ca.forward(batch);
-    show("", context_vecs);
-    std::printf("context_vecs.shape: %s\n", torch_size(context_vecs.shape()).c_str());
+    show_context_vecs(ca.forward(batch));
 
     section("3.6.1 Stacking multiple single-head attention layers");
     manual_seed(123);
     MultiHeadAttentionWrapper wrapper(3, 2, 6, 0.0f, 2);
-    const Tensor wrapped = wrapper.forward(batch);
-    show("", wrapped);
-    std::printf("context_vecs.shape: %s\n", torch_size(wrapped.shape()).c_str());
+    show_context_vecs(wrapper.forward(batch));
 
     section("3.6.2 Implementing multi-head attention with weight splits");
     manual_seed(123);
     MultiHeadAttention mha(3, 2, 6, 0.0f, 2);
-    const Tensor mha_out = mha.forward(batch);
-    show("", mha_out);
-    std::printf("context_vecs.shape: %s\n", torch_size(mha_out.shape()).c_str());
+    show_context_vecs(mha.forward(batch));
     {
         // (b, num_heads, num_tokens, head_dim) = (1, 2, 3, 4)
         const Tensor a =
