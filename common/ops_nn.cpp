@@ -235,8 +235,8 @@ Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
                          std::to_string(p));
     if (!training || p == 0.0f) return x;
     // PyTorch: noise = bernoulli_(1 - p) / (1 - p); out = x * noise. We keep
-    // the noise as one byte per element (kept or not) and multiply by
-    // noise_of(keep), the same float PyTorch's noise holds.
+    // the noise as one byte per element (kept or not) and multiply the kept
+    // elements by dropout_scale(p), the same float PyTorch's noise holds.
     const int64_t n = x.numel();
     auto keep = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(n));
     bernoulli_(keep->data(), n, 1.0 - p, gen);

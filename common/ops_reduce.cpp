@@ -32,7 +32,8 @@ Axis split_axis(const Shape& s, int64_t dim) {
     return ax;
 }
 
-// g (reduced shape) spread back over the axis, times weight(o, k, i) when given.
+// g (reduced shape) spread back over the axis, every element times `scale`
+// (1 for sum, 1/n for mean): the backward of a reduction.
 Tensor spread(const Tensor& g, const Axis& ax, const Shape& full, float scale) {
     Tensor out = Tensor::empty(full);
     const float* pg = g.data();

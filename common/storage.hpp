@@ -1,8 +1,9 @@
-// The memory behind tensors. Large buffers come from segments the process
-// keeps (best fit, freed neighbours merge: storage.cpp), so a training loop
-// reuses the same memory every step, across sizes, instead of asking the
-// kernel for fresh pages (each of which it must fault in and zero).
-// Contents start uninitialised.
+// The memory behind tensors. Buffers of 256 KB and more come from segments
+// the process keeps (block_pool.hpp: best fit, freed neighbours merge), so a
+// training loop reuses the same memory every step, across sizes, instead of
+// asking the kernel for fresh pages (each of which it must fault in and
+// zero); smaller ones come from malloc. Contents start uninitialised unless
+// a fill value is given. storage_release_idle() hands unused segments back.
 #pragma once
 #include <cstddef>
 #include <vector>
