@@ -9,6 +9,7 @@
 #include "error.hpp"
 #include <nlohmann/json.hpp>
 #include "gpt2_bpe.hpp"
+#include "gpt_dataset.hpp"
 #include "paths.hpp"
 #include "testing.hpp"
 
@@ -17,10 +18,7 @@ using namespace llm::ch02;
 namespace fs = std::filesystem;
 
 namespace {
-const GPT2Tokenizer& tokenizer() {
-    static const GPT2Tokenizer tok = GPT2Tokenizer::from_data_dir();
-    return tok;
-}
+const GPT2Tokenizer& tokenizer() { return gpt2_tokenizer(); }  // the one the chapters share
 std::vector<int64_t> read_ids(const fs::path& p) {
     std::istringstream in(read_file(p));
     std::vector<int64_t> ids;

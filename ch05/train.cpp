@@ -1,13 +1,13 @@
 #include "train.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <numbers>
 
 #include "autograd.hpp"
+#include "bench.hpp"
 #include "error.hpp"
 #include "generate.hpp"
 #include "loss.hpp"
@@ -19,10 +19,6 @@ namespace llm::ch05 {
 namespace {
 std::atomic<bool> g_interrupt{false};
 extern "C" void on_sigint(int) { g_interrupt.store(true); }
-double now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 }  // namespace
 
 void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
@@ -80,7 +76,7 @@ void check_finite(float loss, const TrainingState& s) {
 // The live line on a terminal: epoch, step, loss, tokens per second, time left.
 struct Progress {
     bool on;
-    double t_start = now();
+    double t_start = bench::now();
     int64_t tokens_at_start;
     void clear() const {
         if (on) std::fprintf(stderr, "\r\033[K");
@@ -88,7 +84,7 @@ struct Progress {
     void show(const TrainingState& s, const TrainOptions& o, int64_t steps_per_epoch,
               int64_t steps_done, float loss) const {
         if (!on) return;
-        const double elapsed = now() - t_start;
+        const double elapsed = bench::now() - t_start;
         const int64_t total = steps_per_epoch * o.num_epochs;
         const int64_t done = s.epoch * steps_per_epoch + s.step_in_epoch + 1;
         std::fprintf(
@@ -166,7 +162,7 @@ TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader&
     const double peak_lr = optimizer.lr;
     const bool schedule = o.warmup_steps > 0 || o.cosine_decay;
     const auto params = model.parameters();
-    const Progress progress{o.progress_line, now(), s.tokens_seen};
+    const Progress progress{o.progress_line, bench::now(), s.tokens_seen};
     int64_t steps = 0;
     std::vector<double> track_lrs;
     for (; s.epoch < o.num_epochs; ++s.epoch) {
