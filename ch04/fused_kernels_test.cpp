@@ -67,6 +67,18 @@ void check_same(const Run& fast, const Run& ref, double atol, double rtol) {
     }
 }
 
+// A module in both tiers (its `fused` flag off and on) on the same input:
+// outputs, the input's gradient and the parameters' gradients must agree.
+void check_tiers(Module& m, bool& fused, const Tensor& x, double atol, double rtol) {
+    std::vector<Tensor> params;
+    for (auto& [name, p] : m.named_parameters()) params.push_back(p);
+    auto in_tier = [&](bool on) {
+        fused = on;
+        return run([&](const std::vector<Tensor>& in) { return m.forward(in[0]); }, {x}, params);
+    };
+    check_same(in_tier(true), in_tier(false), atol, rtol);
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -79,30 +91,13 @@ TEST_CASE(
         ln.shift = randn({shape.back()}, g);
         ln.scale.requires_grad_();
         ln.shift.requires_grad_();
-        const Tensor x = randn(shape, g) * 3.0f + 0.5f;
-        auto f = [&](bool fused) {
-            return run(
-                [&](const std::vector<Tensor>& in) {
-                    ln.fused = fused;
-                    return ln.forward(in[0]);
-                },
-                {x}, {ln.scale, ln.shift});
-        };
-        check_same(f(true), f(false), 2e-5, 2e-4);
+        check_tiers(ln, ln.fused, randn(shape, g) * 3.0f + 0.5f, 2e-5, 2e-4);
     }
     // the book's example of 4.2: batch_example = torch.randn(2, 5) after manual_seed(123)
     manual_seed(123);
     const Tensor batch_example = randn({2, 5});
     LayerNorm ln(5);
-    auto f = [&](bool fused) {
-        return run(
-            [&](const std::vector<Tensor>& in) {
-                ln.fused = fused;
-                return ln.forward(in[0]);
-            },
-            {batch_example}, {ln.scale, ln.shift});
-    };
-    check_same(f(true), f(false), 1e-5, 1e-4);
+    check_tiers(ln, ln.fused, batch_example, 1e-5, 1e-4);
 }
 
 TEST_CASE("fast tier = reference tier: gelu_fused and the book's GELU, values and gradients") {
@@ -110,17 +105,7 @@ TEST_CASE("fast tier = reference tier: gelu_fused and the book's GELU, values an
     GELU gelu;
     const Tensor x = randn({4, 1000}, g) * 3.0f;  // covers the vectorised body and the scalar tail
     const Tensor book_x = Tensor::arange(-3.0f, 3.0001f, 0.05f);  // the book's plot range
-    for (const Tensor& in : {x, book_x}) {
-        auto f = [&](bool fused) {
-            return run(
-                [&](const std::vector<Tensor>& v) {
-                    gelu.fused = fused;
-                    return gelu.forward(v[0]);
-                },
-                {in});
-        };
-        check_same(f(true), f(false), 1e-5, 1e-4);
-    }
+    for (const Tensor& in : {x, book_x}) check_tiers(gelu, gelu.fused, in, 1e-5, 1e-4);
 }
 
 TEST_CASE(
@@ -138,17 +123,7 @@ TEST_CASE(
         const Tensor x = c.d_in == 3
             ? cat({ch03::book_inputs().unsqueeze(0), ch03::book_inputs().unsqueeze(0)}, 0)
             : randn({c.b, c.T, c.d_in}, g);
-        std::vector<Tensor> params;
-        for (auto& [name, p] : mha.named_parameters()) params.push_back(p);
-        auto f = [&](bool fused) {
-            return run(
-                [&](const std::vector<Tensor>& in) {
-                    mha.fused = fused;
-                    return mha.forward(in[0]);
-                },
-                {x}, params);
-        };
-        check_same(f(true), f(false), 1e-5, 1e-4);
+        check_tiers(mha, mha.fused, x, 1e-5, 1e-4);
     }
 }
 
@@ -205,14 +180,13 @@ TEST_CASE("gradcheck: the fast kernels' own backward against finite differences"
 }
 
 TEST_CASE("a whole GPTModel: the same logits, loss gradients and greedy text in both tiers") {
-    GPTConfig c;
-    c.vocab_size = 50;
-    c.context_length = 12;
-    c.emb_dim = 16;
-    c.n_heads = 4;
-    c.n_layers = 2;
-    c.drop_rate = 0.0f;
-    c.qkv_bias = true;
+    const GPTConfig c{.vocab_size = 50,
+                      .context_length = 12,
+                      .emb_dim = 16,
+                      .n_heads = 4,
+                      .n_layers = 2,
+                      .drop_rate = 0.0f,
+                      .qkv_bias = true};
     manual_seed(11);
     GPTModel model(c);
     model.eval();
@@ -241,13 +215,12 @@ TEST_CASE("a whole GPTModel: the same logits, loss gradients and greedy text in 
 
 TEST_CASE(
     "fast tier = reference tier: the CachedDecoder's logits are the full forward's, across window slides") {
-    GPTConfig c;
-    c.vocab_size = 40;
-    c.context_length = 8;
-    c.emb_dim = 16;
-    c.n_heads = 2;
-    c.n_layers = 2;
-    c.drop_rate = 0.0f;
+    const GPTConfig c{.vocab_size = 40,
+                      .context_length = 8,
+                      .emb_dim = 16,
+                      .n_heads = 2,
+                      .n_layers = 2,
+                      .drop_rate = 0.0f};
     manual_seed(12);
     GPTModel model(c);
     model.eval();

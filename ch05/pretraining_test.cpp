@@ -360,13 +360,12 @@ std::vector<int64_t> plain_beam_search(ch04::GPTModel& model, std::vector<int64_
 
 TEST_CASE(
     "beam search on the cached decoder picks what the plain, uncached search picks; one beam is greedy") {
-    ch04::GPTConfig c;
-    c.vocab_size = 30;
-    c.context_length = 10;
-    c.emb_dim = 16;
-    c.n_heads = 2;
-    c.n_layers = 2;
-    c.drop_rate = 0.0f;
+    const ch04::GPTConfig c{.vocab_size = 30,
+                            .context_length = 10,
+                            .emb_dim = 16,
+                            .n_heads = 2,
+                            .n_layers = 2,
+                            .drop_rate = 0.0f};
     manual_seed(21);
     ch04::GPTModel model(c);
     model.eval();
