@@ -7,10 +7,9 @@
 
 namespace llm::ch03 {
 
-// scores: [..., Tq, Tk]. Query row i sits at absolute position q_offset + i
-// (q_offset > 0 when earlier tokens are cached, chapter 4's KV cache); with
-// causal, it sees keys 0 .. q_offset + i. Masked weights are exactly 0.
-Tensor attention_softmax(const Tensor& scores, float divisor, bool causal, int64_t q_offset = 0);
+// scores: [..., Tq, Tk]. With causal, query row i sees keys 0 .. i; masked
+// weights are exactly 0.
+Tensor attention_softmax(const Tensor& scores, float divisor, bool causal);
 
 // One row of it, shared with scaled_dot_product_attention: over n scores,
 // y_j = exp(s_j / divisor - m) * inv for the first `visible`, 0 after.

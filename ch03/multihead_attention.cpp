@@ -2,9 +2,7 @@
 
 #include <cmath>
 
-#include "attention_softmax_fused.hpp"
 #include "autograd.hpp"
-#include "blas.hpp"
 #include "error.hpp"
 #include "ops.hpp"
 #include "scaled_dot_product_attention_fused.hpp"
@@ -86,42 +84,22 @@ Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
         throw ShapeError("MultiHeadAttention: the KV cache holds " + std::to_string(L0) +
                          " tokens; " + std::to_string(T) + " more exceed the context length " +
                          std::to_string(context_length));
-    const int64_t H = num_heads, hd = head_dim, C = context_length;
     if (!cache.keys.defined() || cache.keys.size(0) != b) {
-        cache.keys = Tensor::zeros({b, H, C, hd});
-        cache.values = Tensor::zeros({b, H, C, hd});
+        cache.keys = Tensor::zeros({b, context_length, d_out});
+        cache.values = Tensor::zeros({b, context_length, d_out});
     }
     const Tensor q = W_query->forward(x), k = W_key->forward(x),
                  v = W_value->forward(x);  // [b, T, d_out]
-    // append the new keys and values at positions L0 .. L-1 of each head's block
-    for (int64_t i = 0; i < b; ++i)
-        for (int64_t t = 0; t < T; ++t)
-            for (int64_t h = 0; h < H; ++h) {
-                const int64_t src = (i * T + t) * d_out + h * hd,
-                              dst = ((i * H + h) * C + L0 + t) * hd;
-                std::copy(k.data() + src, k.data() + src + hd, cache.keys.data() + dst);
-                std::copy(v.data() + src, v.data() + src + hd, cache.values.data() + dst);
-            }
+    // append the new keys and values at positions L0 .. L-1
+    for (int64_t i = 0; i < b; ++i) {
+        const int64_t src = i * T * d_out, dst = (i * context_length + L0) * d_out;
+        std::copy(k.data() + src, k.data() + src + T * d_out, cache.keys.data() + dst);
+        std::copy(v.data() + src, v.data() + src + T * d_out, cache.values.data() + dst);
+    }
     cache.length = L;
-    // scores[i, h] = q[i, :, h] @ K[i, h, :L]^T, read in place: q rows have stride d_out
-    Tensor scores = Tensor::empty({b, H, T, L});
-    for (int64_t i = 0; i < b; ++i)
-        for (int64_t h = 0; h < H; ++h)
-            sgemm(false, true, static_cast<int>(T), static_cast<int>(L), static_cast<int>(hd), 1.0f,
-                  q.data() + i * T * d_out + h * hd, static_cast<int>(d_out),
-                  cache.keys.data() + (i * H + h) * C * hd, static_cast<int>(hd), 0.0f,
-                  scores.data() + (i * H + h) * T * L, static_cast<int>(L));
-    const Tensor weights =
-        attention_softmax(scores, std::sqrt(static_cast<float>(hd)), /*causal=*/true, L0);
-    // context[i, :, h] = weights[i, h] @ V[i, h, :L], written straight into [b, T, d_out]
-    Tensor context = Tensor::empty({b, T, d_out});
-    for (int64_t i = 0; i < b; ++i)
-        for (int64_t h = 0; h < H; ++h)
-            sgemm(false, false, static_cast<int>(T), static_cast<int>(hd), static_cast<int>(L),
-                  1.0f, weights.data() + (i * H + h) * T * L, static_cast<int>(L),
-                  cache.values.data() + (i * H + h) * C * hd, static_cast<int>(hd), 0.0f,
-                  context.data() + i * T * d_out + h * hd, static_cast<int>(d_out));
-    return out_proj->forward(context);
+    // the training kernel, over L keys, the queries at positions L0 .. L-1
+    return out_proj->forward(
+        scaled_dot_product_attention_cached(q, cache.keys, cache.values, L, num_heads));
 }
 
 }  // namespace llm::ch03

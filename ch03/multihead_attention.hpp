@@ -19,7 +19,7 @@ public:
 // Keys and values of the tokens seen so far, per layer, for generation
 // one token at a time (chapter 4's KV cache). Filled by MultiHeadAttention.
 struct KVCache {
-    Tensor keys, values;  // [b, heads, context_length, head_dim], allocated on first use
+    Tensor keys, values;  // [b, context_length, d_out] (heads side by side), allocated on first use
     int64_t length = 0;  // how many positions are filled
     void reset() { length = 0; }
 };
@@ -29,8 +29,10 @@ public:
     MultiHeadAttention(int64_t d_in, int64_t d_out, int64_t context_length, float dropout,
                        int64_t num_heads, bool qkv_bias = false);
     Tensor forward(const Tensor& x) override;  // [b, T, d_in] -> [b, T, d_out]
-    // Inference with a cache: x holds only the new tokens, which attend to
-    // the cached ones and themselves; the cache grows by T. No autograd.
+    // Inference with a cache: x holds only the new tokens; their keys and
+    // values are appended to the cache, and the fast tier's attention kernel
+    // runs over all cached keys with the queries offset by what was cached
+    // before. The cache grows by T. No autograd.
     Tensor forward_cached(const Tensor& x, KVCache& cache);
     std::string type_name() const override { return "MultiHeadAttention"; }
 

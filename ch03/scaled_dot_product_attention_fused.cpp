@@ -1,5 +1,6 @@
 #include "scaled_dot_product_attention_fused.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -17,6 +18,33 @@ namespace llm::ch03 {
 namespace {
 int as_int(int64_t v) { return static_cast<int>(v); }
 }  // namespace
+
+// One (batch, head) block, the kernel that training and the KV cache share.
+// q holds the head's Tq query rows, k and v its first Tk key and value rows,
+// o receives Tq context rows; all are column blocks of width hd in tensors
+// whose rows are ld floats apart. Query row r sits at position q_offset + r
+// and sees keys 0 .. q_offset + r (causal). w is [Tq, Tk] scratch; on
+// return it holds the weights before dropout, and stats the softmax's
+// (max, 1 / sum) per row. keep, when given, is the dropout mask.
+void attend_head(const float* q, const float* k, const float* v, float* o, int64_t ld, int64_t Tq,
+                 int64_t Tk, int64_t q_offset, int64_t hd, float divisor, float* w, float* stats,
+                 const uint8_t* keep, float scale) {
+    sgemm(false, true, as_int(Tq), as_int(Tk), as_int(hd), 1.0f, q, as_int(ld), k, as_int(ld), 0.0f,
+          w, as_int(Tk));  // S = Q K^T
+    for (int64_t r = 0; r < Tq; ++r)
+        softmax_row(w + r * Tk, w + r * Tk, std::min(q_offset + r + 1, Tk), Tk, divisor,
+                    stats[2 * r], stats[2 * r + 1]);
+    const float* pm = w;
+    std::vector<float> dropped;
+    if (keep) {
+        dropped.resize(static_cast<size_t>(Tq * Tk));
+        for (int64_t j = 0; j < Tq * Tk; ++j)
+            dropped[static_cast<size_t>(j)] = w[j] * (keep[j] ? scale : 0.0f);
+        pm = dropped.data();
+    }
+    sgemm(false, false, as_int(Tq), as_int(hd), as_int(Tk), 1.0f, pm, as_int(Tk), v, as_int(ld),
+          0.0f, o, as_int(ld));  // O = (P * M) V
+}
 
 // Per (batch i, head h), with Q, K, V, O the head's [T, hd] column block of
 // the [b, T, D] tensors (row stride D), P the weights and M the dropout
@@ -60,25 +88,15 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
     float* o = out.data();
 #pragma omp parallel
     {
-        std::vector<float> w(static_cast<size_t>(TT));  // one head's [T, T] scores, then weights
+        std::vector<float> w(static_cast<size_t>(TT));  // one head's [T, T] weights
 #pragma omp for schedule(static)
         for (int64_t ih = 0; ih < b * H; ++ih) {
             const int64_t off = (ih / H) * T * D + (ih % H) * hd;  // the head's block in [b, T, D]
-            sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, q + off, as_int(D), k + off,
-                  as_int(D), 0.0f, w.data(), as_int(T));
-            float* st = stats->data() + 2 * ih * T;
-            for (int64_t r = 0; r < T; ++r)
-                softmax_row(w.data() + r * T, w.data() + r * T, r + 1, T, divisor, st[2 * r],
-                            st[2 * r + 1]);
+            attend_head(q + off, k + off, v + off, o + off, D, T, T, 0, hd, divisor, w.data(),
+                        stats->data() + 2 * ih * T, keep ? keep->data() + ih * TT : nullptr, scale);
             if (weights_out)
                 std::memcpy(weights_out->data() + ih * TT, w.data(),
                             static_cast<size_t>(TT) * sizeof(float));
-            if (keep) {
-                const uint8_t* kp = keep->data() + ih * TT;
-                for (int64_t j = 0; j < TT; ++j) w[static_cast<size_t>(j)] *= kp[j] ? scale : 0.0f;
-            }
-            sgemm(false, false, as_int(T), as_int(hd), as_int(T), 1.0f, w.data(), as_int(T),
-                  v + off, as_int(D), 0.0f, o + off, as_int(D));
         }
     }
     return record(
@@ -135,6 +153,38 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                 }
             }
         });
+}
+
+Tensor scaled_dot_product_attention_cached(const Tensor& queries, const Tensor& keys,
+                                           const Tensor& values, int64_t kv_length,
+                                           int64_t num_heads) {
+    const int64_t b = queries.size(0), Tq = queries.size(1), D = queries.size(2);
+    if (queries.dim() != 3 || keys.dim() != 3 || keys.shape() != values.shape() ||
+        keys.size(0) != b || keys.size(2) != D || kv_length < Tq || kv_length > keys.size(1))
+        throw ShapeError("scaled_dot_product_attention_cached: queries " +
+                         shape_str(queries.shape()) + " and " + std::to_string(kv_length) +
+                         " filled rows of keys/values " + shape_str(keys.shape()) + " do not fit");
+    if (num_heads <= 0 || D % num_heads != 0)
+        throw ShapeError("scaled_dot_product_attention_cached: width " + std::to_string(D) +
+                         " does not split into " + std::to_string(num_heads) + " heads");
+    const int64_t H = num_heads, hd = D / H, C = keys.size(1), Tk = kv_length;
+    const int64_t q_offset = kv_length - Tq;  // the new tokens are the last Tq of the cache
+    const float divisor = std::sqrt(static_cast<float>(hd));
+    Tensor out = Tensor::empty({b, Tq, D});
+    const float *q = queries.data(), *k = keys.data(), *v = values.data();
+    float* o = out.data();
+#pragma omp parallel
+    {
+        std::vector<float> w(static_cast<size_t>(Tq * Tk)), stats(static_cast<size_t>(2 * Tq));
+#pragma omp for schedule(static)
+        for (int64_t ih = 0; ih < b * H; ++ih) {
+            const int64_t i = ih / H, col = (ih % H) * hd;
+            attend_head(q + i * Tq * D + col, k + i * C * D + col, v + i * C * D + col,
+                        o + i * Tq * D + col, D, Tq, Tk, q_offset, hd, divisor, w.data(),
+                        stats.data(), nullptr, 1.0f);
+        }
+    }
+    return out;
 }
 
 }  // namespace llm::ch03

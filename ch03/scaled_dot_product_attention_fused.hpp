@@ -29,4 +29,12 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                                     int64_t num_heads, float dropout_p, bool training,
                                     Tensor* weights_out = nullptr);
 
+// The same kernel for generation with a KV cache (no autograd, no dropout):
+// keys and values are [b, capacity, num_heads * head_dim] with their first
+// kv_length rows filled, queries [b, Tq, ...] the newest Tq of those
+// positions (query offset kv_length - Tq), each seeing the keys up to its own.
+Tensor scaled_dot_product_attention_cached(const Tensor& queries, const Tensor& keys,
+                                           const Tensor& values, int64_t kv_length,
+                                           int64_t num_heads);
+
 }  // namespace llm::ch03

@@ -7,6 +7,7 @@
 
 #include "attention_softmax_fused.hpp"
 #include "autograd.hpp"
+#include "error.hpp"
 #include "gelu.hpp"
 #include "gelu_fused.hpp"
 #include "cached_decoder.hpp"
@@ -17,6 +18,7 @@
 #include "multihead_attention.hpp"
 #include "ops.hpp"
 #include "random.hpp"
+#include "scaled_dot_product_attention_fused.hpp"
 #include "simplified_attention.hpp"
 #include "testing.hpp"
 
@@ -128,26 +130,30 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "fast tier = reference tier: attention_softmax and masked_fill + softmax, with a query offset") {
+    "fast tier = reference tier: the cached attention kernel and listing 3.5's lines, with a query offset") {
+    // 5 new queries after 3 cached positions, a cache of capacity 10, 2 heads of 4
     Generator g(6);
-    const Tensor scores =
-        randn({2, 3, 5, 8}, g) * 2.0f;  // 5 new queries after 3 cached positions, 8 keys
-    const float scale = std::sqrt(4.0f);
-    auto fast = run(
-        [&](const std::vector<Tensor>& in) {
-            return ch03::attention_softmax(in[0], scale, true, 3);
-        },
-        {scores});
-    auto ref = run(
-        [&](const std::vector<Tensor>& in) {
-            Tensor mask =
-                Tensor::zeros({5, 8});  // query i (at position 3 + i) hides keys after 3 + i
-            for (int64_t i = 0; i < 5; ++i)
-                for (int64_t j = 3 + i + 1; j < 8; ++j) mask.data()[i * 8 + j] = 1;
-            return softmax(masked_fill(in[0], mask, -INFINITY) / scale, -1);
-        },
-        {scores});
-    check_same(fast, ref, 1e-6, 1e-5);
+    const int64_t b = 2, Tq = 5, L = 8, C = 10, H = 2, hd = 4, D = H * hd;
+    const Tensor queries = randn({b, Tq, D}, g), keys = randn({b, C, D}, g),
+                 values = randn({b, C, D}, g);
+    NoGradGuard ng;
+    const Tensor fast = ch03::scaled_dot_product_attention_cached(queries, keys, values, L, H);
+    // the book's lines: split heads, scores, masked_fill (query i at position 3 + i
+    // hides keys after it), softmax(scores / sqrt(head_dim)), weights @ values
+    auto heads = [&](const Tensor& t, int64_t T) {
+        return narrow(t, 1, 0, T).view({b, T, H, hd}).transpose(1, 2);  // [b, H, T, hd]
+    };
+    const Tensor q = heads(queries, Tq), k = heads(keys, L), v = heads(values, L);
+    Tensor mask = Tensor::zeros({Tq, L});
+    for (int64_t i = 0; i < Tq; ++i)
+        for (int64_t j = 3 + i + 1; j < L; ++j) mask.data()[i * L + j] = 1;
+    const Tensor scores = masked_fill(matmul(q, k.transpose(2, 3)), mask, -INFINITY);
+    const Tensor weights = softmax(scores / std::sqrt(static_cast<float>(hd)), -1);
+    const Tensor ref = matmul(weights, v).transpose(1, 2).contiguous().view({b, Tq, D});
+    const auto r = testing::all_close(fast, ref.to_vector(), 1e-6, 1e-5);
+    CHECK_MESSAGE(r.ok, r.message);
+    CHECK_THROWS_AS(ch03::scaled_dot_product_attention_cached(queries, keys, values, 11, H),
+                    ShapeError);  // more filled rows than the cache holds
 }
 
 TEST_CASE(

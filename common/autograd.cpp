@@ -11,21 +11,18 @@
 namespace llm {
 
 namespace {
-thread_local bool g_grad_enabled = true;
-thread_local bool g_freeing_graph = false;  // inside a backward() that frees the graph as it goes
-thread_local const TensorImpl* g_handed_on =
-    nullptr;  // the grad_out buffer backward owns and may pass on
+thread_local bool g_grad_enabled = true;  // torch.no_grad() is per thread in PyTorch too
 
 // The tensors behind root in an order where each comes after all that use it.
 // (Shared pointers: freeing the graph as backward goes must not free a node
 // still to come.)
-std::vector<std::shared_ptr<TensorImpl>> topological_order(
-    const std::shared_ptr<TensorImpl>& root) {
-    std::vector<std::shared_ptr<TensorImpl>> order;
-    std::unordered_set<TensorImpl*> seen;
+std::vector<std::shared_ptr<AutogradMeta>> topological_order(
+    const std::shared_ptr<AutogradMeta>& root) {
+    std::vector<std::shared_ptr<AutogradMeta>> order;
+    std::unordered_set<AutogradMeta*> seen;
     // Iterative post-order DFS (graphs of deep models overflow recursion).
     struct Frame {
-        std::shared_ptr<TensorImpl> t;
+        std::shared_ptr<AutogradMeta> t;
         size_t next;
     };
     std::vector<Frame> stack{{root, 0}};
@@ -35,8 +32,8 @@ std::vector<std::shared_ptr<TensorImpl>> topological_order(
         const auto& fn = f.t->grad_fn;
         if (fn && f.next < fn->inputs.size()) {
             const Edge& in = fn->inputs[f.next++];
-            if (in.requires_grad() && seen.insert(in.impl()).second)
-                stack.push_back({in.impl_ptr(), 0});
+            if (in.requires_grad() && seen.insert(in.meta()).second)
+                stack.push_back({in.meta_ptr(), 0});
         } else {
             order.push_back(f.t);
             stack.pop_back();
@@ -49,27 +46,16 @@ std::vector<std::shared_ptr<TensorImpl>> topological_order(
 void run_backward(const Tensor& root, const Tensor& grad_output, bool free_graph) {
     if (!root.requires_grad())
         throw ValueError("backward(): the tensor does not require grad and has no grad_fn");
-    const auto order = topological_order(root.impl_ptr());
+    const auto order = topological_order(root.impl()->autograd);
     accumulate_grad(root, grad_output);
-    struct Reset {
-        bool previous = g_freeing_graph;
-        ~Reset() {
-            g_freeing_graph = previous;
-            g_handed_on = nullptr;
-        }
-    } reset;
-    g_freeing_graph = free_graph;
     for (const auto& t : order) {
         if (!t->grad_fn) continue;  // a leaf: its .grad stays
-        if (!t->grad) continue;
-        const Tensor g(std::move(t->grad));  // non-leaf grads are not kept (as in PyTorch)
-        {
-            NoGradGuard no_grad;  // backward itself records nothing
-            g_handed_on = g.impl();
-            t->grad_fn->backward(g);
-            g_handed_on = nullptr;
-        }
-        if (free_graph) t->grad_fn.reset();
+        if (!t->grad.defined()) continue;
+        Tensor g = std::move(t->grad);  // non-leaf grads are not kept (as in PyTorch)
+        t->grad = Tensor();
+        std::shared_ptr<Node> fn = free_graph ? std::move(t->grad_fn) : t->grad_fn;
+        NoGradGuard no_grad;  // backward itself records nothing
+        fn->backward(std::move(g), free_graph);
     }
 }
 }  // namespace
@@ -77,14 +63,11 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool free_graph
 bool grad_enabled() { return g_grad_enabled; }
 
 bool take_over_as_grad(const Tensor& t) {
-    TensorImpl* impl = t.impl();
-    if (!g_freeing_graph || !impl->requires_grad || impl->grad || impl->handles.load() != 1 ||
-        !impl->storage || impl->storage.use_count() != 1)
+    AutogradMeta* meta = t.impl()->autograd.get();
+    if (!meta || !meta->requires_grad || meta->grad.defined() || t.impl_ptr().use_count() != 1 ||
+        t.storage_ptr().use_count() != 1)
         return false;
-    auto grad = std::make_shared<TensorImpl>();
-    grad->shape = impl->shape;
-    grad->storage = impl->storage;
-    impl->grad = std::move(grad);
+    meta->grad = Tensor::over(meta->shape, t.storage_ptr());
     return true;
 }
 
@@ -105,27 +88,32 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
     return false;
 }
 
-Tensor record(Tensor out, std::vector<Tensor> inputs, std::string name,
-              std::function<void(const Tensor& grad_out)> backward) {
+Tensor record_with_last_run(Tensor out, std::vector<Tensor> inputs, std::string name,
+                            BackwardLastRun backward) {
     if (!needs_grad(inputs)) return out;
     auto node = std::make_shared<Node>();
     node->name = std::move(name);
     node->inputs.assign(inputs.begin(), inputs.end());
     node->backward = std::move(backward);
-    out.impl()->grad_fn = std::move(node);
-    out.impl()->requires_grad = true;
+    auto meta = std::make_shared<AutogradMeta>();
+    meta->shape = out.shape();
+    meta->requires_grad = true;
+    meta->grad_fn = std::move(node);
+    out.impl()->autograd = std::move(meta);
     return out;
 }
 
+Tensor record(Tensor out, std::vector<Tensor> inputs, std::string name, Backward backward) {
+    return record_with_last_run(
+        std::move(out), std::move(inputs), std::move(name),
+        [f = std::move(backward)](Tensor g, bool /*last_run*/) { f(std::move(g)); });
+}
+
 float* grad_buffer(const Edge& t) {
-    if (!t.defined() || !t.requires_grad()) return nullptr;
-    auto& g = t.impl()->grad;
-    if (!g) {
-        g = std::make_shared<TensorImpl>();
-        g->shape = t.shape();
-        g->storage = std::make_shared<Storage>(static_cast<size_t>(t.numel()), 0.0f);
-    }
-    return g->storage->data();
+    if (!t.requires_grad()) return nullptr;
+    Tensor& g = t.meta()->grad;
+    if (!g.defined()) g = Tensor::zeros(t.shape());
+    return g.data();
 }
 
 void accumulate_grad(const Edge& t, const float* g, float alpha) {
@@ -136,20 +124,27 @@ void accumulate_grad(const Edge& t, const float* g, float alpha) {
     for (int64_t i = 0; i < n; ++i) dst[i] += alpha * g[i];
 }
 
-void accumulate_grad(const Edge& t, const Tensor& g) {
-    if (!t.defined() || !t.requires_grad()) return;
+namespace {
+void check_grad_shape(const Edge& t, const Tensor& g) {
     if (g.numel() != t.numel())
         throw ShapeError("gradient of shape " + shape_str(g.shape()) + " for a tensor of shape " +
                          shape_str(t.shape()));
-    // The first gradient of t, and g is the buffer backward() handed to this
-    // op and nobody else holds: take it over (a view's gradient is the same
-    // numbers in t's shape) instead of copying it.
-    if (!t.impl()->grad && g.impl() == g_handed_on && g.impl()->storage.use_count() == 1) {
-        auto grad = std::make_shared<TensorImpl>();
-        grad->shape = t.shape();
-        grad->storage = g.impl()->storage;
-        t.impl()->grad = std::move(grad);
-        g_handed_on = nullptr;
+}
+}  // namespace
+
+void accumulate_grad(const Edge& t, const Tensor& g) {
+    if (!t.requires_grad()) return;
+    check_grad_shape(t, g);
+    accumulate_grad(t, g.data());
+}
+
+void accumulate_grad(const Edge& t, Tensor&& g) {
+    if (!t.requires_grad()) return;
+    check_grad_shape(t, g);
+    if (!t.meta()->grad.defined() && g.impl_ptr().use_count() == 1 &&
+        g.storage_ptr().use_count() == 1) {
+        t.meta()->grad = Tensor::over(t.shape(), g.storage_ptr());
+        g = Tensor();
         return;
     }
     accumulate_grad(t, g.data());
@@ -172,25 +167,25 @@ std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs
     // the inputs' gradients, restore.
     for (const Tensor& t : inputs)
         if (!t.requires_grad()) throw ValueError("autograd::grad: an input does not require grad");
-    std::vector<std::pair<TensorImpl*, std::shared_ptr<TensorImpl>>> saved;
+    std::vector<std::pair<AutogradMeta*, Tensor>> saved;
     std::set<const Node*> seen;
-    std::vector<TensorImpl*> todo{output.impl()};
-    for (const Tensor& t : inputs) todo.push_back(t.impl());
-    std::set<TensorImpl*> parked;
+    std::vector<AutogradMeta*> todo{output.impl()->autograd.get()};
+    for (const Tensor& t : inputs) todo.push_back(t.impl()->autograd.get());
+    std::set<AutogradMeta*> parked;
     while (!todo.empty()) {
-        TensorImpl* t = todo.back();
+        AutogradMeta* t = todo.back();
         todo.pop_back();
         if (!t || !parked.insert(t).second) continue;
         saved.emplace_back(t, std::move(t->grad));
-        t->grad.reset();
+        t->grad = Tensor();
         if (t->grad_fn && seen.insert(t->grad_fn.get()).second)
-            for (const Edge& e : t->grad_fn->inputs) todo.push_back(e.impl());
+            for (const Edge& e : t->grad_fn->inputs) todo.push_back(e.meta());
     }
     run_backward(output, Tensor::ones(output.shape()), !retain_graph);
     std::vector<Tensor> result;
     for (const Tensor& t : inputs) {
-        auto g = t.impl()->grad;
-        result.push_back(g ? Tensor(g) : Tensor::zeros(t.shape()));
+        const Tensor g = t.grad();
+        result.push_back(g.defined() ? g : Tensor::zeros(t.shape()));
     }
     for (auto& [t, g] : saved) t->grad = std::move(g);
     return result;

@@ -138,3 +138,31 @@ TEST_CASE("grad() leaves every .grad as it was, also of tensors it was not asked
     CHECK(w.grad().item() == 4.0f);
     CHECK(b.grad().item() == 1.0f);
 }
+
+TEST_CASE("a view hands its gradient buffer on: backward through view() allocates no second one") {
+    const int64_t n = 100000;  // large enough to come from the block cache
+    Tensor x = Tensor::full({n}, 0.5f);
+    x.requires_grad_();
+    const Tensor y = x.view({100, 1000});
+    const Tensor g = Tensor::full({100, 1000}, 2.0f);
+    storage_reset_peak();
+    const size_t before = storage_live_bytes();
+    y.backward(g);
+    // y's gradient (a copy of g) is the one buffer made; the view passes it
+    // to x as x's gradient instead of allocating and adding into another
+    CHECK(storage_peak_bytes() - before == n * sizeof(float));
+    CHECK(storage_live_bytes() - before == n * sizeof(float));
+    CHECK(x.grad().at({n - 1}) == 2.0f);
+}
+
+TEST_CASE("a graph kept for a second backward keeps cross-entropy's logits intact") {
+    // retain_graph: the node runs again, so its last-run shortcut (the logits'
+    // buffer becoming their gradient) must not happen the first time
+    Tensor w = Tensor::from({{0.5f, -1.0f, 2.0f}, {1.0f, 0.0f, -0.5f}});
+    w.requires_grad_();
+    const Tensor logits = w * 1.0f;
+    const Tensor loss = cross_entropy(logits, IntTensor({2}, {2, 0}));
+    const auto first = grad(loss, {w}, /*retain_graph=*/true);
+    const auto second = grad(loss, {w}, /*retain_graph=*/false);
+    CHECK(first[0].to_vector() == second[0].to_vector());
+}

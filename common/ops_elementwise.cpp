@@ -174,8 +174,8 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
                                            break;
                                    }
                                });
-            if (need_a) accumulate_grad(a, ga);
-            if (need_b) accumulate_grad(b, gb);
+            if (need_a) accumulate_grad(a, std::move(ga));
+            if (need_b) accumulate_grad(b, std::move(gb));
         });
 }
 
@@ -190,13 +190,13 @@ Tensor unary(const Tensor& a, const char* name, Fwd fwd, Deriv dfdx) {
     // The backward keeps the output's buffer, not the output tensor: holding
     // the tensor would make a cycle (output -> node -> output) that leaks
     // every graph on which backward() is never called.
-    return record(out, {a}, name, [a, y = out.impl()->storage, dfdx, n](const Tensor& g) {
+    return record(out, {a}, name, [a, y = out.storage_ptr(), dfdx, n](const Tensor& g) {
         Tensor ga = Tensor::empty(a.shape());
         for_chunks(n, [&](int64_t s, int64_t len) {
             xt::noalias(flat(ga.data() + s, len)) =
                 flat(g.data() + s, len) * dfdx(flat(a.data() + s, len), flat(y->data() + s, len));
         });
-        accumulate_grad(a, ga);
+        accumulate_grad(a, std::move(ga));
     });
 }
 

@@ -44,7 +44,7 @@ Tensor softmax(const Tensor& a, int64_t dim) {
         }
     // (the output's buffer, not the output tensor: see unary() in ops_elementwise.cpp)
     return record(y, {a}, "SoftmaxBackward0",
-                  [a = Edge(a), ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
+                  [a = Edge(a), ys = y.storage_ptr(), outer, n, inner](const Tensor& g) {
                       float* ga = grad_buffer(a);
                       const float *pg = g.data(), *py = ys->data();
 #pragma omp parallel for collapse(2) if (outer * inner > 256)
@@ -78,7 +78,7 @@ Tensor log_softmax(const Tensor& a, int64_t dim) {
             for (int64_t k = 0; k < n; ++k) y.data()[base + k * inner] = x[base + k * inner] - lse;
         }
     return record(y, {a}, "LogSoftmaxBackward0",
-                  [a = Edge(a), ys = y.impl()->storage, outer, n, inner](const Tensor& g) {
+                  [a = Edge(a), ys = y.storage_ptr(), outer, n, inner](const Tensor& g) {
                       float* ga = grad_buffer(a);
                       const float* py = ys->data();
                       for (int64_t o = 0; o < outer; ++o)
@@ -132,39 +132,38 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
     }
     Tensor loss = Tensor::scalar(count ? static_cast<float>(total / static_cast<double>(count))
                                        : std::numeric_limits<float>::quiet_NaN());
-    // dL/dx[r, c] = (softmax(x[r])[c] - [c == t_r]) * g / count. When nothing
-    // else holds the logits, their buffer becomes the gradient (overwritten
-    // row by row), so the largest tensor of a training step exists once.
-    return record(loss, {logits}, "NllLossBackward0",
-                  [logits, targets, lse, N, C, count, ignore_index](const Tensor& g) {
-                      const bool in_place = count && take_over_as_grad(logits);
-                      float* gx =
-                          in_place ? logits.impl()->grad->storage->data() : grad_buffer(logits);
-                      if (!count) return;
-                      const float scale = g.item() / static_cast<float>(count);
-                      const float* x = logits.data();
+    // dL/dx[r, c] = (softmax(x[r])[c] - [c == t_r]) * g / count. On the
+    // node's last run, when nothing else holds the logits, their buffer
+    // becomes the gradient (overwritten row by row), so the largest tensor of
+    // a training step exists once.
+    return record_with_last_run(
+        loss, {logits}, "NllLossBackward0",
+        [logits, targets, lse, N, C, count, ignore_index](const Tensor& g, bool last_run) {
+            const bool in_place = last_run && count && take_over_as_grad(logits);
+            float* gx = in_place ? logits.grad().data() : grad_buffer(logits);
+            if (!count) return;
+            const float scale = g.item() / static_cast<float>(count);
+            const float* x = logits.data();
 #pragma omp parallel for if (N * C > 65536)
-                      for (int64_t r = 0; r < N; ++r) {
-                          const int64_t t = targets.data[static_cast<size_t>(r)];
-                          const float* row = x + r * C;
-                          float* grow = gx + r * C;
-                          if (t == ignore_index) {
-                              if (in_place) std::fill(grow, grow + C, 0.0f);
-                              continue;
-                          }
-                          const float l = (*lse)[static_cast<size_t>(r)];
-                          if (in_place) {
+            for (int64_t r = 0; r < N; ++r) {
+                const int64_t t = targets.data[static_cast<size_t>(r)];
+                const float* row = x + r * C;
+                float* grow = gx + r * C;
+                if (t == ignore_index) {
+                    if (in_place) std::fill(grow, grow + C, 0.0f);
+                    continue;
+                }
+                const float l = (*lse)[static_cast<size_t>(r)];
+                if (in_place) {
 #pragma omp simd
-                              for (int64_t c = 0; c < C; ++c)
-                                  grow[c] = std::exp(row[c] - l) * scale;
-                          } else {
+                    for (int64_t c = 0; c < C; ++c) grow[c] = std::exp(row[c] - l) * scale;
+                } else {
 #pragma omp simd
-                              for (int64_t c = 0; c < C; ++c)
-                                  grow[c] += std::exp(row[c] - l) * scale;
-                          }
-                          grow[t] -= scale;
-                      }
-                  });
+                    for (int64_t c = 0; c < C; ++c) grow[c] += std::exp(row[c] - l) * scale;
+                }
+                grow[t] -= scale;
+            }
+        });
 }
 
 // Mean over elements of max(x, 0) - x*y + log(1 + exp(-|x|)) (stable form).
@@ -186,7 +185,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                           gx.data()[i] =
                               (1.0f / (1.0f + std::exp(-logits.data()[i])) - targets.data()[i]) *
                               g.item() / static_cast<float>(n);
-                      accumulate_grad(logits, gx);
+                      accumulate_grad(logits, std::move(gx));
                   });
 }
 

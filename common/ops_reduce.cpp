@@ -122,7 +122,7 @@ Tensor max(const Tensor& a, int64_t dim, bool keepdim) {
     return record(out, {a}, "MaxBackward0", [a = Edge(a), where](const Tensor& g) {
         Tensor ga = Tensor::zeros(a.shape());
         for (size_t j = 0; j < where.size(); ++j) ga.data()[where[j]] += g.data()[j];
-        accumulate_grad(a, ga);
+        accumulate_grad(a, std::move(ga));
     });
 }
 

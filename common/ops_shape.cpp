@@ -74,12 +74,8 @@ Tensor Tensor::view(const Shape& requested) const {
     if (numel_of(s) != numel())
         throw ShapeError("view: shape " + shape_str(requested) + " is invalid for input of size " +
                          std::to_string(numel()));
-    auto impl = std::make_shared<TensorImpl>();
-    impl->shape = s;
-    impl->storage = impl_->storage;
-    Tensor out(std::move(impl));
-    return record(out, {*this}, "ViewBackward0",
-                  [self = Edge(*this)](const Tensor& g) { accumulate_grad(self, g); });
+    return record(over(s, impl_->storage), {*this}, "ViewBackward0",
+                  [self = Edge(*this)](Tensor g) { accumulate_grad(self, std::move(g)); });
 }
 
 Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
@@ -102,7 +98,7 @@ Tensor contiguous_transpose(const Tensor& a, int64_t d0, int64_t d1) {
     return record(out, {a}, "TransposeBackward0", [a = Edge(a), perm, s](const Tensor& g) {
         Tensor ga = Tensor::empty(a.shape());
         permute_copy(g.data(), s, perm, ga.data());  // a swap is its own inverse
-        accumulate_grad(a, ga);
+        accumulate_grad(a, std::move(ga));
     });
 }
 

@@ -34,37 +34,28 @@ std::string shape_str(const Shape& shape) {
     return s + "]";
 }
 
-// ---- handles ----------------------------------------------------------------
-
-void Tensor::drop() noexcept {
-    if (impl_ && impl_->handles.fetch_sub(1, std::memory_order_acq_rel) == 1 && impl_->grad_fn)
-        impl_->storage.reset();
-}
+// ---- storage ----------------------------------------------------------------
 
 Storage& Tensor::storage() const {
     if (!impl_) throw ValueError("this Tensor is undefined (default-constructed): it has no data");
-    if (!impl_->storage)  // only the graph reaches it: a bug in an op's backward, not in user code
-        throw ValueError(
-            "the data of an intermediate tensor" +
-            (impl_->name.empty() ? "" : " '" + impl_->name + "'") +
-            " was read after its last handle went away; a backward must keep what it reads");
     return *impl_->storage;
 }
 
 // ---- creation ---------------------------------------------------------------
 
-Tensor Tensor::empty(const Shape& shape) {
+Tensor Tensor::over(const Shape& shape, std::shared_ptr<Storage> storage) {
     auto impl = std::make_shared<TensorImpl>();
     impl->shape = shape;
-    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)));
+    impl->storage = std::move(storage);
     return Tensor(std::move(impl));
 }
 
+Tensor Tensor::empty(const Shape& shape) {
+    return over(shape, std::make_shared<Storage>(static_cast<size_t>(numel_of(shape))));
+}
+
 Tensor Tensor::full(const Shape& shape, float value) {
-    auto impl = std::make_shared<TensorImpl>();
-    impl->shape = shape;
-    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)), value);
-    return Tensor(std::move(impl));
+    return over(shape, std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)), value));
 }
 
 Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
@@ -85,10 +76,7 @@ Tensor Tensor::from(std::vector<float> values, const Shape& shape) {
     if (static_cast<int64_t>(values.size()) != numel_of(shape))
         throw ShapeError("Tensor::from: " + std::to_string(values.size()) +
                          " values do not fill shape " + shape_str(shape));
-    auto impl = std::make_shared<TensorImpl>();
-    impl->shape = shape;
-    impl->storage = std::make_shared<Storage>(std::move(values));
-    return Tensor(std::move(impl));
+    return over(shape, std::make_shared<Storage>(std::move(values)));
 }
 
 Tensor Tensor::from(std::initializer_list<float> values) {
@@ -135,22 +123,31 @@ float Tensor::at(std::initializer_list<int64_t> index) const {
 
 // ---- autograd handles -------------------------------------------------------------
 
+bool Tensor::requires_grad() const { return impl_->autograd && impl_->autograd->requires_grad; }
+
+const std::shared_ptr<Node>& Tensor::grad_fn() const {
+    static const std::shared_ptr<Node> none;
+    return impl_->autograd ? impl_->autograd->grad_fn : none;
+}
+
 Tensor& Tensor::requires_grad_(bool on) {
     if (!is_leaf())
         throw ValueError("requires_grad_(): only leaf tensors can change requires_grad");
-    impl_->requires_grad = on;
+    if (!impl_->autograd) {
+        if (!on) return *this;
+        impl_->autograd = std::make_shared<AutogradMeta>();
+        impl_->autograd->shape = shape();
+    }
+    impl_->autograd->requires_grad = on;
     return *this;
 }
 
-Tensor Tensor::grad() const { return impl_->grad ? Tensor(impl_->grad) : Tensor(); }
-void Tensor::zero_grad() { impl_->grad.reset(); }
-
-Tensor Tensor::detach() const {
-    auto impl = std::make_shared<TensorImpl>();
-    impl->shape = shape();
-    impl->storage = impl_->storage;
-    return Tensor(std::move(impl));
+Tensor Tensor::grad() const { return impl_->autograd ? impl_->autograd->grad : Tensor(); }
+void Tensor::zero_grad() {
+    if (impl_->autograd) impl_->autograd->grad = Tensor();
 }
+
+Tensor Tensor::detach() const { return over(shape(), impl_->storage); }
 
 Tensor Tensor::clone() const {
     Tensor out = from(to_vector(), shape());

@@ -1,19 +1,18 @@
 // Tensor: the C++ stand-in for torch.Tensor.
 //
-// A Tensor is a handle (shared pointer) to a contiguous row-major float32
-// buffer with a shape. Copying a Tensor copies the handle, as in Python.
-// view()/reshape() share the buffer; every other op writes a new one.
-// If a tensor requires a gradient, ops record a graph Node (autograd.hpp)
-// and backward() fills .grad() of the leaves.
+// A Tensor is a handle (shared pointer) to a TensorImpl: a contiguous
+// row-major float32 buffer with a shape. Copying a Tensor copies the handle,
+// as in Python. view()/reshape() share the buffer; every other op writes a
+// new one. If a tensor requires a gradient, its AutogradMeta (autograd.hpp)
+// holds the op that made it and, after backward(), its .grad.
 //
-// The graph links tensors without keeping their values: when the last
-// Tensor handle to an op's output goes away, its buffer is freed even though
-// the graph still reaches it (for its gradient). What a backward needs, it
-// keeps itself. This is what PyTorch's saved tensors do, and it is most of
-// the difference between keeping every activation and keeping the ones
-// backward reads.
+// Values and autograd metadata are apart, as in PyTorch (TensorImpl and
+// AutogradMeta): the graph's edges reach only the metadata, so a buffer dies
+// with the last Tensor that holds it, by ordinary reference counting, while
+// the graph still runs through its place. What a backward needs to read, it
+// captures itself. That is the difference between keeping every activation
+// and keeping the ones backward reads.
 #pragma once
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -28,38 +27,18 @@ namespace llm {
 
 using Shape = std::vector<int64_t>;
 struct Node;
+struct AutogradMeta;
 
 struct TensorImpl {
     Shape shape;
     std::shared_ptr<Storage> storage;  // shared by views
-    bool requires_grad = false;
-    std::shared_ptr<TensorImpl> grad;  // same shape, allocated on first use
-    std::shared_ptr<Node> grad_fn;  // the op that made this tensor (non-leaf)
-    std::string name;  // for error messages and graph printing
-    std::atomic<int> handles{0};  // Tensor objects pointing here (graph edges not counted)
+    std::shared_ptr<AutogradMeta> autograd;  // null until the tensor requires a gradient
 };
 
 class Tensor {
 public:
     Tensor() = default;
-    explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) { hold(); }
-    Tensor(const Tensor& o) : impl_(o.impl_) { hold(); }
-    Tensor(Tensor&& o) noexcept : impl_(std::move(o.impl_)) {}
-    Tensor& operator=(const Tensor& o) {
-        if (impl_ != o.impl_) {
-            Tensor copy(o);
-            *this = std::move(copy);
-        }
-        return *this;
-    }
-    Tensor& operator=(Tensor&& o) noexcept {
-        if (this != &o) {
-            drop();
-            impl_ = std::move(o.impl_);
-        }
-        return *this;
-    }
-    ~Tensor() { drop(); }
+    explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
     // ---- creation (torch.zeros, torch.ones, torch.full, torch.arange, torch.tensor)
     static Tensor empty(const Shape& shape);
@@ -73,6 +52,8 @@ public:
     static Tensor from(std::initializer_list<std::initializer_list<float>> rows);  // 2-d
     static Tensor scalar(float value);
     static Tensor zeros_like(const Tensor& t) { return zeros(t.shape()); }
+    // A tensor of the given shape over an existing buffer (views, gradients).
+    static Tensor over(const Shape& shape, std::shared_ptr<Storage> storage);
 
     // ---- shape
     bool defined() const { return impl_ != nullptr; }
@@ -84,12 +65,13 @@ public:
     // ---- data (always contiguous, row-major)
     float* data() { return storage().data(); }
     const float* data() const { return storage().data(); }
+    const std::shared_ptr<Storage>& storage_ptr() const { return impl_->storage; }
     float item() const;  // a one-element tensor's value
     float at(std::initializer_list<int64_t> index) const;
     std::vector<float> to_vector() const { return {data(), data() + numel()}; }
 
     // ---- autograd
-    bool requires_grad() const { return impl_->requires_grad; }
+    bool requires_grad() const;
     Tensor& requires_grad_(bool on = true);
     Tensor grad() const;  // undefined until backward() reached it
     void zero_grad();  // drops the gradient (PyTorch's set_to_none)
@@ -97,8 +79,8 @@ public:
     void backward(const Tensor& grad_output) const;
     Tensor detach() const;  // shares data, no graph
     Tensor clone() const;  // copies data, keeps graph
-    bool is_leaf() const { return impl_->grad_fn == nullptr; }
-    const std::shared_ptr<Node>& grad_fn() const { return impl_->grad_fn; }
+    bool is_leaf() const { return grad_fn() == nullptr; }
+    const std::shared_ptr<Node>& grad_fn() const;
 
     // ---- shapes and views (defined in ops_shape.cpp)
     Tensor view(const Shape& shape) const;  // -1 infers one dimension
@@ -116,10 +98,6 @@ public:
     const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
 
 private:
-    void hold() {
-        if (impl_) impl_->handles.fetch_add(1, std::memory_order_relaxed);
-    }
-    void drop() noexcept;  // the last handle to an op's output frees its buffer
     Storage& storage() const;
     std::shared_ptr<TensorImpl> impl_;
 };

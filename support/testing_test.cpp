@@ -7,6 +7,7 @@
 
 #include "error.hpp"
 #include "paths.hpp"
+#include "book_output.hpp"
 #include "testing.hpp"
 
 using namespace llm;
@@ -65,4 +66,20 @@ TEST_CASE("fixture kinds: a folder with only another kind's set gives 'found no 
     }
     fs::remove_all(tmp);
     CHECK(kinds >= 10);  // every kind data/fixtures/README.md lists ships a set
+}
+
+TEST_CASE("a book block matches up to float32 round-off, and only that") {
+    using llm::testing::round_off_match;
+    const std::string book = "tensor(48725.8203)\n";
+    std::string why;
+    // a last digit moved by another summation order: found, and named
+    CHECK(round_off_match("x\ntensor(48725.9141)\n", 0, book, 1e-5, why) == 2);
+    CHECK(why == " book 48725.8203, here 48725.9141;");
+    // off by 2e-5 relative, or other text around the same number: not found
+    CHECK(round_off_match("tensor(48726.8203)\n", 0, book, 1e-5, why) == std::string::npos);
+    CHECK(round_off_match("Tensor(48725.8203)\n", 0, book, 1e-5, why) == std::string::npos);
+    // before `from` does not count
+    CHECK(round_off_match("tensor(48725.9141)\n", 1, book, 1e-5, why) == std::string::npos);
+    // integers stay exact: a block without decimals never matches this way
+    CHECK(round_off_match("[1, 2]\n", 0, "[1, 3]\n", 1e-5, why) == std::string::npos);
 }
