@@ -15,10 +15,6 @@
 
 namespace llm::ch03 {
 
-namespace {
-int as_int(int64_t v) { return static_cast<int>(v); }
-}  // namespace
-
 // One (batch, head) block, the kernel that training and the KV cache share.
 // q holds the head's Tq query rows, k and v its first Tk key and value rows,
 // o receives Tq context rows; all are column blocks of width hd in tensors
@@ -29,8 +25,7 @@ int as_int(int64_t v) { return static_cast<int>(v); }
 void attend_head(const float* q, const float* k, const float* v, float* o, int64_t ld, int64_t Tq,
                  int64_t Tk, int64_t q_offset, int64_t hd, float divisor, float* w, float* stats,
                  const uint8_t* keep, float scale) {
-    sgemm(false, true, as_int(Tq), as_int(Tk), as_int(hd), 1.0f, q, as_int(ld), k, as_int(ld), 0.0f,
-          w, as_int(Tk));  // S = Q K^T
+    sgemm(false, true, Tq, Tk, hd, 1.0f, q, ld, k, ld, 0.0f, w, Tk);  // S = Q K^T
     for (int64_t r = 0; r < Tq; ++r)
         softmax_row(w + r * Tk, w + r * Tk, std::min(q_offset + r + 1, Tk), Tk, divisor,
                     stats[2 * r], stats[2 * r + 1]);
@@ -42,8 +37,7 @@ void attend_head(const float* q, const float* k, const float* v, float* o, int64
             dropped[static_cast<size_t>(j)] = w[j] * (keep[j] ? scale : 0.0f);
         pm = dropped.data();
     }
-    sgemm(false, false, as_int(Tq), as_int(hd), as_int(Tk), 1.0f, pm, as_int(Tk), v, as_int(ld),
-          0.0f, o, as_int(ld));  // O = (P * M) V
+    sgemm(false, false, Tq, hd, Tk, 1.0f, pm, Tk, v, ld, 0.0f, o, ld);  // O = (P * M) V
 }
 
 // Per (batch i, head h), with Q, K, V, O the head's [T, hd] column block of
@@ -117,8 +111,7 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                     const uint8_t* kp = keep ? keep->data() + ih * TT : nullptr;
                     const float* st = stats->data() + 2 * ih * T;
                     // P again, exactly as forward made it
-                    sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, q + off, as_int(D),
-                          k + off, as_int(D), 0.0f, p.data(), as_int(T));
+                    sgemm(false, true, T, T, hd, 1.0f, q + off, D, k + off, D, 0.0f, p.data(), T);
                     for (int64_t r = 0; r < T; ++r)
                         recompute_softmax_row(p.data() + r * T, p.data() + r * T, r + 1, T, divisor,
                                               st[2 * r], st[2 * r + 1]);
@@ -130,13 +123,12 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                                     p[static_cast<size_t>(j)] * (kp[j] ? scale : 0.0f);
                             pm = d.data();
                         }
-                        sgemm(true, false, as_int(T), as_int(hd), as_int(T), 1.0f, pm, as_int(T),
-                              dout + off, as_int(D), 1.0f, dv + off, as_int(D));
+                        sgemm(true, false, T, hd, T, 1.0f, pm, T, dout + off, D, 1.0f, dv + off, D);
                     }
                     if (!dq && !dk) continue;
                     // dP = (dO V^T) * M
-                    sgemm(false, true, as_int(T), as_int(T), as_int(hd), 1.0f, dout + off,
-                          as_int(D), v + off, as_int(D), 0.0f, d.data(), as_int(T));
+                    sgemm(false, true, T, T, hd, 1.0f, dout + off, D, v + off, D, 0.0f, d.data(),
+                          T);
                     if (kp)
                         for (int64_t j = 0; j < TT; ++j)
                             d[static_cast<size_t>(j)] *= kp[j] ? scale : 0.0f;
@@ -145,11 +137,11 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                         softmax_row_backward(d.data() + r * T, p.data() + r * T, ds.data() + r * T,
                                              r + 1, divisor);
                     if (dq)  // dQ += dS K
-                        sgemm(false, false, as_int(T), as_int(hd), as_int(T), 1.0f, ds.data(),
-                              as_int(T), k + off, as_int(D), 1.0f, dq + off, as_int(D));
+                        sgemm(false, false, T, hd, T, 1.0f, ds.data(), T, k + off, D, 1.0f,
+                              dq + off, D);
                     if (dk)  // dK += dS^T Q
-                        sgemm(true, false, as_int(T), as_int(hd), as_int(T), 1.0f, ds.data(),
-                              as_int(T), q + off, as_int(D), 1.0f, dk + off, as_int(D));
+                        sgemm(true, false, T, hd, T, 1.0f, ds.data(), T, q + off, D, 1.0f, dk + off,
+                              D);
                 }
             }
         });

@@ -14,6 +14,7 @@
 #include "dummy_gpt.hpp"
 #include "error.hpp"
 #include "generate.hpp"
+#include "gpt_model_file.hpp"
 #include "gpt_dataset.hpp"
 #include "ops.hpp"
 #include "paths.hpp"
@@ -218,13 +219,9 @@ int main(int argc, char** argv) {
         const IntTensor idx({1, static_cast<int64_t>(ids.size())}, ids);
         GPTConfig cfg = GPT_CONFIG_124M();
         if (!weights.empty()) {
-            const fs::path cfg_path = fs::path(weights).parent_path() / "config.json";
-            const auto st = load_safetensors(weights);
-            cfg = st.metadata.count("gpt_config")
-                ? GPTConfig::from_metadata(st.metadata, weights)
-                : GPTConfig::from_json(read_file(cfg_path), cfg_path.string());
-            GPTModel m(cfg);
-            m.load_state_dict(st.tensors);
+            const auto model = load_gpt_model(weights);
+            GPTModel& m = *model;
+            cfg = m.cfg;
             m.eval();
             const IntTensor out = no_cache
                 ? generate_text_simple(m, idx, max_new, cfg.context_length)

@@ -8,6 +8,7 @@
 #include "autograd.hpp"
 #include "error.hpp"
 #include "generate.hpp"
+#include "gpt_model_file.hpp"
 #include "gpt_dataset.hpp"
 #include "ops.hpp"
 #include "paths.hpp"
@@ -180,12 +181,10 @@ TEST_CASE("GPT fixtures in the book's layout: logits, loss and greedy generation
     int sets = 0;
     for (const auto& dir : testing::fixture_sets(
              testing::FixtureKind::GptModelBook)) {  // HuggingFace layout: chapter 5
-        auto weights = load_safetensors(dir / "weights.safetensors");
         INFO("fixture set " << dir.string());
-        const GPTConfig cfg =
-            GPTConfig::from_json(read_file(dir / "config.json"), (dir / "config.json").string());
-        GPTModel model(cfg);
-        model.load_state_dict(weights.tensors);
+        // the book's layout with a config.json beside it, read as a reader's saved model is
+        const auto loaded = load_gpt_model(dir / "weights.safetensors");
+        GPTModel& model = *loaded;
         model.eval();
         const auto e = nlohmann::json::parse(read_file(dir / "expected.json"));
         const auto in = e["batch"]["input_ids"].get<std::vector<std::vector<int64_t>>>();

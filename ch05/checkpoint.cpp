@@ -1,6 +1,5 @@
 #include "checkpoint.hpp"
 
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
@@ -60,8 +59,7 @@ TrainingState load_checkpoint(ch04::GPTModel& model, AdamW& opt, const std::file
                 throw ShapeError(path.string() + ": tensor '" + prefix + named[i].first +
                                  "' has shape " + shape_str(it->second.shape()) +
                                  ", the model needs " + shape_str(dst.shape()));
-            std::memcpy(dst.data(), it->second.data(),
-                        static_cast<size_t>(dst.numel()) * sizeof(float));
+            dst.copy_(it->second);
         }
     if (!st.metadata.count("training_state") || !st.metadata.count("rng_state"))
         throw FormatError(path.string() + ": no training_state/rng_state metadata");

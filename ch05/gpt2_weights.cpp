@@ -1,11 +1,11 @@
 #include "gpt2_weights.hpp"
 
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "autograd.hpp"
 #include "error.hpp"
+#include "gpt_model_file.hpp"
 #include "ops.hpp"
 #include "paths.hpp"
 #include "safetensors.hpp"
@@ -105,16 +105,13 @@ void load_weights_into_gpt(ch04::GPTModel& model, const std::map<std::string, Te
         used.insert(name);
         return it->second;
     };
-    auto assign = [](Tensor& dst, const Tensor& src, const std::string& name) {
-        if (dst.shape() != src.shape())
-            throw ShapeError("load_weights_into_gpt: shape mismatch for " + name);
-        std::memcpy(dst.data(), src.data(), static_cast<size_t>(src.numel()) * sizeof(float));
-    };
+    // the book's assign(left, right): a shape check, then the copy
+    auto assign = [](Tensor& left, const Tensor& right) { left.copy_(right); };
     const auto& c = model.cfg;
     const int64_t E = c.emb_dim;
     NoGradGuard ng;
-    assign(model.pos_emb->weight, get("wpe.weight", {c.context_length, E}), "pos_emb.weight");
-    assign(model.tok_emb->weight, get("wte.weight", {c.vocab_size, E}), "tok_emb.weight");
+    assign(model.pos_emb->weight, get("wpe.weight", {c.context_length, E}));
+    assign(model.tok_emb->weight, get("wte.weight", {c.vocab_size, E}));
     for (int64_t i = 0; i < c.n_layers; ++i) {
         const std::string h = "h." + std::to_string(i) + ".";
         auto& b = model.trf_blocks->at<ch04::TransformerBlock>(static_cast<size_t>(i));
@@ -124,32 +121,30 @@ void load_weights_into_gpt(ch04::GPTModel& model, const std::map<std::string, Te
         ch03::MultiHeadAttention& att = *b.att;
         Linear* proj[3] = {att.W_query.get(), att.W_key.get(), att.W_value.get()};
         for (int k = 0; k < 3; ++k) {
-            assign(proj[k]->weight, qkv_w[static_cast<size_t>(k)].T(), h + "attn.c_attn.weight");
+            assign(proj[k]->weight, qkv_w[static_cast<size_t>(k)].T());
             if (!proj[k]->bias.defined())
                 throw ValueError(
                     where +
                     ": the checkpoint has query/key/value biases but the model was built with qkv_bias = false");
-            assign(proj[k]->bias, qkv_b[static_cast<size_t>(k)], h + "attn.c_attn.bias");
+            assign(proj[k]->bias, qkv_b[static_cast<size_t>(k)]);
         }
-        assign(att.out_proj->weight, get(h + "attn.c_proj.weight", {E, E}).T(),
-               h + "attn.c_proj.weight");
-        assign(att.out_proj->bias, get(h + "attn.c_proj.bias", {E}), h + "attn.c_proj.bias");
+        assign(att.out_proj->weight, get(h + "attn.c_proj.weight", {E, E}).T());
+        assign(att.out_proj->bias, get(h + "attn.c_proj.bias", {E}));
         auto& fc = b.ff->layers->at<Linear>(0);
         auto& fc_out = b.ff->layers->at<Linear>(2);
-        assign(fc.weight, get(h + "mlp.c_fc.weight", {E, 4 * E}).T(), h + "mlp.c_fc.weight");
-        assign(fc.bias, get(h + "mlp.c_fc.bias", {4 * E}), h + "mlp.c_fc.bias");
-        assign(fc_out.weight, get(h + "mlp.c_proj.weight", {4 * E, E}).T(),
-               h + "mlp.c_proj.weight");
-        assign(fc_out.bias, get(h + "mlp.c_proj.bias", {E}), h + "mlp.c_proj.bias");
-        assign(b.norm1->scale, get(h + "ln_1.weight", {E}), h + "ln_1.weight");
-        assign(b.norm1->shift, get(h + "ln_1.bias", {E}), h + "ln_1.bias");
-        assign(b.norm2->scale, get(h + "ln_2.weight", {E}), h + "ln_2.weight");
-        assign(b.norm2->shift, get(h + "ln_2.bias", {E}), h + "ln_2.bias");
+        assign(fc.weight, get(h + "mlp.c_fc.weight", {E, 4 * E}).T());
+        assign(fc.bias, get(h + "mlp.c_fc.bias", {4 * E}));
+        assign(fc_out.weight, get(h + "mlp.c_proj.weight", {4 * E, E}).T());
+        assign(fc_out.bias, get(h + "mlp.c_proj.bias", {E}));
+        assign(b.norm1->scale, get(h + "ln_1.weight", {E}));
+        assign(b.norm1->shift, get(h + "ln_1.bias", {E}));
+        assign(b.norm2->scale, get(h + "ln_2.weight", {E}));
+        assign(b.norm2->shift, get(h + "ln_2.bias", {E}));
         used.insert(h + "attn.bias");  // HuggingFace's mask buffers: not weights
         used.insert(h + "attn.masked_bias");
     }
-    assign(model.final_norm->scale, get("ln_f.weight", {E}), "ln_f.weight");
-    assign(model.final_norm->shift, get("ln_f.bias", {E}), "ln_f.bias");
+    assign(model.final_norm->scale, get("ln_f.weight", {E}));
+    assign(model.final_norm->shift, get("ln_f.bias", {E}));
     if (hf.count("lm_head.weight"))
         get("lm_head.weight", {c.vocab_size, E});  // equal to wte in GPT-2 files
     if (tie)
@@ -158,8 +153,7 @@ void load_weights_into_gpt(ch04::GPTModel& model, const std::map<std::string, Te
         if (model.weights_tied())
             model.out_head->weight = Tensor::empty({c.vocab_size, E}).requires_grad_();
         assign(model.out_head->weight,
-               hf.count("lm_head.weight") ? hf.at("lm_head.weight") : hf.at("wte.weight"),
-               "out_head.weight");
+               hf.count("lm_head.weight") ? hf.at("lm_head.weight") : hf.at("wte.weight"));
     }
     for (const auto& [name, t] : hf)
         if (!used.count(name))
@@ -168,35 +162,20 @@ void load_weights_into_gpt(ch04::GPTModel& model, const std::map<std::string, Te
 
 std::unique_ptr<ch04::GPTModel> load_model(const std::filesystem::path& path, bool tie_hf_head) {
     const auto st = load_safetensors(path);
-    const auto config_path = path.parent_path() / "config.json";
-    const std::string config_json =
-        std::filesystem::exists(config_path) ? read_file(config_path) : "";
     if (is_hf_gpt2_layout(st.tensors)) {
+        const auto config_path = path.parent_path() / "config.json";
+        const std::string config_json =
+            std::filesystem::exists(config_path) ? read_file(config_path) : "";
         auto model = std::make_unique<ch04::GPTModel>(
             infer_hf_config(st.tensors, config_json, path.string()));
         load_weights_into_gpt(*model, st.tensors, tie_hf_head, path.string());
         return model;
     }
-    ch04::GPTConfig cfg;
-    if (st.metadata.count("gpt_config"))
-        cfg = ch04::GPTConfig::from_metadata(st.metadata, path.string());
-    else if (!config_json.empty())
-        cfg = ch04::GPTConfig::from_json(config_json, config_path.string());
-    else
-        throw FormatError(
-            path.string() +
-            ": the file names no configuration (no gpt_config metadata, no config.json beside it)");
     if (!st.tensors.count("tok_emb.weight"))
         throw FormatError(
             path.string() +
             ": neither the book's layout (tok_emb.weight ...) nor HuggingFace's (wte.weight ...)");
-    auto model = std::make_unique<ch04::GPTModel>(cfg);
-    if (!st.tensors.count("out_head.weight"))
-        model->tie_weights();  // a tied checkpoint may store the head once
-    try {
-        model->load_state_dict(st.tensors);
-    } catch (const Error& e) { throw FormatError(path.string() + ": " + e.what()); }
-    return model;
+    return ch04::load_gpt_model(path);
 }
 
 }  // namespace llm::ch05

@@ -1,5 +1,6 @@
 // OpenBLAS start-up and the one matrix product everything goes through.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace llm {
@@ -19,12 +20,14 @@ std::string best_core_for_cpu();
 
 // Row-major C[M,N] = alpha * op(A)[M,K] @ op(B)[K,N] + beta * C.
 // op(X) is X or X^T as the flags say; lda/ldb/ldc are row strides.
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
-           const float* B, int ldb, float beta, float* C, int ldc);
+// Sizes are int64_t as everywhere else; the narrowing to CBLAS's int is
+// checked once, here (ValueError when a size does not fit).
+void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
 
 // y[M] = alpha * A[M, N] @ x[N] + beta * y (row-major A with row stride lda):
 // the matrix-vector product of batch-1 generation, bound by memory bandwidth.
-void sgemv(int M, int N, float alpha, const float* A, int lda, const float* x, float beta,
-           float* y);
+void sgemv(int64_t M, int64_t N, float alpha, const float* A, int64_t lda, const float* x,
+           float beta, float* y);
 
 }  // namespace llm

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "blas.hpp"
+#include "error.hpp"
 #include "random.hpp"
 
 using namespace llm;
@@ -40,4 +41,13 @@ TEST_CASE(
             INFO("trans_a=" << ta << " trans_b=" << tb);
             CHECK(worst < 1e-4);  // float32 sums of 131 products of size <= 1
         }
+}
+
+TEST_CASE("sgemm takes int64_t sizes and refuses one that CBLAS's int cannot hold") {
+    float a = 1, b = 1, c = 0;
+    CHECK_THROWS_WITH_AS(
+        sgemm(false, false, int64_t{1} << 31, 1, 1, 1.0f, &a, 1, &b, 1, 0.0f, &c, 1),
+        "BLAS: size or stride 2147483648 does not fit the library's int", ValueError);
+    sgemm(false, false, 1, 1, 1, 2.0f, &a, 1, &b, 1, 0.0f, &c, 1);
+    CHECK(c == 2.0f);
 }

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <set>
 #include <sstream>
 #include <unordered_set>
@@ -77,8 +76,7 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
             throw ShapeError("load_state_dict: size mismatch for " + name +
                              ": the checkpoint has shape " + shape_str(it->second.shape()) +
                              ", the model has " + shape_str(t.shape()));
-        Tensor dst = t;
-        std::memcpy(dst.data(), it->second.data(), static_cast<size_t>(t.numel()) * sizeof(float));
+        Tensor(t).copy_(it->second);
     };
     for (const auto& [name, t] : params) load(name, t, true);
     // Buffers (causal masks) are fixed by the configuration: files may leave them out.

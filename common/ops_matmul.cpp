@@ -12,26 +12,22 @@ namespace llm {
 
 namespace {
 
-int as_int(int64_t v) { return static_cast<int>(v); }
-
 // [..., M, K] @ [K, N] -> [..., M, N]: one sgemm over all leading rows.
 Tensor matmul_2d_rhs(const Tensor& a, const Tensor& b) {
     const int64_t K = a.size(-1), N = b.size(1), rows = a.numel() / std::max<int64_t>(K, 1);
     Shape s = a.shape();
     s.back() = N;
     Tensor out = Tensor::empty(s);
-    sgemm(false, false, as_int(rows), as_int(N), as_int(K), 1.0f, a.data(), as_int(K), b.data(),
-          as_int(N), 0.0f, out.data(), as_int(N));
+    sgemm(false, false, rows, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, out.data(), N);
     // PyTorch's names: mm for 2-D inputs; matmul folds higher ones and views back
-    return record(out, {a, b}, a.dim() > 2 ? "UnsafeViewBackward0" : "MmBackward0",
-                  [a, b, rows, K, N](const Tensor& g) {
-                      if (float* ga = grad_buffer(a))  // dA[rows, K] += G[rows, N] @ B^T
-                          sgemm(false, true, as_int(rows), as_int(K), as_int(N), 1.0f, g.data(),
-                                as_int(N), b.data(), as_int(N), 1.0f, ga, as_int(K));
-                      if (float* gb = grad_buffer(b))  // dB[K, N] += A^T @ G
-                          sgemm(true, false, as_int(K), as_int(N), as_int(rows), 1.0f, a.data(),
-                                as_int(K), g.data(), as_int(N), 1.0f, gb, as_int(N));
-                  });
+    return record(
+        out, {a, b}, a.dim() > 2 ? "UnsafeViewBackward0" : "MmBackward0",
+        [a, b, rows, K, N](const Tensor& g) {
+            if (float* ga = grad_buffer(a))  // dA[rows, K] += G[rows, N] @ B^T
+                sgemm(false, true, rows, K, N, 1.0f, g.data(), N, b.data(), N, 1.0f, ga, K);
+            if (float* gb = grad_buffer(b))  // dB[K, N] += A^T @ G
+                sgemm(true, false, K, N, rows, 1.0f, a.data(), K, g.data(), N, 1.0f, gb, N);
+        });
 }
 
 // One sgemm per batch entry, each on its own thread (OpenBLAS runs
@@ -47,29 +43,25 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_b) {
     Tensor out = Tensor::empty(s);
 #pragma omp parallel for if (batch > 1)
     for (int64_t i = 0; i < batch; ++i)
-        sgemm(false, trans_b, as_int(M), as_int(N), as_int(K), 1.0f, a.data() + i * M * K,
-              as_int(K), b.data() + i * K * N, as_int(ldb), 0.0f, out.data() + i * M * N,
-              as_int(N));
+        sgemm(false, trans_b, M, N, K, 1.0f, a.data() + i * M * K, K, b.data() + i * K * N, ldb,
+              0.0f, out.data() + i * M * N, N);
     // PyTorch's name: bmm, then a view back
-    return record(out, {a, b}, "UnsafeViewBackward0",
-                  [a, b, trans_b, batch, M, K, N, ldb](const Tensor& g) {
-                      float* ga = grad_buffer(a);
-                      float* gb = grad_buffer(b);
+    return record(
+        out, {a, b}, "UnsafeViewBackward0", [a, b, trans_b, batch, M, K, N, ldb](const Tensor& g) {
+            float* ga = grad_buffer(a);
+            float* gb = grad_buffer(b);
 #pragma omp parallel for if (batch > 1)
-                      for (int64_t i = 0; i < batch; ++i) {
-                          const float *gi = g.data() + i * M * N, *ai = a.data() + i * M * K,
-                                      *bi = b.data() + i * K * N;
-                          if (ga)  // dA[M, K] += G @ op(B)^T
-                              sgemm(false, !trans_b, as_int(M), as_int(K), as_int(N), 1.0f, gi,
-                                    as_int(N), bi, as_int(ldb), 1.0f, ga + i * M * K, as_int(K));
-                          if (gb && !trans_b)  // dB[K, N] += A^T @ G
-                              sgemm(true, false, as_int(K), as_int(N), as_int(M), 1.0f, ai,
-                                    as_int(K), gi, as_int(N), 1.0f, gb + i * K * N, as_int(N));
-                          if (gb && trans_b)  // dB[N, K] += G^T @ A
-                              sgemm(true, false, as_int(N), as_int(K), as_int(M), 1.0f, gi,
-                                    as_int(N), ai, as_int(K), 1.0f, gb + i * K * N, as_int(K));
-                      }
-                  });
+            for (int64_t i = 0; i < batch; ++i) {
+                const float *gi = g.data() + i * M * N, *ai = a.data() + i * M * K,
+                            *bi = b.data() + i * K * N;
+                if (ga)  // dA[M, K] += G @ op(B)^T
+                    sgemm(false, !trans_b, M, K, N, 1.0f, gi, N, bi, ldb, 1.0f, ga + i * M * K, K);
+                if (gb && !trans_b)  // dB[K, N] += A^T @ G
+                    sgemm(true, false, K, N, M, 1.0f, ai, K, gi, N, 1.0f, gb + i * K * N, N);
+                if (gb && trans_b)  // dB[N, K] += G^T @ A
+                    sgemm(true, false, N, K, M, 1.0f, gi, N, ai, K, 1.0f, gb + i * K * N, K);
+            }
+        });
 }
 
 }  // namespace
@@ -122,11 +114,10 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     }
     // Y[rows, out] (+)= X[rows, in] @ W^T; one row (generation) is a matrix-vector product
     if (rows == 1)
-        sgemv(as_int(out_f), as_int(in), 1.0f, weight.data(), as_int(in), x.data(),
-              bias.defined() ? 1.0f : 0.0f, py);
+        sgemv(out_f, in, 1.0f, weight.data(), in, x.data(), bias.defined() ? 1.0f : 0.0f, py);
     else
-        sgemm(false, true, as_int(rows), as_int(out_f), as_int(in), 1.0f, x.data(), as_int(in),
-              weight.data(), as_int(in), bias.defined() ? 1.0f : 0.0f, py, as_int(out_f));
+        sgemm(false, true, rows, out_f, in, 1.0f, x.data(), in, weight.data(), in,
+              bias.defined() ? 1.0f : 0.0f, py, out_f);
     std::vector<Tensor> inputs{x, weight};
     if (bias.defined()) inputs.push_back(bias);
     // PyTorch's names: addmm (mm without bias) on 2-D inputs, a view back on higher ones
@@ -134,11 +125,10 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                                    : (bias.defined() ? "AddmmBackward0" : "MmBackward0");
     return record(y, inputs, name, [x, weight, bias, rows, in, out_f](const Tensor& g) {
         if (float* gx = grad_buffer(x))  // dX[rows, in] += G[rows, out] @ W[out, in]
-            sgemm(false, false, as_int(rows), as_int(in), as_int(out_f), 1.0f, g.data(),
-                  as_int(out_f), weight.data(), as_int(in), 1.0f, gx, as_int(in));
+            sgemm(false, false, rows, in, out_f, 1.0f, g.data(), out_f, weight.data(), in, 1.0f, gx,
+                  in);
         if (float* gw = grad_buffer(weight))  // dW[out, in] += G^T @ X
-            sgemm(true, false, as_int(out_f), as_int(in), as_int(rows), 1.0f, g.data(),
-                  as_int(out_f), x.data(), as_int(in), 1.0f, gw, as_int(in));
+            sgemm(true, false, out_f, in, rows, 1.0f, g.data(), out_f, x.data(), in, 1.0f, gw, in);
         if (float* gb = grad_buffer(bias)) {  // db[out] += column sums of G
             const float* pg = g.data();
             for (int64_t r = 0; r < rows; ++r)

@@ -11,22 +11,10 @@
 
 namespace llm {
 
-namespace {
-// [outer, n, inner] around dim, as in the reductions.
-void around(const Tensor& a, int64_t dim, int64_t& outer, int64_t& n, int64_t& inner) {
-    dim = wrap_dim(dim, a.dim());
-    outer = inner = 1;
-    n = a.size(dim);
-    for (int64_t i = 0; i < dim; ++i) outer *= a.size(i);
-    for (int64_t i = dim + 1; i < a.dim(); ++i) inner *= a.size(i);
-}
-}  // namespace
-
 // y_k = exp(x_k - max) / sum_j exp(x_j - max)
 // dL/dx_k = y_k * (g_k - sum_j g_j y_j)
 Tensor softmax(const Tensor& a, int64_t dim) {
-    int64_t outer, n, inner;
-    around(a, dim, outer, n, inner);
+    const auto [outer, n, inner] = split_axis(a.shape(), dim);
     Tensor y = Tensor::empty(a.shape());
     const float* x = a.data();
     float* py = y.data();
@@ -63,8 +51,7 @@ Tensor softmax(const Tensor& a, int64_t dim) {
 
 // y_k = x_k - logsumexp(x);  dL/dx_k = g_k - softmax_k * sum_j g_j
 Tensor log_softmax(const Tensor& a, int64_t dim) {
-    int64_t outer, n, inner;
-    around(a, dim, outer, n, inner);
+    const auto [outer, n, inner] = split_axis(a.shape(), dim);
     Tensor y = Tensor::empty(a.shape());
     const float* x = a.data();
     for (int64_t o = 0; o < outer; ++o)

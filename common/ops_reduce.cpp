@@ -11,21 +11,15 @@ namespace llm {
 
 namespace {
 
-struct Axis {
-    int64_t outer = 1, n = 1, inner = 1;
+// [outer, n, inner] around dim, and the result's shape without dim and with it kept as 1.
+struct Axis : AxisSplit {
     Shape out_shape, keep_shape;
 };
 
-Axis split_axis(const Shape& s, int64_t dim) {
+Axis reduce_axis(const Shape& s, int64_t dim) {
     const int64_t d = wrap_dim(dim, static_cast<int64_t>(s.size()));
-    Axis ax;
+    Axis ax{split_axis(s, dim), {}, {}};
     for (int64_t i = 0; i < static_cast<int64_t>(s.size()); ++i) {
-        if (i < d)
-            ax.outer *= s[i];
-        else if (i > d)
-            ax.inner *= s[i];
-        else
-            ax.n = s[i];
         if (i != d) ax.out_shape.push_back(s[i]);
         ax.keep_shape.push_back(i == d ? 1 : s[i]);
     }
@@ -70,7 +64,7 @@ Tensor mean(const Tensor& a) {
 }
 
 Tensor sum(const Tensor& a, int64_t dim, bool keepdim) {
-    const Axis ax = split_axis(a.shape(), dim);
+    const Axis ax = reduce_axis(a.shape(), dim);
     Tensor out = Tensor::zeros(keepdim ? ax.keep_shape : ax.out_shape);
     const float* p = a.data();
     float* po = out.data();
@@ -105,7 +99,7 @@ Tensor var(const Tensor& a, int64_t dim, bool unbiased, bool keepdim) {
 }
 
 Tensor max(const Tensor& a, int64_t dim, bool keepdim) {
-    const Axis ax = split_axis(a.shape(), dim);
+    const Axis ax = reduce_axis(a.shape(), dim);
     if (ax.n == 0) throw ShapeError("max(): reduction over an empty dimension");
     Tensor out = Tensor::empty(keepdim ? ax.keep_shape : ax.out_shape);
     std::vector<int64_t> where(static_cast<size_t>(ax.outer * ax.inner));
@@ -127,7 +121,7 @@ Tensor max(const Tensor& a, int64_t dim, bool keepdim) {
 }
 
 IntTensor argmax(const Tensor& a, int64_t dim, bool keepdim) {
-    const Axis ax = split_axis(a.shape(), dim);
+    const Axis ax = reduce_axis(a.shape(), dim);
     if (ax.n == 0) throw ShapeError("argmax(): reduction over an empty dimension");
     IntTensor out(keepdim ? ax.keep_shape : ax.out_shape,
                   std::vector<int64_t>(static_cast<size_t>(ax.outer * ax.inner)));

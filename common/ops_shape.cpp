@@ -42,15 +42,6 @@ void permute_copy(const float* in, const Shape& in_shape, const std::vector<size
     }
 }
 
-// View of a as [outer, n, inner] around dim.
-void around(const Shape& s, int64_t d, int64_t& outer, int64_t& n, int64_t& inner) {
-    outer = 1;
-    inner = 1;
-    n = s[static_cast<size_t>(d)];
-    for (int64_t i = 0; i < d; ++i) outer *= s[static_cast<size_t>(i)];
-    for (size_t i = static_cast<size_t>(d) + 1; i < s.size(); ++i) inner *= s[i];
-}
-
 }  // namespace
 
 Tensor Tensor::view(const Shape& requested) const {
@@ -145,8 +136,7 @@ Tensor cat(const std::vector<Tensor>& parts, int64_t dim) {
         s[static_cast<size_t>(dim)] += p.size(dim);
     }
     Tensor out = Tensor::empty(s);
-    int64_t outer, n, inner;
-    around(s, dim, outer, n, inner);
+    const auto [outer, n, inner] = split_axis(s, dim);
     int64_t offset = 0;
     for (const Tensor& p : parts) {
         const int64_t chunk = p.size(dim) * inner;
@@ -178,8 +168,7 @@ Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
     Shape s = a.shape();
     s[static_cast<size_t>(dim)] = length;
     Tensor out = Tensor::empty(s);
-    int64_t outer, n, inner;
-    around(a.shape(), dim, outer, n, inner);
+    const auto [outer, n, inner] = split_axis(a.shape(), dim);
     for (int64_t o = 0; o < outer; ++o)
         std::memcpy(out.data() + o * length * inner, a.data() + (o * n + start) * inner,
                     static_cast<size_t>(length * inner) * 4);

@@ -28,6 +28,16 @@ int64_t wrap_dim(int64_t d, int64_t ndim) {
     return w;
 }
 
+AxisSplit split_axis(const Shape& s, int64_t dim) {
+    const auto d = static_cast<size_t>(wrap_dim(dim, static_cast<int64_t>(s.size())));
+    AxisSplit a{1, s.empty() ? 1 : s[d], 1};
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (i < d) a.outer *= s[i];
+        if (i > d) a.inner *= s[i];
+    }
+    return a;
+}
+
 std::string shape_str(const Shape& shape) {
     std::string s = "[";
     for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -148,6 +158,14 @@ void Tensor::zero_grad() {
 }
 
 Tensor Tensor::detach() const { return over(shape(), impl_->storage); }
+
+Tensor& Tensor::copy_(const Tensor& src) {
+    if (src.shape() != shape())
+        throw ShapeError("copy_: a tensor of shape " + shape_str(src.shape()) +
+                         " does not fit one of shape " + shape_str(shape()));
+    std::copy(src.data(), src.data() + numel(), data());
+    return *this;
+}
 
 Tensor Tensor::clone() const {
     Tensor out = from(to_vector(), shape());

@@ -78,6 +78,9 @@ public:
     void backward() const;  // from a one-element tensor
     void backward(const Tensor& grad_output) const;
     Tensor detach() const;  // shares data, no graph
+    // self.copy_(src): src's values into this tensor's buffer (same shape,
+    // ShapeError naming both otherwise). Records no graph, as under no_grad.
+    Tensor& copy_(const Tensor& src);
     Tensor clone() const;  // copies data, keeps graph
     bool is_leaf() const { return grad_fn() == nullptr; }
     const std::shared_ptr<Node>& grad_fn() const;
@@ -116,6 +119,12 @@ struct IntTensor {
 
 int64_t numel_of(const Shape& shape);
 int64_t wrap_dim(int64_t d, int64_t ndim);  // -1 -> ndim - 1, with a range check
+// A shape seen as [outer, n, inner] around one dimension (n its length):
+// what every op along a dimension loops over. dim may be negative.
+struct AxisSplit {
+    int64_t outer, n, inner;
+};
+AxisSplit split_axis(const Shape& shape, int64_t dim);
 std::string shape_str(const Shape& shape);  // "[2, 6, 3]"
 
 // PyTorch-style printing: tensor([[0.2996, 0.8053], ...]) with 4 decimals.

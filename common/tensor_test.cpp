@@ -129,3 +129,24 @@ TEST_CASE("tensor memory: release_idle unmaps the segments nothing uses, and onl
     CHECK(pool.reserved() == 16 * MB);
     pool.give_back(again);
 }
+
+TEST_CASE("copy_ copies values into a tensor of the same shape and names both shapes otherwise") {
+    Tensor dst = Tensor::zeros({2, 2});
+    dst.copy_(Tensor::from({{1, 2}, {3, 4}}));
+    CHECK(dst.to_vector() == std::vector<float>{1, 2, 3, 4});
+    try {
+        dst.copy_(Tensor::zeros({4}));
+        FAIL("copy_ accepted a tensor of another shape");
+    } catch (const ShapeError& e) {
+        CHECK(std::string(e.what()) ==
+              "copy_: a tensor of shape [4] does not fit one of shape [2, 2]");
+    }
+}
+
+TEST_CASE("split_axis: a shape as [outer, n, inner] around a dimension, negative dims too") {
+    const auto [outer, n, inner] = split_axis({2, 3, 4, 5}, -2);
+    CHECK(outer == 6);
+    CHECK(n == 4);
+    CHECK(inner == 5);
+    CHECK_THROWS_AS(split_axis({2, 3}, 2), ShapeError);
+}

@@ -1,6 +1,4 @@
 // Our solutions to the chapter 3 exercises.
-#include <cstring>
-
 #include "exercises.hpp"
 
 namespace llm::ch03::exercises {
@@ -8,8 +6,7 @@ namespace llm::ch03::exercises {
 void copy_v2_weights_into_v1(const SelfAttention_v2& v2, SelfAttention_v1& v1) {
     // Linear stores W as [d_out, d_in] and computes x @ W^T; v1 computes x @ W with W [d_in, d_out].
     auto copy_transposed = [](const Tensor& linear_weight, Tensor& raw) {
-        const Tensor t = linear_weight.T();  // [d_in, d_out]
-        std::memcpy(raw.data(), t.data(), sizeof(float) * static_cast<size_t>(t.numel()));
+        raw.copy_(linear_weight.T());  // [d_in, d_out]
     };
     copy_transposed(v2.W_query->weight, v1.W_query);
     copy_transposed(v2.W_key->weight, v1.W_key);
