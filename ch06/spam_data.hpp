@@ -32,6 +32,8 @@ struct SpamFrame {
 // Errors name the file and line: not UTF-8, a line without exactly two
 // fields, a label other than ham or spam, a quote that never closes, no rows.
 SpamFrame read_sms_spam_collection(const std::filesystem::path& path);
+// The same on the file's bytes (spam_tsv.cpp); `where` names them in errors.
+SpamFrame parse_sms_spam_collection(const std::string& bytes, const std::string& where);
 
 // Listing 6.2: all spam messages and as many ham ones, drawn as
 // df[df.Label == "ham"].sample(num_spam, random_state=123); ham first.
