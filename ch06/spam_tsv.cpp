@@ -74,7 +74,7 @@ SpamFrame parse_sms_spam_collection(const std::string& bytes, const std::string&
         // (the line number is counted only for an error)
         auto line = [&] { return "line " + std::to_string(line_of(bytes, record_start)); };
         if (fields.size() != 2)
-            throw FormatError(where + ": " + line +
+            throw FormatError(where + ": " + line() +
                               ": expected 2 tab-separated fields (label, text), got " +
                               std::to_string(fields.size()));
         if (fields[0] != "ham" && fields[0] != "spam")
