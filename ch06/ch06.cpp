@@ -1,5 +1,5 @@
 // Chapter 6: finetuning for classification. The chapter in the book's order:
-// `ch06` walks through what is built so far; `ch06 prepare` writes the
+// `ch06` walks through what is built so far (6.2 and 6.3); `ch06 prepare` writes the
 // book's three CSV files.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -8,8 +8,11 @@
 
 #include "blas.hpp"
 #include "error.hpp"
+#include "gpt_dataset.hpp"
 #include "paths.hpp"
+#include "random.hpp"
 #include "spam_data.hpp"
+#include "spam_dataset.hpp"
 #include "walkthrough.hpp"
 
 using namespace llm;
@@ -57,8 +60,23 @@ int main(int argc, char** argv) {
         section("6.2 Preparing the dataset");
         std::printf("reading %s (the book downloads it; it ships in data/)\n", data.c_str());
         prepare(data, out, true);
+        section("6.3 Creating data loaders");
+        std::printf("[%ld]\n",
+                    ch02::gpt2_tokenizer().encode("<|endoftext|>", {"<|endoftext|>"})[0]);
+        manual_seed(123);  // torch.manual_seed(123) before the loaders, as the book
+        const SpamLoaders loaders = create_spam_loaders(out);
+        std::printf("%ld\n", loaders.train_dataset->max_length);
+        std::printf("Train loader:\n");
+        const auto first =
+            loaders.train_loader.make_batch(loaders.train_loader.epoch_indices().at(0));
+        std::printf("Input batch dimensions: torch.Size([%ld, %ld])\n", first.input_batch.size(0),
+                    first.input_batch.size(1));
+        std::printf("Label batch dimensions torch.Size([%ld])\n", first.target_batch.size(0));
+        std::printf("%ld training batches\n%ld validation batches\n%ld test batches\n",
+                    loaders.train_loader.size(), loaders.val_loader.size(),
+                    loaders.test_loader.size());
         std::printf(
-            "\nSections 6.3-6.8 (data loaders, the classifier, finetuning, classify_review) are not "
+            "\nSections 6.4-6.8 (the classifier, finetuning, classify_review) are not "
             "built yet: see ch06/README.md.\n");
         return 0;
     } catch (const Error& e) {

@@ -35,6 +35,10 @@ SpamFrame read_sms_spam_collection(const std::filesystem::path& path) {
     return parse_sms_spam_collection(read_file(path), path.string());
 }
 
+SpamFrame read_split_csv(const std::filesystem::path& path) {
+    return parse_split_csv(read_file(path), path.string());
+}
+
 SpamFrame create_balanced_dataset(const SpamFrame& df) {
     const SpamFrame spam = df.where_label("spam");
     const SpamFrame ham_all = df.where_label("ham");

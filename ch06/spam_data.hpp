@@ -35,6 +35,11 @@ SpamFrame read_sms_spam_collection(const std::filesystem::path& path);
 // The same on the file's bytes (spam_tsv.cpp); `where` names them in errors.
 SpamFrame parse_sms_spam_collection(const std::string& bytes, const std::string& where);
 
+// pd.read_csv(csv_file) of a file write_csv wrote: the header Label,Text,
+// then label 0 or 1 and the text per row; errors name the file and line.
+SpamFrame read_split_csv(const std::filesystem::path& path);
+SpamFrame parse_split_csv(const std::string& bytes, const std::string& where);
+
 // Listing 6.2: all spam messages and as many ham ones, drawn as
 // df[df.Label == "ham"].sample(num_spam, random_state=123); ham first.
 SpamFrame create_balanced_dataset(const SpamFrame& df);

@@ -1,4 +1,5 @@
-// The SMS Spam Collection's TSV, read as pandas' read_csv(sep="\t") reads it.
+// The SMS Spam Collection's TSV and the split CSVs, read as pandas'
+// read_csv reads them.
 #include <algorithm>
 #include <utf8proc.h>
 
@@ -25,22 +26,27 @@ int64_t line_of(const std::string& s, size_t at) {
     return 1 + std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(at), '\n');
 }
 
-}  // namespace
+// pandas' C parser on a delimited file: records of fields, each with the
+// offset where it starts. A field that begins with '"' runs, delimiters and
+// newlines included, to the next '"' not doubled; what follows up to the
+// delimiter or line end is appended. Blank lines are skipped; CRLF ends a line.
+struct Record {
+    size_t start;
+    std::vector<std::string> fields;
+};
 
-SpamFrame parse_sms_spam_collection(const std::string& bytes, const std::string& where) {
+std::vector<Record> read_records(const std::string& bytes, const std::string& where, char delim) {
     if (const int64_t bad = invalid_utf8_at(bytes); bad >= 0)
         throw FormatError(where + ": byte " + std::to_string(bad) + " (line " +
                           std::to_string(line_of(bytes, static_cast<size_t>(bad))) +
                           ") is not valid UTF-8");
-    SpamFrame df;
+    std::vector<Record> records;
     size_t i = 0;
     const size_t n = bytes.size();
     while (i < n) {
-        const size_t record_start = i;
-        std::vector<std::string> fields(1);
-        bool end_of_record = false;
-        while (!end_of_record) {
-            std::string& f = fields.back();
+        Record r{i, std::vector<std::string>(1)};
+        for (bool end_of_record = false; !end_of_record;) {
+            std::string& f = r.fields.back();
             if (i < n && bytes[i] == '"') {  // a quoted field: literally up to the closing quote
                 const size_t open = i++;
                 for (;;) {
@@ -59,32 +65,68 @@ SpamFrame parse_sms_spam_collection(const std::string& bytes, const std::string&
                     f += bytes[i++];
                 }
             }
-            while (i < n && bytes[i] != '\t' && bytes[i] != '\n') f += bytes[i++];
-            if (i < n && bytes[i] == '\t') {
+            while (i < n && bytes[i] != delim && bytes[i] != '\n') f += bytes[i++];
+            if (i < n && bytes[i] == delim) {
                 ++i;
-                fields.emplace_back();
+                r.fields.emplace_back();
             } else {
-                if (!fields.back().empty() && fields.back().back() == '\r')
-                    fields.back().pop_back();  // a CRLF line end
+                if (!f.empty() && f.back() == '\r') f.pop_back();  // a CRLF line end
                 ++i;  // the newline (or the end of the file)
                 end_of_record = true;
             }
         }
-        if (fields.size() == 1 && fields[0].empty()) continue;  // a blank line
-        // (the line number is counted only for an error)
-        auto line = [&] { return "line " + std::to_string(line_of(bytes, record_start)); };
-        if (fields.size() != 2)
-            throw FormatError(where + ": " + line() +
-                              ": expected 2 tab-separated fields (label, text), got " +
-                              std::to_string(fields.size()));
-        if (fields[0] != "ham" && fields[0] != "spam")
-            throw FormatError(where + ": " + line() + ": unknown label '" + fields[0] +
-                              "' (expected ham or spam)");
+        if (r.fields.size() == 1 && r.fields[0].empty()) continue;  // a blank line
+        records.push_back(std::move(r));
+    }
+    return records;
+}
+
+// "FILE: line N: what" (the line number is counted only for an error)
+FormatError bad_line(const std::string& where, const std::string& bytes, const Record& r,
+                     const std::string& what) {
+    return FormatError(where + ": line " + std::to_string(line_of(bytes, r.start)) + ": " + what);
+}
+
+}  // namespace
+
+SpamFrame parse_sms_spam_collection(const std::string& bytes, const std::string& where) {
+    SpamFrame df;
+    for (auto& r : read_records(bytes, where, '\t')) {
+        if (r.fields.size() != 2)
+            throw bad_line(where, bytes, r,
+                           "expected 2 tab-separated fields (label, text), got " +
+                               std::to_string(r.fields.size()));
+        if (r.fields[0] != "ham" && r.fields[0] != "spam")
+            throw bad_line(where, bytes, r,
+                           "unknown label '" + r.fields[0] + "' (expected ham or spam)");
         df.index.push_back(df.size());
-        df.label.push_back(std::move(fields[0]));
-        df.text.push_back(std::move(fields[1]));
+        df.label.push_back(std::move(r.fields[0]));
+        df.text.push_back(std::move(r.fields[1]));
     }
     if (df.size() == 0) throw FormatError(where + ": no rows (an empty file?)");
+    return df;
+}
+
+SpamFrame parse_split_csv(const std::string& bytes, const std::string& where) {
+    auto records = read_records(bytes, where, ',');
+    if (records.empty() || records[0].fields != std::vector<std::string>{"Label", "Text"})
+        throw FormatError(where + ": line 1: expected the header Label,Text");
+    SpamFrame df;
+    df.labels_mapped = true;
+    for (size_t k = 1; k < records.size(); ++k) {
+        auto& r = records[k];
+        if (r.fields.size() != 2)
+            throw bad_line(where, bytes, r,
+                           "expected 2 comma-separated fields (Label, Text), got " +
+                               std::to_string(r.fields.size()));
+        if (r.fields[0] != "0" && r.fields[0] != "1")
+            throw bad_line(where, bytes, r,
+                           "label '" + r.fields[0] + "' is not 0 (ham) or 1 (spam)");
+        df.index.push_back(df.size());
+        df.label.push_back(std::move(r.fields[0]));
+        df.text.push_back(std::move(r.fields[1]));
+    }
+    if (df.size() == 0) throw FormatError(where + ": no rows after the header");
     return df;
 }
 
