@@ -19,7 +19,8 @@ void save_checkpoint(const ch04::GPTModel& model, const AdamW& opt, const Traini
     save_model(model, dir / "model.safetensors");
     std::vector<std::pair<std::string, Tensor>> tensors;
     const auto named = model.named_parameters();
-    auto& o = const_cast<AdamW&>(opt);  // the moments are read, not changed
+    auto& o = const_cast<AdamW&>(opt);  // the moments are read (zeros where none yet), not changed
+    o.materialize_state();
     if (named.size() != o.exp_avg().size())
         throw ValueError("save_checkpoint: the optimizer does not hold this model's parameters");
     for (size_t i = 0; i < named.size(); ++i) {
@@ -47,6 +48,7 @@ TrainingState load_checkpoint(ch04::GPTModel& model, AdamW& opt, const std::file
     const auto path = dir / "training-state.safetensors";
     const auto st = load_safetensors(path);
     const auto named = model.named_parameters();
+    opt.materialize_state();
     for (size_t i = 0; i < named.size(); ++i)
         for (auto [prefix, vec] :
              {std::pair{"exp_avg.", &opt.exp_avg()}, std::pair{"exp_avg_sq.", &opt.exp_avg_sq()}}) {

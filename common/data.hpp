@@ -34,7 +34,16 @@ public:
 
     int64_t size() const {  // number of batches per pass (len(loader))
         const int64_t n = dataset_->size();
-        return drop_last_ ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
+        const int64_t all = drop_last_ ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
+        return max_batches_ >= 0 ? std::min(all, max_batches_) : all;
+    }
+    // The same loader cut after max_batches batches per pass, as a pass that
+    // stops early (itertools.islice): it draws from the generator as a full
+    // pass does. For short runs and tests.
+    DataLoader first_batches(int64_t max_batches) const {
+        DataLoader cut = *this;
+        cut.max_batches_ = max_batches;
+        return cut;
     }
     const Dataset& dataset() const { return *dataset_; }
     int64_t batch_size() const { return batch_size_; }
@@ -52,6 +61,7 @@ public:
         for (int64_t s = 0; s < n; s += batch_size_) {
             const int64_t e = std::min(n, s + batch_size_);
             if (drop_last_ && e - s < batch_size_) break;
+            if (max_batches_ >= 0 && static_cast<int64_t>(batches.size()) == max_batches_) break;
             batches.emplace_back(order.begin() + s, order.begin() + e);
         }
         return batches;
@@ -75,6 +85,7 @@ private:
     int64_t batch_size_;
     bool shuffle_, drop_last_;
     Generator* gen_;
+    int64_t max_batches_ = -1;  // -1: all
 };
 
 }  // namespace llm

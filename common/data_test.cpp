@@ -36,3 +36,21 @@ TEST_CASE(
     DataLoader<Range> loader(std::make_shared<Range>(Range{9}), 9, true, false);
     CHECK(loader.batches()[0] == expected);
 }
+
+TEST_CASE(
+    "first_batches: a pass cut short yields the full pass's first batches and draws as it does") {
+    manual_seed(7);
+    DataLoader<Range> loader(std::make_shared<Range>(Range{10}), 3, true, false);
+    const auto full = loader.batches();
+    manual_seed(7);
+    const auto cut = loader.first_batches(2);
+    CHECK(cut.size() == 2);
+    const auto two = cut.batches();
+    REQUIRE(two.size() == 2);
+    CHECK(two[0] == full[0]);
+    CHECK(two[1] == full[1]);
+    const int64_t after_cut = random_int64();  // the pass cut short drew as many numbers
+    manual_seed(7);
+    loader.batches();
+    CHECK(after_cut == random_int64());
+}

@@ -97,6 +97,15 @@ int64_t Module::num_parameters() const {
     return n;
 }
 
+void Module::set_child(const std::string& name, std::shared_ptr<Module> m) {
+    for (auto& [n, child] : children_)
+        if (n == name) {
+            child = std::move(m);
+            return;
+        }
+    throw ValueError(type_name() + " has no submodule '" + name + "' to replace");
+}
+
 void Module::apply(const std::function<void(Module&)>& fn) {
     for (auto& [name, child] : children_) child->apply(fn);
     fn(*this);

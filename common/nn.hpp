@@ -39,6 +39,15 @@ public:
     void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
     int64_t num_parameters() const;  // sum of numel over parameters()
 
+    // `model.out_head = new_module`: the child registered under name becomes m
+    // (its parameters replace the old child's in named_parameters and the
+    // state_dict). ValueError when there is no such child.
+    template <typename M>
+    std::shared_ptr<M> replace_module(const std::string& name, std::shared_ptr<M> m) {
+        set_child(name, m);
+        return m;
+    }
+
     // module.apply(fn): fn on every submodule (children first), then on this one.
     void apply(const std::function<void(Module&)>& fn);
 
@@ -60,6 +69,10 @@ protected:
         children_.emplace_back(std::move(name), m);
         return m;
     }
+
+protected:
+    // (Sequential and ModuleList also keep their items in order: they override it)
+    virtual void set_child(const std::string& name, std::shared_ptr<Module> m);
 
 private:
     void collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out,
@@ -113,6 +126,10 @@ public:
     void push_back(std::shared_ptr<Module> m);
     Tensor forward(const Tensor& x) override;
     std::string type_name() const override { return "Sequential"; }
+    void set_child(const std::string& name, std::shared_ptr<Module> m) override {
+        Module::set_child(name, m);
+        layers_.at(std::stoul(name)) = std::move(m);
+    }
     size_t size() const { return layers_.size(); }
     Module& operator[](size_t i) { return *layers_[i]; }
     template <typename M>
@@ -137,6 +154,10 @@ public:
         return dynamic_cast<M&>(*items_[i]);
     }
     std::string type_name() const override { return "ModuleList"; }
+    void set_child(const std::string& name, std::shared_ptr<Module> m) override {
+        Module::set_child(name, m);
+        items_.at(std::stoul(name)) = std::move(m);
+    }
 
 private:
     std::vector<std::shared_ptr<Module>> items_;

@@ -67,3 +67,16 @@ TEST_CASE("load_state_dict copies values and names what is missing, unexpected o
     CHECK_THROWS_WITH_AS(b.load_state_dict(state), doctest::Contains("size mismatch for fc1.bias"),
                          ShapeError);
 }
+
+TEST_CASE("replace_module: a new head takes the old one's place in parameters and state_dict") {
+    Sequential net({std::make_shared<Linear>(3, 4), std::make_shared<Linear>(4, 5)});
+    auto head = net.replace_module("1", std::make_shared<Linear>(4, 2));
+    const auto names = net.state_dict();
+    REQUIRE(names.size() == 4);
+    CHECK(names[2].first == "1.weight");
+    CHECK(names[2].second.shape() == Shape{2, 4});
+    CHECK(names[2].second.impl() == head->weight.impl());
+    CHECK(net.num_parameters() == 3 * 4 + 4 + 4 * 2 + 2);
+    CHECK(net.forward(Tensor::zeros({1, 3})).shape() == Shape{1, 2});  // and forward uses it
+    CHECK_THROWS_AS(net.replace_module("9", std::make_shared<Linear>(1, 1)), ValueError);
+}

@@ -26,10 +26,18 @@ AdamW::AdamW(std::vector<Tensor> params, float lr, float wd, float b1, float b2,
     : lr(lr), weight_decay(wd), beta1(b1), beta2(b2), eps(eps), params_(std::move(params)) {
     if (lr < 0) throw ValueError("AdamW: invalid learning rate " + std::to_string(lr));
     if (b1 < 0 || b1 >= 1 || b2 < 0 || b2 >= 1) throw ValueError("AdamW: betas must be in [0, 1)");
-    for (const Tensor& p : params_) {
-        m_.push_back(Tensor::zeros(p.shape()));
-        v_.push_back(Tensor::zeros(p.shape()));
-    }
+    // the moments of a parameter come at its first step with a gradient, as
+    // PyTorch's optimizer state does: a frozen parameter never costs any
+    m_.resize(params_.size());
+    v_.resize(params_.size());
+}
+
+void AdamW::materialize_state() {
+    for (size_t k = 0; k < params_.size(); ++k)
+        if (!m_[k].defined()) {
+            m_[k] = Tensor::zeros(params_[k].shape());
+            v_[k] = Tensor::zeros(params_[k].shape());
+        }
 }
 
 void AdamW::step() {
@@ -43,6 +51,10 @@ void AdamW::step() {
     for (size_t k = 0; k < params_.size(); ++k) {
         Tensor g = params_[k].grad();
         if (!g.defined()) continue;
+        if (!m_[k].defined()) {
+            m_[k] = Tensor::zeros(params_[k].shape());
+            v_[k] = Tensor::zeros(params_[k].shape());
+        }
         float* p = params_[k].data();
         float* m = m_[k].data();
         float* v = v_[k].data();

@@ -28,7 +28,10 @@ public:
     void step();
     void zero_grad();
     float lr, weight_decay, beta1, beta2, eps;
-    // State, for checkpoints: the step count and both moments per parameter.
+    // State, for checkpoints: the step count and both moments per parameter
+    // (undefined for a parameter that has had no gradient yet, until
+    // materialize_state() makes them zeros).
+    void materialize_state();
     int64_t steps() const { return step_; }
     void set_steps(int64_t s) { step_ = s; }
     std::vector<Tensor>& exp_avg() { return m_; }

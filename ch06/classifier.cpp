@@ -1,0 +1,161 @@
+#include "classifier.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "autograd.hpp"
+#include "error.hpp"
+#include "gpt_dataset.hpp"
+#include "ops.hpp"
+
+namespace llm::ch06 {
+
+Trainable parse_trainable(const std::string& name) {
+    if (name == "last-block") return Trainable::LastBlock;
+    if (name == "all") return Trainable::All;
+    if (name == "head") return Trainable::Head;
+    throw ValueError("--trainable must be last-block, all or head, got '" + name + "'");
+}
+
+// ---- 6.5 Adding a classification head -------------------------------------------------
+
+void add_classification_head(GPTModel& model, int64_t num_classes, Trainable trainable) {
+    if (num_classes < 2) throw ValueError("a classifier needs at least 2 classes");
+    for (Tensor p : model.parameters()) p.requires_grad_(false);
+    model.out_head = model.replace_module(
+        "out_head", std::make_shared<Linear>(model.cfg.emb_dim, num_classes));  // trainable as made
+    auto unfreeze = [](const Module& m) {
+        for (Tensor p : m.parameters()) p.requires_grad_(true);
+    };
+    if (trainable == Trainable::All) unfreeze(model);
+    if (trainable == Trainable::LastBlock) {
+        unfreeze((*model.trf_blocks)[model.trf_blocks->size() - 1]);  // model.trf_blocks[-1]
+        unfreeze(*model.final_norm);
+    }
+}
+
+// ---- 6.6 Calculating the classification loss and accuracy --------------------------------
+
+Tensor classification_logits(GPTModel& model, const IntTensor& input_batch, Position position) {
+    const Tensor logits = model.forward(input_batch);  // [b, T, num_classes]
+    return select(logits, 1, position == Position::Last ? logits.size(1) - 1 : 0);  // [b, classes]
+}
+
+double calc_accuracy_loader(const SpamLoader& loader, GPTModel& model, int64_t num_batches,
+                            Position position) {
+    model.eval();
+    int64_t correct_predictions = 0, num_examples = 0;
+    num_batches = num_batches < 0 ? loader.size() : std::min(num_batches, loader.size());
+    const auto batches = loader.epoch_indices();  // one pass (draws as PyTorch's iterator does)
+    NoGradGuard no_grad;
+    for (int64_t i = 0; i < num_batches; ++i) {
+        const auto batch = loader.make_batch(batches[static_cast<size_t>(i)]);
+        const IntTensor predicted_labels =
+            argmax(classification_logits(model, batch.input_batch, position), -1);
+        num_examples += static_cast<int64_t>(predicted_labels.data.size());
+        for (size_t k = 0; k < predicted_labels.data.size(); ++k)
+            correct_predictions += predicted_labels.data[k] == batch.target_batch.data[k];
+    }
+    return static_cast<double>(correct_predictions) / static_cast<double>(num_examples);
+}
+
+Tensor calc_loss_batch(const IntTensor& input_batch, const IntTensor& target_batch, GPTModel& model,
+                       Position position) {
+    return cross_entropy(classification_logits(model, input_batch, position), target_batch);
+}
+
+double calc_loss_loader(const SpamLoader& loader, GPTModel& model, int64_t num_batches,
+                        Position position) {
+    if (loader.size() == 0) return std::numeric_limits<double>::quiet_NaN();
+    num_batches = num_batches < 0 ? loader.size() : std::min(num_batches, loader.size());
+    const auto batches = loader.epoch_indices();
+    double total_loss = 0;
+    for (int64_t i = 0; i < num_batches; ++i) {
+        const auto batch = loader.make_batch(batches[static_cast<size_t>(i)]);
+        total_loss +=
+            calc_loss_batch(batch.input_batch, batch.target_batch, model, position).item();
+    }
+    return total_loss / static_cast<double>(num_batches);
+}
+
+// ---- 6.7 Finetuning the model on supervised data ----------------------------------------
+
+std::pair<double, double> evaluate_model(GPTModel& model, const SpamLoader& train_loader,
+                                         const SpamLoader& val_loader, int64_t eval_iter,
+                                         Position position) {
+    model.eval();
+    std::pair<double, double> losses;
+    {
+        NoGradGuard no_grad;
+        losses.first = calc_loss_loader(train_loader, model, eval_iter, position);
+        losses.second = calc_loss_loader(val_loader, model, eval_iter, position);
+    }
+    model.train();
+    return losses;
+}
+
+ClassifierHistory train_classifier_simple(GPTModel& model, const SpamLoader& train_loader,
+                                          const SpamLoader& val_loader, AdamW& optimizer,
+                                          int64_t num_epochs, int64_t eval_freq, int64_t eval_iter,
+                                          Position position) {
+    ClassifierHistory h;
+    int64_t global_step = -1;
+    for (int64_t epoch = 0; epoch < num_epochs; ++epoch) {
+        model.train();
+        for (const auto& indices : train_loader.epoch_indices()) {
+            const auto batch = train_loader.make_batch(indices);
+            optimizer.zero_grad();
+            const Tensor loss =
+                calc_loss_batch(batch.input_batch, batch.target_batch, model, position);
+            h.step_losses.push_back(loss.item());
+            loss.backward();
+            optimizer.step();
+            h.examples_seen += batch.input_batch.size(0);
+            ++global_step;
+            if (global_step % eval_freq == 0) {
+                const auto [train_loss, val_loss] =
+                    evaluate_model(model, train_loader, val_loader, eval_iter, position);
+                h.train_losses.push_back(train_loss);
+                h.val_losses.push_back(val_loss);
+                std::printf("Ep %ld (Step %06ld): Train loss %.3f, Val loss %.3f\n", epoch + 1,
+                            global_step, train_loss, val_loss);
+                std::fflush(stdout);
+            }
+        }
+        const double train_accuracy =
+            calc_accuracy_loader(train_loader, model, eval_iter, position);
+        const double val_accuracy = calc_accuracy_loader(val_loader, model, eval_iter, position);
+        std::printf("Training accuracy: %.2f%% | Validation accuracy: %.2f%%\n",
+                    train_accuracy * 100, val_accuracy * 100);
+        h.train_accs.push_back(train_accuracy);
+        h.val_accs.push_back(val_accuracy);
+    }
+    return h;
+}
+
+// ---- 6.8 Using the LLM as a spam classifier ------------------------------------------------
+
+Review classify_review(const std::string& text, GPTModel& model, int64_t max_length,
+                       int64_t pad_token_id) {
+    model.eval();
+    Review r;
+    r.input_ids = ch02::gpt2_tokenizer().encode(text);
+    if (r.input_ids.empty()) throw ValueError("classify_review: the text encodes to no tokens");
+    const int64_t supported_context_length = model.pos_emb->weight.size(0);
+    if (max_length > supported_context_length)
+        throw ValueError("classify_review: max_length " + std::to_string(max_length) +
+                         " exceeds the model's context length " +
+                         std::to_string(supported_context_length));
+    // truncate sequences if they are too long, pad them to max_length
+    r.input_ids.resize(static_cast<size_t>(max_length), pad_token_id);
+    NoGradGuard no_grad;
+    const Tensor logits = classification_logits(
+        model, IntTensor({1, max_length}, r.input_ids));  // logits of the last output token
+    r.last_logits = logits.to_vector();
+    r.predicted = argmax(logits, -1).data[0];
+    r.label = r.predicted == 1 ? "spam" : "not spam";
+    return r;
+}
+
+}  // namespace llm::ch06
