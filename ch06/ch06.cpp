@@ -1,12 +1,21 @@
 // Chapter 6: finetuning for classification. The chapter in the book's order:
-// `ch06` walks through what is built so far (6.2 and 6.3); `ch06 prepare` writes the
-// book's three CSV files.
+// `ch06` walks through the chapter; `ch06 prepare` writes the book's three
+// CSV files.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
+#include "autograd.hpp"
+#include "bench.hpp"
 #include "blas.hpp"
+#include "checkpoint.hpp"
+#include "classifier.hpp"
+#include "cli_checks.hpp"
+#include "gpt2_weights.hpp"
+#include "ops.hpp"
+#include "optim.hpp"
+#include "plot.hpp"
 #include "error.hpp"
 #include "gpt_dataset.hpp"
 #include "paths.hpp"
@@ -40,6 +49,58 @@ SpamSplit prepare(const fs::path& data, const fs::path& out, bool verbose) {
     return split;
 }
 
+// 6.4: the model to finetune, and a sentence saying which it is.
+std::unique_ptr<GPTModel> starting_model(const std::string& weights, std::string& what) {
+    const fs::path shipped = data_dir() / "gpt2-124M" / "model.safetensors";
+    const fs::path ours = fs::path("output") / "ch05" / "model.safetensors";
+    fs::path file = weights;
+    if (file.empty() && fs::exists(shipped)) file = shipped;
+    if (!file.empty()) {
+        what = "pretrained weights from " + file.string();
+        return ch05::load_model(file);
+    }
+    if (fs::exists(ours)) {
+        what = "our chapter 5 model (" + ours.string() +
+            ", pretrained on one short story only: it cannot reach the book's accuracies)";
+        return ch05::load_model(ours);
+    }
+    what =
+        "random weights (no GPT-2 weights here: put HuggingFace's gpt2 model.safetensors in "
+        "data/gpt2-124M/ or pass --weights; without them no run can reach the book's accuracies)";
+    manual_seed(123);
+    auto cfg = ch04::GPT_CONFIG_124M();
+    cfg.drop_rate = 0.0f;
+    cfg.qkv_bias = true;
+    return std::make_unique<GPTModel>(cfg);
+}
+
+std::vector<double> epochs_axis(size_t n, int64_t num_epochs) {
+    std::vector<double> x;
+    for (size_t i = 0; i < n; ++i)
+        x.push_back(n > 1 ? static_cast<double>(num_epochs) * static_cast<double>(i) /
+                            static_cast<double>(n - 1)
+                          : 0.0);
+    return x;
+}
+
+// The book's plot_values: training and validation curves over epochs, with
+// examples seen on a second axis.
+void plot_values(const fs::path& path, const std::vector<double>& train,
+                 const std::vector<double>& val, int64_t num_epochs, int64_t examples_seen,
+                 const std::string& label) {
+    Chart c;
+    c.title = label;
+    c.x_label = "Epochs";
+    c.y_label = label;
+    c.top_label = "Examples seen";
+    c.top_scale = num_epochs ? static_cast<double>(examples_seen) / num_epochs : 0;
+    c.series.push_back({"Training " + label, epochs_axis(train.size(), num_epochs), train});
+    c.series.push_back(
+        {"Validation " + label, epochs_axis(val.size(), num_epochs), val, "#ff7f0e", true});
+    save_svg(path, c);
+    std::printf("wrote %s\n", path.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,6 +110,24 @@ int main(int argc, char** argv) {
     std::string out = (fs::temp_directory_path() / "ch06").string();
     app.add_option("--data", data, "the SMS Spam Collection (tab-separated label and text)");
     app.add_option("--out", out, "where the three CSV files are written");
+    std::string weights, trainable = "last-block";
+    int64_t num_epochs = 5, max_steps = 0;
+    app.add_option(
+        "--weights", weights,
+        "GPT-2 weights (HuggingFace model.safetensors, or a book-layout file) to finetune");
+    app.add_option("--trainable", trainable,
+                   "what finetuning updates: last-block (the book), all, head")
+        ->check(CLI::IsMember({"last-block", "all", "head"}));
+    app.add_option("--epochs", num_epochs, "epochs of finetuning (the book: 5)")
+        ->check(NonNegativeInteger());
+    app.add_option("--max-steps", max_steps,
+                   "stop each epoch after this many batches (0: all 130, as the book)")
+        ->check(NonNegativeInteger());
+    std::string until;
+    app.add_option("--until", until, "stop the walkthrough after this section (6.2 ... 6.8)")
+        ->check(CLI::IsMember({"6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8"}));
+    auto* epochs_opt = app.get_option("--epochs");
+    auto* steps_opt = app.get_option("--max-steps");
     auto* prep = app.add_subcommand("prepare",
                                     "section 6.2 only: write train.csv, validation.csv, test.csv");
     CLI11_PARSE(app, argc, argv);
@@ -60,6 +139,7 @@ int main(int argc, char** argv) {
         section("6.2 Preparing the dataset");
         std::printf("reading %s (the book downloads it; it ships in data/)\n", data.c_str());
         prepare(data, out, true);
+        if (until == "6.2") return 0;
         section("6.3 Creating data loaders");
         std::printf("[%ld]\n",
                     ch02::gpt2_tokenizer().encode("<|endoftext|>", {"<|endoftext|>"})[0]);
@@ -75,9 +155,93 @@ int main(int argc, char** argv) {
         std::printf("%ld training batches\n%ld validation batches\n%ld test batches\n",
                     loaders.train_loader.size(), loaders.val_loader.size(),
                     loaders.test_loader.size());
-        std::printf(
-            "\nSections 6.4-6.8 (the classifier, finetuning, classify_review) are not "
-            "built yet: see ch06/README.md.\n");
+        if (until == "6.3") return 0;
+        section("6.4 Initializing a model with pretrained weights");
+        std::string what;
+        auto model = starting_model(weights, what);
+        std::printf("starting from %s\n", what.c_str());
+        if (loaders.train_dataset->max_length > model->cfg.context_length)
+            throw ValueError(
+                "the dataset's max_length " + std::to_string(loaders.train_dataset->max_length) +
+                " exceeds the model's context length " + std::to_string(model->cfg.context_length));
+        model->eval();
+        if (until == "6.4") return 0;
+        const bool pretrained = what.rfind("pretrained", 0) == 0;
+        if (!pretrained && epochs_opt->count() == 0 && steps_opt->count() == 0) {
+            num_epochs = 1;  // a short run: these weights cannot learn the task in 5 epochs anyway
+            max_steps = 20;
+            std::printf(
+                "(without pretrained weights: 1 epoch of 20 batches unless --epochs/--max-steps say otherwise)\n");
+        }
+
+        section("6.5 Adding a classification head");
+        manual_seed(123);
+        add_classification_head(*model, 2, parse_trainable(trainable));
+        const auto inputs = ch02::gpt2_tokenizer().encode("Do you have time");
+        const IntTensor in({1, static_cast<int64_t>(inputs.size())}, inputs);
+        std::cout << "Inputs: " << in << "\n";
+        std::printf("Inputs dimensions: torch.Size([1, %zu])\n", inputs.size());
+        {
+            NoGradGuard ng;
+            const Tensor outputs = model->forward(in);
+            std::cout << "Outputs:\n " << outputs << "\n";
+            std::printf("Outputs dimensions: torch.Size([1, %zu, 2])\n", inputs.size());
+            std::cout << "Last output token: " << select(outputs, 1, -1) << "\n";
+        }
+        if (until == "6.5") return 0;
+
+        section("6.6 Calculating the classification loss and accuracy");
+        manual_seed(123);  // for the shuffled training loader, as the book
+        std::printf("Training accuracy: %.2f%%\n",
+                    calc_accuracy_loader(loaders.train_loader, *model, 10) * 100);
+        std::printf("Validation accuracy: %.2f%%\n",
+                    calc_accuracy_loader(loaders.val_loader, *model, 10) * 100);
+        std::printf("Test accuracy: %.2f%%\n",
+                    calc_accuracy_loader(loaders.test_loader, *model, 10) * 100);
+        {
+            NoGradGuard ng;
+            std::printf("Training loss: %.3f\n", calc_loss_loader(loaders.train_loader, *model, 5));
+            std::printf("Validation loss: %.3f\n", calc_loss_loader(loaders.val_loader, *model, 5));
+            std::printf("Test loss: %.3f\n", calc_loss_loader(loaders.test_loader, *model, 5));
+        }
+        if (until == "6.6") return 0;
+
+        section("6.7 Finetuning the model on supervised data");
+        const auto t0 = bench::now();
+        manual_seed(123);
+        AdamW optimizer(model->parameters(), 5e-5f, 0.1f);
+        const auto train_loader =
+            max_steps > 0 ? loaders.train_loader.first_batches(max_steps) : loaders.train_loader;
+        if (max_steps > 0)
+            std::printf("(each epoch stops after %ld of the %ld training batches: --max-steps)\n",
+                        max_steps, loaders.train_loader.size());
+        const ClassifierHistory h = train_classifier_simple(
+            *model, train_loader, loaders.val_loader, optimizer, num_epochs, 50, 5);
+        std::printf("Training completed in %.2f minutes.\n", (bench::now() - t0) / 60.0);
+        plot_values(fs::path(out) / "loss-plot.svg", h.train_losses, h.val_losses, num_epochs,
+                    h.examples_seen, "loss");
+        plot_values(fs::path(out) / "accuracy-plot.svg", h.train_accs, h.val_accs, num_epochs,
+                    h.examples_seen, "accuracy");
+        std::printf("Training accuracy: %.2f%%\n",
+                    calc_accuracy_loader(loaders.train_loader, *model) * 100);
+        std::printf("Validation accuracy: %.2f%%\n",
+                    calc_accuracy_loader(loaders.val_loader, *model) * 100);
+        std::printf("Test accuracy: %.2f%%\n",
+                    calc_accuracy_loader(loaders.test_loader, *model) * 100);
+        if (until == "6.7") return 0;
+
+        section("6.8 Using the LLM as a spam classifier");
+        for (
+            const char* text :
+            {"You are a winner you have been specially selected to receive $1000 cash or a $2000 award.",
+             "Hey, just wanted to check if we're still on for dinner tonight? Let me know!"})
+            std::printf(
+                "%s\n",
+                classify_review(text, *model, loaders.train_dataset->max_length).label.c_str());
+        const fs::path saved = fs::path(out) / "review_classifier.safetensors";
+        ch05::save_model(*model, saved);
+        std::printf("saved %s (the book's state_dict names; reload with load_gpt_model)\n",
+                    saved.c_str());
         return 0;
     } catch (const Error& e) {
         std::fprintf(stderr, "ch06: error: %s\n", e.what());
