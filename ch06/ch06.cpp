@@ -108,13 +108,15 @@ int main(int argc, char** argv) {
     CLI::App app{"Chapter 6: finetuning GPT-2 to classify SMS messages as spam or not spam"};
     std::string data = (data_dir() / "sms-spam-collection" / "SMSSpamCollection").string();
     std::string out = (fs::temp_directory_path() / "ch06").string();
-    app.add_option("--data", data, "the SMS Spam Collection (tab-separated label and text)");
+    app.add_option("--data", data, "the SMS Spam Collection (tab-separated label and text)")
+        ->check(CLI::ExistingFile);
     app.add_option("--out", out, "where the three CSV files are written");
     std::string weights, trainable = "last-block";
     int64_t num_epochs = 5, max_steps = 0;
     app.add_option(
-        "--weights", weights,
-        "GPT-2 weights (HuggingFace model.safetensors, or a book-layout file) to finetune");
+           "--weights", weights,
+           "GPT-2 weights (HuggingFace model.safetensors, or a book-layout file) to finetune")
+        ->check(CLI::ExistingFile);
     app.add_option("--trainable", trainable,
                    "what finetuning updates: last-block (the book), all, head")
         ->check(CLI::IsMember({"last-block", "all", "head"}));
@@ -130,6 +132,7 @@ int main(int argc, char** argv) {
     auto* steps_opt = app.get_option("--max-steps");
     auto* prep = app.add_subcommand("prepare",
                                     "section 6.2 only: write train.csv, validation.csv, test.csv");
+    prep->fallthrough();  // `prepare --out DIR` takes the program's options too
     CLI11_PARSE(app, argc, argv);
     try {
         if (prep->parsed()) {

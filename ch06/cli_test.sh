@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Command lines and data files that cannot work must fail with a clear
+# message naming what is wrong and a non-zero exit code, write no half
+# file, and never crash. Argument: the ch06 program.
+set -u
+ch06=$1
+dir=$(mktemp -d)
+fail=0
+expect() {  # expect "what the message must contain" command...
+  local want=$1; shift
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ $rc -eq 0 ] || [ $rc -ge 128 ] || ! grep -qi -- "$want" <<<"$out"; then
+    echo "FAIL: $* (exit $rc) should say '$want', said: $out"; fail=1
+  else
+    echo "ok: $* -> $(tail -1 <<<"$out")"
+  fi
+}
+expect "not expected" "$ch06" --no-such-flag
+expect "does not exist" "$ch06" --data /nonexistent/SMSSpamCollection prepare --out "$dir/out"
+expect "does not exist" "$ch06" --weights /nonexistent/model.safetensors
+expect "trainable" "$ch06" --trainable some
+expect "until" "$ch06" --until 9.9
+printf 'ham\thello\nspam\tone\ttwo\n' > "$dir/columns.tsv"
+expect "columns.tsv: line 2: expected 2 tab-separated fields" "$ch06" --data "$dir/columns.tsv" prepare --out "$dir/out"
+printf 'ham\thello\neggs\tthere\n' > "$dir/label.tsv"
+expect "label.tsv: line 2: unknown label 'eggs'" "$ch06" --data "$dir/label.tsv" prepare --out "$dir/out"
+printf '' > "$dir/empty.tsv"
+expect "empty.tsv: no rows" "$ch06" --data "$dir/empty.tsv" prepare --out "$dir/out"
+# none of the failures above wrote a CSV, whole or half
+if ls "$dir/out"/*.csv >/dev/null 2>&1 || ls "$dir/out"/*.tmp.* >/dev/null 2>&1; then
+  echo "FAIL: a failed run left files in $dir/out"; fail=1
+fi
+rm -rf "$dir"
+exit $fail
