@@ -4,17 +4,7 @@
 set -u
 ch02=$1 ch04=$2 ch05=$3
 weights=$(mktemp -d)
-fail=0
-expect() {  # expect "what the message must contain" command...
-  local want=$1; shift
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ $rc -eq 0 ] || [ $rc -ge 128 ] || ! grep -qi -- "$want" <<<"$out"; then
-    echo "FAIL: $* (exit $rc) should say '$want', said: $out"; fail=1
-  else
-    echo "ok: $* -> $(head -1 <<<"$out")"
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../support/cli_expect.sh"
 printf 'not a safetensors file' > "$weights/bad.safetensors"
 expect "not expected" "$ch05" --no-such-flag
 expect "temperature" "$ch05" generate --weights "$weights/bad.safetensors" --temperature -1

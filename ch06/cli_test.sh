@@ -5,17 +5,7 @@
 set -u
 ch06=$1
 dir=$(mktemp -d)
-fail=0
-expect() {  # expect "what the message must contain" command...
-  local want=$1; shift
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ $rc -eq 0 ] || [ $rc -ge 128 ] || ! grep -qi -- "$want" <<<"$out"; then
-    echo "FAIL: $* (exit $rc) should say '$want', said: $out"; fail=1
-  else
-    echo "ok: $* -> $(tail -1 <<<"$out")"
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../support/cli_expect.sh"
 expect "not expected" "$ch06" --no-such-flag
 expect "does not exist" "$ch06" --data /nonexistent/SMSSpamCollection prepare --out "$dir/out"
 expect "does not exist" "$ch06" --weights /nonexistent/model.safetensors
