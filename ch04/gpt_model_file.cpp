@@ -6,18 +6,20 @@
 
 namespace llm::ch04 {
 
+GPTConfig gpt_config_of(const std::map<std::string, std::string>& metadata,
+                        const std::filesystem::path& path) {
+    const auto config_path = path.parent_path() / "config.json";
+    if (metadata.count("gpt_config")) return GPTConfig::from_metadata(metadata, path.string());
+    if (std::filesystem::exists(config_path))
+        return GPTConfig::from_json(read_file(config_path), config_path.string());
+    throw FormatError(
+        path.string() +
+        ": the file names no configuration (no gpt_config metadata, no config.json beside it)");
+}
+
 std::unique_ptr<GPTModel> load_gpt_model(const std::filesystem::path& path) {
     const auto st = load_safetensors(path);
-    const auto config_path = path.parent_path() / "config.json";
-    GPTConfig cfg;
-    if (st.metadata.count("gpt_config"))
-        cfg = GPTConfig::from_metadata(st.metadata, path.string());
-    else if (std::filesystem::exists(config_path))
-        cfg = GPTConfig::from_json(read_file(config_path), config_path.string());
-    else
-        throw FormatError(
-            path.string() +
-            ": the file names no configuration (no gpt_config metadata, no config.json beside it)");
+    const GPTConfig cfg = gpt_config_of(st.metadata, path);
     if (!st.tensors.count("tok_emb.weight"))
         throw FormatError(path.string() +
                           ": not a GPTModel in the book's layout (no tok_emb.weight)");

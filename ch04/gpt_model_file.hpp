@@ -3,6 +3,8 @@
 // trf_blocks.0.att.W_query.weight ...), read back with its configuration.
 #pragma once
 #include <filesystem>
+#include <map>
+#include <string>
 #include <memory>
 
 #include "gpt_model.hpp"
@@ -13,5 +15,9 @@ namespace llm::ch04 {
 // that, a config.json beside it; a file whose head is stored once (tied
 // weights) loads into a tied model. FormatError names the file otherwise.
 std::unique_ptr<GPTModel> load_gpt_model(const std::filesystem::path& path);
+
+// The configuration alone, found the same way (metadata, or config.json beside the file).
+GPTConfig gpt_config_of(const std::map<std::string, std::string>& metadata,
+                        const std::filesystem::path& path);
 
 }  // namespace llm::ch04

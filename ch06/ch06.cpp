@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "autograd.hpp"
 #include "bench.hpp"
@@ -133,10 +134,59 @@ int main(int argc, char** argv) {
     auto* prep = app.add_subcommand("prepare",
                                     "section 6.2 only: write train.csv, validation.csv, test.csv");
     prep->fallthrough();  // `prepare --out DIR` takes the program's options too
+    std::string classifier_file, text, text_file;
+    auto* classify =
+        app.add_subcommand("classify", "6.8: spam or not spam, with a saved classifier");
+    classify->add_option("--model", classifier_file, "a classifier the walkthrough saved")
+        ->required()
+        ->check(CLI::ExistingFile);
+    auto* text_opt = classify->add_option("--text", text, "one text to classify");
+    classify->add_option("--file", text_file, "a file with one text per line")
+        ->check(CLI::ExistingFile)
+        ->excludes(text_opt);
+    classify->fallthrough();
+    auto* eval =
+        app.add_subcommand("eval", "accuracy of a saved classifier on the three CSVs in --out");
+    eval->add_option("--model", classifier_file, "a classifier the walkthrough saved")
+        ->required()
+        ->check(CLI::ExistingFile);
+    eval->fallthrough();
     CLI11_PARSE(app, argc, argv);
     try {
         if (prep->parsed()) {
             prepare(data, out, false);
+            return 0;
+        }
+        if (classify->parsed()) {
+            std::vector<std::string> texts;
+            if (!text_file.empty()) {
+                std::istringstream lines(read_file(text_file));
+                for (std::string line; std::getline(lines, line);)
+                    if (!line.empty()) texts.push_back(line);
+            } else {
+                texts.push_back(text);
+            }
+            if (texts.empty() || texts[0].empty())
+                throw ValueError("classify: give --text \"...\" or --file with one text per line");
+            auto model = load_classifier(classifier_file);
+            const int64_t max_length = std::min<int64_t>(120, model->cfg.context_length);
+            for (const auto& t : texts)
+                std::printf("%s\t%s\n", classify_review(t, *model, max_length).label.c_str(),
+                            t.c_str());
+            return 0;
+        }
+        if (eval->parsed()) {
+            auto model = load_classifier(classifier_file);
+            if (!fs::exists(fs::path(out) / "train.csv")) prepare(data, out, false);
+            manual_seed(123);
+            const SpamLoaders l =
+                create_spam_loaders(out, 8, std::min<int64_t>(120, model->cfg.context_length));
+            std::printf("Training accuracy: %.2f%%\n",
+                        calc_accuracy_loader(l.train_loader, *model) * 100);
+            std::printf("Validation accuracy: %.2f%%\n",
+                        calc_accuracy_loader(l.val_loader, *model) * 100);
+            std::printf("Test accuracy: %.2f%%\n",
+                        calc_accuracy_loader(l.test_loader, *model) * 100);
             return 0;
         }
         section("6.2 Preparing the dataset");
@@ -242,7 +292,7 @@ int main(int argc, char** argv) {
                 "%s\n",
                 classify_review(text, *model, loaders.train_dataset->max_length).label.c_str());
         const fs::path saved = fs::path(out) / "review_classifier.safetensors";
-        ch05::save_model(*model, saved);
+        save_classifier(*model, saved);
         std::printf("saved %s (the book's state_dict names; reload with load_gpt_model)\n",
                     saved.c_str());
         return 0;

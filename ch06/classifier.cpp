@@ -7,6 +7,8 @@
 #include "autograd.hpp"
 #include "error.hpp"
 #include "gpt_dataset.hpp"
+#include "gpt_model_file.hpp"
+#include "safetensors.hpp"
 #include "ops.hpp"
 
 namespace llm::ch06 {
@@ -135,6 +137,34 @@ ClassifierHistory train_classifier_simple(GPTModel& model, const SpamLoader& tra
 }
 
 // ---- 6.8 Using the LLM as a spam classifier ------------------------------------------------
+
+void save_classifier(const GPTModel& model, const std::filesystem::path& path) {
+    auto meta = model.cfg.to_metadata();
+    meta["format"] = "pt";
+    save_safetensors(path, model.state_dict(), meta);  // temporary file, then rename
+}
+
+std::unique_ptr<GPTModel> load_classifier(const std::filesystem::path& path) {
+    const auto st = load_safetensors(path);
+    const ch04::GPTConfig cfg = ch04::gpt_config_of(st.metadata, path);
+    const auto head = st.tensors.find("out_head.weight");
+    if (head == st.tensors.end() || !st.tensors.count("out_head.bias") || head->second.dim() != 2 ||
+        head->second.size(1) != cfg.emb_dim || head->second.size(0) >= cfg.vocab_size)
+        throw FormatError(path.string() +
+                          ": not a classifier: it needs out_head.weight [num_classes, " +
+                          std::to_string(cfg.emb_dim) + "] and out_head.bias" +
+                          (head == st.tensors.end()
+                               ? std::string(" (no out_head.weight)")
+                               : " (out_head.weight is " + shape_str(head->second.shape()) + ")") +
+                          "; finetune one with `./book run ch06` first");
+    auto model = std::make_unique<GPTModel>(cfg);
+    add_classification_head(*model, head->second.size(0));
+    try {
+        model->load_state_dict(st.tensors);
+    } catch (const Error& e) { throw FormatError(path.string() + ": " + e.what()); }
+    model->eval();
+    return model;
+}
 
 Review classify_review(const std::string& text, GPTModel& model, int64_t max_length,
                        int64_t pad_token_id) {

@@ -6,6 +6,8 @@
 //   6.8 classify_review
 // The model is chapter 4's GPTModel; only its head changes.
 #pragma once
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,13 @@ ClassifierHistory train_classifier_simple(GPTModel& model, const SpamLoader& tra
                                           const SpamLoader& val_loader, AdamW& optimizer,
                                           int64_t num_epochs, int64_t eval_freq, int64_t eval_iter,
                                           Position position = Position::Last);
+
+// A finetuned classifier saved in the book's state-dict names (6.8's
+// torch.save(model.state_dict(), "review_classifier.pth")): the GPT with
+// its configuration, and an out_head of [num_classes, emb_dim] with a bias.
+// A file without such a head (a language model) is a FormatError saying so.
+void save_classifier(const GPTModel& model, const std::filesystem::path& path);
+std::unique_ptr<GPTModel> load_classifier(const std::filesystem::path& path);
 
 // 6.8: the text's ids cut to min(max_length, the model's context) and padded
 // with pad_token_id to max_length; "spam" if the model says 1, "not spam" if 0.

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "autograd.hpp"
+#include "error.hpp"
 #include "classifier.hpp"
 #include "gpt_model_file.hpp"
 #include "ops.hpp"
@@ -194,6 +195,22 @@ TEST_CASE(
             r = testing::all_close(p, want_t.at("after_steps." + name).to_vector(), atol, 0);
             CHECK_MESSAGE(r.ok, r.message);
         }
+
+        // saved in the book's names and loaded back: the same classifier
+        const fs::path saved = fs::temp_directory_path() / "ch06_classifier_test.safetensors";
+        save_classifier(*model, saved);
+        const auto reloaded = load_classifier(saved);
+        for (const auto& c : e.at("classify_review")) {
+            const auto a = classify_review(c.at("text"), *model, c.at("max_length").get<int64_t>());
+            const auto b =
+                classify_review(c.at("text"), *reloaded, c.at("max_length").get<int64_t>());
+            CHECK(a.last_logits == b.last_logits);
+        }
+        fs::remove(saved);
+        // a language model is not a classifier: the error says so and names the file
+        CHECK_THROWS_WITH_AS(load_classifier(dir / "weights.safetensors"),
+                             doctest::Contains("weights.safetensors: not a classifier"),
+                             FormatError);
 
         // 6.8: the book's two texts on the finetuned model
         for (const auto& c : e.at("classify_review")) {

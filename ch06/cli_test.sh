@@ -11,6 +11,11 @@ expect "does not exist" "$ch06" --data /nonexistent/SMSSpamCollection prepare --
 expect "does not exist" "$ch06" --weights /nonexistent/model.safetensors
 expect "trainable" "$ch06" --trainable some
 expect "until" "$ch06" --until 9.9
+expect "model is required" "$ch06" classify --text "hi"
+expect "does not exist" "$ch06" classify --model /nonexistent/review_classifier.safetensors --text "hi"
+printf 'not a safetensors file' > "$dir/bad.safetensors"
+expect "bad.safetensors" "$ch06" classify --model "$dir/bad.safetensors" --text "hi"
+expect "bad.safetensors" "$ch06" eval --model "$dir/bad.safetensors"
 printf 'ham\thello\nspam\tone\ttwo\n' > "$dir/columns.tsv"
 expect "columns.tsv: line 2: expected 2 tab-separated fields" "$ch06" --data "$dir/columns.tsv" prepare --out "$dir/out"
 printf 'ham\thello\neggs\tthere\n' > "$dir/label.tsv"
