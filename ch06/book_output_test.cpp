@@ -70,7 +70,8 @@ Inputs dimensions: torch.Size([1, 4]))BOOK"},
 
 // Not compared: cell 2 (package versions) and cell 13 (the download message:
 // the data ships in data/, nothing is downloaded).
-TEST_CASE("chapter 6 prints the book's values that do not depend on OpenAI's weights, 6.2-6.5 (GPT_CONFIG_124M)") {
+TEST_CASE(
+    "chapter 6 prints the book's values that do not depend on OpenAI's weights, 6.2-6.5 (GPT_CONFIG_124M)") {
     const std::string out = llm::testing::program_output(
         LLM_CHAPTER_PROGRAM " --until 6.5 --out \"${TMPDIR:-/tmp}/ch06_book_output\"");
     CHECK(llm::testing::check_book_blocks(out, kBook) == static_cast<int>(kBook.size()));
