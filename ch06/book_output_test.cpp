@@ -68,8 +68,11 @@ Inputs dimensions: torch.Size([1, 4]))BOOK"},
 };
 }  // namespace
 
-// Not compared: cell 2 (package versions) and cell 13 (the download message:
-// the data ships in data/, nothing is downloaded).
+// Not compared: cell 2 (package versions), cell 13 (the download message:
+// the data ships in data/, nothing is downloaded), cells 44-48 (OpenAI's
+// weights), and cell 53, print(model): the program prints the same tree, but
+// the notebook's previous_chapters.py names each block's dropout drop_resid
+// where chapter 4's listing 4.6, and our TransformerBlock, say drop_shortcut.
 TEST_CASE(
     "chapter 6 prints the book's values that do not depend on OpenAI's weights, 6.2-6.5 (GPT_CONFIG_124M)") {
     const std::string out = llm::testing::program_output(

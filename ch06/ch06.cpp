@@ -228,6 +228,7 @@ int main(int argc, char** argv) {
         }
 
         section("6.5 Adding a classification head");
+        std::printf("%s\n", model->repr().c_str());  // print(model), before the new head
         manual_seed(123);
         add_classification_head(*model, 2, parse_trainable(trainable));
         const auto inputs = ch02::gpt2_tokenizer().encode("Do you have time");
