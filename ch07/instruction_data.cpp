@@ -107,6 +107,12 @@ InstructionDataset::Batch custom_collate_fn(const std::vector<std::vector<int64_
     return {IntTensor(shape, std::move(inputs_lst)), IntTensor(shape, std::move(targets_lst))};
 }
 
+InstructionDataset::Batch custom_collate_draft_2(const std::vector<std::vector<int64_t>>& batch,
+                                                 int64_t pad_token_id) {
+    // replacing the padding with itself: custom_collate_fn without the -100s
+    return custom_collate_fn(batch, pad_token_id, /*ignore_index=*/pad_token_id);
+}
+
 std::vector<InstructionDataset::Batch> instruction_batches(
     const DataLoader<InstructionDataset>& loader, std::optional<int64_t> allowed_max_length) {
     std::vector<InstructionDataset::Batch> out;

@@ -58,6 +58,11 @@ InstructionDataset::Batch custom_collate_fn(const std::vector<std::vector<int64_
                                             int64_t ignore_index = -100,
                                             std::optional<int64_t> allowed_max_length = {});
 
+// The book's drafts on the way there: draft 2 pads and shifts but masks
+// nothing (its targets keep every padding token); draft 1 is its inputs.
+InstructionDataset::Batch custom_collate_draft_2(const std::vector<std::vector<int64_t>>& batch,
+                                                 int64_t pad_token_id = 50256);
+
 // A loader's pass collated with custom_collate_fn(..., allowed_max_length).
 std::vector<InstructionDataset::Batch> instruction_batches(
     const DataLoader<InstructionDataset>& loader, std::optional<int64_t> allowed_max_length);

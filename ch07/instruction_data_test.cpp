@@ -66,9 +66,11 @@ TEST_CASE(
             CHECK(b.inputs.data == flat(c.at("inputs").get<Rows>()));
             CHECK(b.targets.data == flat(c.at("targets").get<Rows>()));
         }
-        // draft 2 is custom_collate_fn before the -100s: the inputs agree
-        CHECK(custom_collate_fn(batch).inputs.data ==
-              flat(toy.at("draft_2").at("inputs").get<Rows>()));
+        // the drafts: padding and shifting without the -100s
+        const auto d2 = custom_collate_draft_2(batch);
+        CHECK(d2.inputs.data == flat(toy.at("draft_2").at("inputs").get<Rows>()));
+        CHECK(d2.targets.data == flat(toy.at("draft_2").at("targets").get<Rows>()));
+        CHECK(d2.inputs.data == flat(toy.at("draft_1").get<Rows>()));
 
         // the first shuffled training batch after manual_seed
         const auto& fb = e.at("first_batch");

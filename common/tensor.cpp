@@ -237,8 +237,15 @@ void print_nested(std::ostringstream& os, const Layout& L, size_t d, int64_t off
     for (size_t k = 0; k < idx.size(); ++k) {
         const bool last = k + 1 == idx.size();
         if (d + 1 == L.shape.size()) {
+            // PyTorch wraps a row at 80 characters: as many elements per line as
+            // fit after the indent, each its width plus ", "
+            const auto width = static_cast<int64_t>(fmt(offset).size());
+            const int64_t per_line = std::max<int64_t>(1, (80 - indent) / (width + 2));
             os << (idx[k] < 0 ? std::string(" ...") : fmt(offset + idx[k] * L.strides[d]));
-            if (!last) os << ", ";
+            if (!last)
+                os << ((static_cast<int64_t>(k) + 1) % per_line
+                           ? std::string(", ")
+                           : ",\n" + std::string(static_cast<size_t>(indent + 1), ' '));
         } else {
             if (idx[k] < 0)
                 os << "...";
