@@ -102,6 +102,16 @@ void plot_values(const fs::path& path, const std::vector<double>& train,
     std::printf("wrote %s\n", path.c_str());
 }
 
+// The three accuracies over num_batches batches of each loader (all when < 0).
+void print_accuracies(const SpamLoaders& l, GPTModel& model, int64_t num_batches = -1) {
+    std::printf("Training accuracy: %.2f%%\n",
+                calc_accuracy_loader(l.train_loader, model, num_batches) * 100);
+    std::printf("Validation accuracy: %.2f%%\n",
+                calc_accuracy_loader(l.val_loader, model, num_batches) * 100);
+    std::printf("Test accuracy: %.2f%%\n",
+                calc_accuracy_loader(l.test_loader, model, num_batches) * 100);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -181,12 +191,7 @@ int main(int argc, char** argv) {
             manual_seed(123);
             const SpamLoaders l =
                 create_spam_loaders(out, 8, std::min<int64_t>(120, model->cfg.context_length));
-            std::printf("Training accuracy: %.2f%%\n",
-                        calc_accuracy_loader(l.train_loader, *model) * 100);
-            std::printf("Validation accuracy: %.2f%%\n",
-                        calc_accuracy_loader(l.val_loader, *model) * 100);
-            std::printf("Test accuracy: %.2f%%\n",
-                        calc_accuracy_loader(l.test_loader, *model) * 100);
+            print_accuracies(l, *model);
             return 0;
         }
         section("6.2 Preparing the dataset");
@@ -246,12 +251,7 @@ int main(int argc, char** argv) {
 
         section("6.6 Calculating the classification loss and accuracy");
         manual_seed(123);  // for the shuffled training loader, as the book
-        std::printf("Training accuracy: %.2f%%\n",
-                    calc_accuracy_loader(loaders.train_loader, *model, 10) * 100);
-        std::printf("Validation accuracy: %.2f%%\n",
-                    calc_accuracy_loader(loaders.val_loader, *model, 10) * 100);
-        std::printf("Test accuracy: %.2f%%\n",
-                    calc_accuracy_loader(loaders.test_loader, *model, 10) * 100);
+        print_accuracies(loaders, *model, 10);
         {
             NoGradGuard ng;
             std::printf("Training loss: %.3f\n", calc_loss_loader(loaders.train_loader, *model, 5));
@@ -276,12 +276,7 @@ int main(int argc, char** argv) {
                     h.examples_seen, "loss");
         plot_values(fs::path(out) / "accuracy-plot.svg", h.train_accs, h.val_accs, num_epochs,
                     h.examples_seen, "accuracy");
-        std::printf("Training accuracy: %.2f%%\n",
-                    calc_accuracy_loader(loaders.train_loader, *model) * 100);
-        std::printf("Validation accuracy: %.2f%%\n",
-                    calc_accuracy_loader(loaders.val_loader, *model) * 100);
-        std::printf("Test accuracy: %.2f%%\n",
-                    calc_accuracy_loader(loaders.test_loader, *model) * 100);
+        print_accuracies(loaders, *model);
         if (until == "6.7") return 0;
 
         section("6.8 Using the LLM as a spam classifier");

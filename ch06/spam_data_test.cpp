@@ -25,11 +25,6 @@ std::map<std::string, int64_t> counts(const SpamFrame& df) {
     return c;
 }
 
-fs::path project_file(const std::string& relative) {
-    fs::path p(relative);
-    return p.is_relative() ? data_dir().parent_path() / p : p;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -37,7 +32,8 @@ TEST_CASE(
     for (const auto& dir : testing::fixture_sets(testing::FixtureKind::SpamSplit)) {
         INFO("spam-split set " << dir.string());
         const json e = json::parse(read_file(dir / "expected.json"));
-        const SpamFrame df = read_sms_spam_collection(project_file(e.at("source").at("file")));
+        const SpamFrame df =
+            read_sms_spam_collection(testing::project_path(e.at("source").at("file")));
         // pd.read_csv: rows, counts, and every row pandas' quoting changed
         CHECK(df.size() == e.at("read").at("rows").get<int64_t>());
         CHECK(counts(df) == e.at("read").at("value_counts").get<std::map<std::string, int64_t>>());

@@ -26,10 +26,6 @@ std::vector<int64_t> flat(const Rows& rows) {
     for (const auto& r : rows) v.insert(v.end(), r.begin(), r.end());
     return v;
 }
-fs::path project_file(const std::string& relative) {
-    fs::path p(relative);
-    return p.is_relative() ? data_dir().parent_path() / p : p;
-}
 }  // namespace
 
 TEST_CASE(
@@ -38,7 +34,7 @@ TEST_CASE(
         INFO("instruction set " << dir.string());
         const json e = json::parse(read_file(dir / "instruction.json"));
         const json& spec = e.at("spec");
-        const auto data = load_instruction_data(project_file(spec.at("data")));
+        const auto data = load_instruction_data(testing::project_path(spec.at("data")));
         CHECK(static_cast<int64_t>(data.size()) == e.at("data").at("entries").get<int64_t>());
         for (const auto& f : e.at("format_input")) {
             const Entry& entry = data.at(f.at("index").get<size_t>());

@@ -269,4 +269,9 @@ std::string gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f
     return "";
 }
 
+std::filesystem::path project_path(const std::string& relative) {
+    const std::filesystem::path p(relative);
+    return p.is_relative() ? data_dir().parent_path() / p : p;
+}
+
 }  // namespace llm::testing

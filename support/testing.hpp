@@ -51,6 +51,10 @@ std::vector<std::filesystem::path> fixture_sets(FixtureKind kind);
 std::vector<std::filesystem::path> fixture_sets(FixtureKind kind,
                                                 const std::filesystem::path& root);
 
+// A path a fixture set names relative to the project root (the folder
+// above data/); absolute paths are kept.
+std::filesystem::path project_path(const std::string& relative);
+
 // |got - expected| <= atol + rtol * |expected|, elementwise; on failure the
 // message says where and by how much.
 struct Closeness {
