@@ -169,17 +169,17 @@ std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs
         if (!t.requires_grad()) throw ValueError("autograd::grad: an input does not require grad");
     std::vector<std::pair<AutogradMeta*, Tensor>> saved;
     std::set<const Node*> seen;
-    std::vector<AutogradMeta*> todo{output.impl()->autograd.get()};
-    for (const Tensor& t : inputs) todo.push_back(t.impl()->autograd.get());
+    std::vector<AutogradMeta*> pending{output.impl()->autograd.get()};
+    for (const Tensor& t : inputs) pending.push_back(t.impl()->autograd.get());
     std::set<AutogradMeta*> parked;
-    while (!todo.empty()) {
-        AutogradMeta* t = todo.back();
-        todo.pop_back();
+    while (!pending.empty()) {
+        AutogradMeta* t = pending.back();
+        pending.pop_back();
         if (!t || !parked.insert(t).second) continue;
         saved.emplace_back(t, std::move(t->grad));
         t->grad = Tensor();
         if (t->grad_fn && seen.insert(t->grad_fn.get()).second)
-            for (const Edge& e : t->grad_fn->inputs) todo.push_back(e.meta());
+            for (const Edge& e : t->grad_fn->inputs) pending.push_back(e.meta());
     }
     run_backward(output, Tensor::ones(output.shape()), !retain_graph);
     std::vector<Tensor> result;

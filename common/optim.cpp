@@ -32,12 +32,14 @@ AdamW::AdamW(std::vector<Tensor> params, float lr, float wd, float b1, float b2,
     v_.resize(params_.size());
 }
 
+void AdamW::materialize_state(size_t k) {
+    m_[k] = Tensor::zeros(params_[k].shape());
+    v_[k] = Tensor::zeros(params_[k].shape());
+}
+
 void AdamW::materialize_state() {
     for (size_t k = 0; k < params_.size(); ++k)
-        if (!m_[k].defined()) {
-            m_[k] = Tensor::zeros(params_[k].shape());
-            v_[k] = Tensor::zeros(params_[k].shape());
-        }
+        if (!m_[k].defined()) materialize_state(k);
 }
 
 void AdamW::step() {
@@ -51,10 +53,7 @@ void AdamW::step() {
     for (size_t k = 0; k < params_.size(); ++k) {
         Tensor g = params_[k].grad();
         if (!g.defined()) continue;
-        if (!m_[k].defined()) {
-            m_[k] = Tensor::zeros(params_[k].shape());
-            v_[k] = Tensor::zeros(params_[k].shape());
-        }
+        if (!m_[k].defined()) materialize_state(k);
         float* p = params_[k].data();
         float* m = m_[k].data();
         float* v = v_[k].data();

@@ -39,6 +39,7 @@ public:
     const std::vector<Tensor>& params() const { return params_; }
 
 private:
+    void materialize_state(size_t k);  // zero moments for parameter k
     std::vector<Tensor> params_, m_, v_;
     int64_t step_ = 0;
 };
