@@ -4,6 +4,10 @@
 // freezing (last block, final LayerNorm and head trainable) and once with
 // every parameter trainable (exercise 6.2): time and the tensors' peak memory,
 // so the cost of what is frozen can be read off (nothing, if freezing works).
+// notes/tools/ch06_side_by_side.sh runs it alternately with the book's PyTorch
+// code on the same machine.
+#include <sys/resource.h>
+
 #include <cstdio>
 
 #include "bench.hpp"
@@ -47,6 +51,13 @@ void measure(Trainable trainable, const char* name, int reps) {
     bench::record(std::string("gpt124m_finetune_step_b8t120_") + name + "_s", dt, "s");
     bench::record(std::string("gpt124m_finetune_step_b8t120_") + name + "_peak_tensor_mb",
                   static_cast<double>(storage_peak_bytes()) / 1e6, "MB");
+    // The process's peak resident memory so far, comparable with PyTorch's
+    // ru_maxrss (notes/tools/pytorch_book_gpt.py finetune); meaningful for the
+    // first configuration measured, an upper bound after it.
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    bench::record(std::string("gpt124m_finetune_") + name + "_peak_rss_mb",
+                  static_cast<double>(ru.ru_maxrss) * 1024 / 1e6, "MB");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Chapter 6: finetuning for classification. The chapter in the book's order:
 // `ch06` walks through the chapter; `ch06 prepare` writes the book's three
-// CSV files.
+// CSV files, `ch06 finetune` trains and saves a classifier, `classify` and
+// `eval` use it.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -112,6 +113,47 @@ void print_accuracies(const SpamLoaders& l, GPTModel& model, int64_t num_batches
                 calc_accuracy_loader(l.test_loader, model, num_batches) * 100);
 }
 
+// Without pretrained weights the book's 5 epochs teach nothing they could: a
+// short run unless the reader asked for one.
+void shorten_without_weights(const std::string& what, bool asked, int64_t& num_epochs,
+                             int64_t& max_steps) {
+    if (what.rfind("pretrained", 0) == 0 || asked) return;
+    num_epochs = 1;
+    max_steps = 20;
+    std::printf(
+        "(without pretrained weights: 1 epoch of 20 batches unless --epochs/--max-steps say otherwise)\n");
+}
+
+// 6.7: train_classifier_simple as the book calls it (AdamW lr 5e-5, weight
+// decay 0.1, eval_freq 50, eval_iter 5), the two plots, the three accuracies.
+void finetune(GPTModel& model, const SpamLoaders& loaders, int64_t num_epochs, int64_t max_steps,
+              const fs::path& out) {
+    const auto t0 = bench::now();
+    manual_seed(123);
+    AdamW optimizer(model.parameters(), 5e-5f, 0.1f);
+    const auto train_loader =
+        max_steps > 0 ? loaders.train_loader.first_batches(max_steps) : loaders.train_loader;
+    if (max_steps > 0)
+        std::printf("(each epoch stops after %ld of the %ld training batches: --max-steps)\n",
+                    max_steps, loaders.train_loader.size());
+    const ClassifierHistory h = train_classifier_simple(model, train_loader, loaders.val_loader,
+                                                        optimizer, num_epochs, 50, 5);
+    std::printf("Training completed in %.2f minutes.\n", (bench::now() - t0) / 60.0);
+    plot_values(out / "loss-plot.svg", h.train_losses, h.val_losses, num_epochs, h.examples_seen,
+                "loss");
+    plot_values(out / "accuracy-plot.svg", h.train_accs, h.val_accs, num_epochs, h.examples_seen,
+                "accuracy");
+    print_accuracies(loaders, model);
+}
+
+// The model checked against the loaders' padded length.
+void check_fits(const SpamLoaders& loaders, const GPTModel& model) {
+    if (loaders.train_dataset->max_length > model.cfg.context_length)
+        throw ValueError(
+            "the dataset's max_length " + std::to_string(loaders.train_dataset->max_length) +
+            " exceeds the model's context length " + std::to_string(model.cfg.context_length));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,7 +165,7 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     app.add_option("--out", out, "where the three CSV files are written");
     std::string weights, trainable = "last-block";
-    int64_t num_epochs = 5, max_steps = 0;
+    int64_t num_epochs = 5, max_steps = 0, max_length = 0;
     app.add_option(
            "--weights", weights,
            "GPT-2 weights (HuggingFace model.safetensors, or a book-layout file) to finetune")
@@ -136,15 +178,27 @@ int main(int argc, char** argv) {
     app.add_option("--max-steps", max_steps,
                    "stop each epoch after this many batches (0: all 130, as the book)")
         ->check(NonNegativeInteger());
+    app.add_option("--max-length", max_length,
+                   "pad or truncate texts to this many tokens (0: the longest training text, "
+                   "120, as the book; exercise 6.1: 1024)")
+        ->check(NonNegativeInteger());
     std::string until;
     app.add_option("--until", until, "stop the walkthrough after this section (6.2 ... 6.8)")
         ->check(CLI::IsMember({"6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8"}));
     auto* epochs_opt = app.get_option("--epochs");
     auto* steps_opt = app.get_option("--max-steps");
+    auto length = [&] { return max_length ? std::optional<int64_t>(max_length) : std::nullopt; };
+    auto asked_length = [&] { return epochs_opt->count() + steps_opt->count() > 0; };
     auto* prep = app.add_subcommand("prepare",
                                     "section 6.2 only: write train.csv, validation.csv, test.csv");
     prep->fallthrough();  // `prepare --out DIR` takes the program's options too
-    std::string classifier_file, text, text_file;
+    std::string classifier_file, text, text_file, save;
+    auto* tune = app.add_subcommand(
+        "finetune", "6.3-6.7 without the walkthrough's prints: finetune and save a classifier");
+    tune->add_option(
+        "--save", save,
+        "where the classifier is written (default: OUT/review_classifier.safetensors)");
+    tune->fallthrough();
     auto* classify =
         app.add_subcommand("classify", "6.8: spam or not spam, with a saved classifier");
     classify->add_option("--model", classifier_file, "a classifier the walkthrough saved")
@@ -165,6 +219,24 @@ int main(int argc, char** argv) {
     try {
         if (prep->parsed()) {
             prepare(data, out, false);
+            return 0;
+        }
+        if (tune->parsed()) {
+            if (!fs::exists(fs::path(out) / "train.csv")) prepare(data, out, false);
+            std::string what;
+            auto model = starting_model(weights, what);
+            std::printf("finetuning %s\n", what.c_str());
+            manual_seed(123);
+            const SpamLoaders loaders = create_spam_loaders(out, 8, length());
+            check_fits(loaders, *model);
+            shorten_without_weights(what, asked_length(), num_epochs, max_steps);
+            manual_seed(123);
+            add_classification_head(*model, 2, parse_trainable(trainable));
+            finetune(*model, loaders, num_epochs, max_steps, out);
+            const fs::path file =
+                save.empty() ? fs::path(out) / "review_classifier.safetensors" : fs::path(save);
+            save_classifier(*model, file);
+            std::printf("saved %s\n", file.c_str());
             return 0;
         }
         if (classify->parsed()) {
@@ -202,7 +274,7 @@ int main(int argc, char** argv) {
         std::printf("[%ld]\n",
                     ch02::gpt2_tokenizer().encode("<|endoftext|>", {"<|endoftext|>"})[0]);
         manual_seed(123);  // torch.manual_seed(123) before the loaders, as the book
-        const SpamLoaders loaders = create_spam_loaders(out);
+        const SpamLoaders loaders = create_spam_loaders(out, 8, length());
         std::printf("%ld\n", loaders.train_dataset->max_length);
         std::printf("Train loader:\n");
         const auto first =
@@ -218,19 +290,10 @@ int main(int argc, char** argv) {
         std::string what;
         auto model = starting_model(weights, what);
         std::printf("starting from %s\n", what.c_str());
-        if (loaders.train_dataset->max_length > model->cfg.context_length)
-            throw ValueError(
-                "the dataset's max_length " + std::to_string(loaders.train_dataset->max_length) +
-                " exceeds the model's context length " + std::to_string(model->cfg.context_length));
+        check_fits(loaders, *model);
         model->eval();
         if (until == "6.4") return 0;
-        const bool pretrained = what.rfind("pretrained", 0) == 0;
-        if (!pretrained && epochs_opt->count() == 0 && steps_opt->count() == 0) {
-            num_epochs = 1;  // a short run: these weights cannot learn the task in 5 epochs anyway
-            max_steps = 20;
-            std::printf(
-                "(without pretrained weights: 1 epoch of 20 batches unless --epochs/--max-steps say otherwise)\n");
-        }
+        shorten_without_weights(what, asked_length(), num_epochs, max_steps);
 
         section("6.5 Adding a classification head");
         std::printf("%s\n", model->repr().c_str());  // print(model), before the new head
@@ -261,22 +324,7 @@ int main(int argc, char** argv) {
         if (until == "6.6") return 0;
 
         section("6.7 Finetuning the model on supervised data");
-        const auto t0 = bench::now();
-        manual_seed(123);
-        AdamW optimizer(model->parameters(), 5e-5f, 0.1f);
-        const auto train_loader =
-            max_steps > 0 ? loaders.train_loader.first_batches(max_steps) : loaders.train_loader;
-        if (max_steps > 0)
-            std::printf("(each epoch stops after %ld of the %ld training batches: --max-steps)\n",
-                        max_steps, loaders.train_loader.size());
-        const ClassifierHistory h = train_classifier_simple(
-            *model, train_loader, loaders.val_loader, optimizer, num_epochs, 50, 5);
-        std::printf("Training completed in %.2f minutes.\n", (bench::now() - t0) / 60.0);
-        plot_values(fs::path(out) / "loss-plot.svg", h.train_losses, h.val_losses, num_epochs,
-                    h.examples_seen, "loss");
-        plot_values(fs::path(out) / "accuracy-plot.svg", h.train_accs, h.val_accs, num_epochs,
-                    h.examples_seen, "accuracy");
-        print_accuracies(loaders, *model);
+        finetune(*model, loaders, num_epochs, max_steps, out);
         if (until == "6.7") return 0;
 
         section("6.8 Using the LLM as a spam classifier");

@@ -26,5 +26,21 @@ expect "empty.tsv: no rows" "$ch06" --data "$dir/empty.tsv" prepare --out "$dir/
 if ls "$dir/out"/*.csv >/dev/null 2>&1 || ls "$dir/out"/*.tmp.* >/dev/null 2>&1; then
   echo "FAIL: a failed run left files in $dir/out"; fail=1
 fi
+# finetune, save, reload: on a small GPT (the classifier fixture's starting
+# weights and config), `finetune` then `eval` on the saved file give the same
+# three accuracies, and `classify` answers with one of the two labels
+tiny=$(dirname "${BASH_SOURCE[0]}")/../data/fixtures/classifier-tiny-book
+mkdir -p "$dir/tiny" && cp "$tiny/weights.safetensors" "$tiny/config.json" "$dir/tiny/"
+if ! "$ch06" --weights "$dir/tiny/weights.safetensors" --max-length 64 --epochs 1 --max-steps 3 \
+     finetune --out "$dir/run" > "$dir/finetune.log" 2>&1; then
+  echo "FAIL: finetune on the small GPT"; cat "$dir/finetune.log"; fail=1
+fi
+"$ch06" --out "$dir/run" eval --model "$dir/run/review_classifier.safetensors" > "$dir/eval.log" 2>&1
+if ! diff <(grep accuracy: "$dir/finetune.log" | tail -3) "$dir/eval.log"; then
+  echo "FAIL: eval of the saved classifier differs from the accuracies finetune printed"; fail=1
+fi
+answer=$("$ch06" classify --model "$dir/run/review_classifier.safetensors" --text "You are a winner" | cut -f1)
+case "$answer" in spam|"not spam") ;; *) echo "FAIL: classify answered '$answer'"; fail=1;; esac
+expect "exceeds the model's context length" "$ch06" --weights "$dir/tiny/weights.safetensors" --max-length 100 finetune --out "$dir/run"
 rm -rf "$dir"
 exit $fail

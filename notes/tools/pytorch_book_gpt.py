@@ -2,6 +2,7 @@
 # and to check that our checkpoints load with strict load_state_dict.
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py bench [threads]     (Debian: apt-get install python3-torch)
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py load output/ch05/model.safetensors
+#   /usr/bin/python3 notes/tools/pytorch_book_gpt.py finetune [threads]  (chapter 6's step, the book's freezing)
 # Not part of the build or CI.
 import sys, time, torch, torch.nn as nn
 class MultiHeadAttention(nn.Module):
@@ -75,6 +76,30 @@ if sys.argv[1] == "bench":
     model.eval()
     with torch.no_grad():
         xb = torch.randint(0, 50257, (8, 256)); model(xb); t = time.time(); model(xb); print("forward_b8t256_s", time.time() - t)
+elif sys.argv[1] == "finetune":
+    # Chapter 6 as the book runs it: GPT-2 124M (context 1024, qkv bias, no dropout),
+    # everything frozen, then a new Linear(768, 2) head, the last block and the final
+    # norm trainable; AdamW(lr 5e-5, wd 0.1) over model.parameters(); last-token loss.
+    import resource
+    torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else torch.get_num_threads())
+    print("torch", torch.__version__, "threads", torch.get_num_threads())
+    c = dict(cfg, context_length=1024, drop_rate=0.0, qkv_bias=True)
+    torch.manual_seed(123); model = GPTModel(c)
+    for p in model.parameters(): p.requires_grad = False
+    torch.manual_seed(123); model.out_head = nn.Linear(768, 2)
+    for p in model.trf_blocks[-1].parameters(): p.requires_grad = True
+    for p in model.final_norm.parameters(): p.requires_grad = True
+    opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.1)
+    x = torch.randint(0, 50257, (8, 120)); y = torch.randint(0, 2, (8,))
+    model.train()
+    def step():
+        opt.zero_grad(); loss = nn.functional.cross_entropy(model(x)[:, -1, :], y); loss.backward(); opt.step()
+    step(); step()
+    best = float("inf")
+    for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 5):
+        t = time.time(); step(); best = min(best, time.time() - t)
+    print("finetune_step_s", best)
+    print("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6)
 else:
     from safetensors_reader import load
     import json
