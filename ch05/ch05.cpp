@@ -39,16 +39,6 @@ namespace {
 
 const ch02::GPT2Tokenizer& tok() { return ch02::gpt2_tokenizer(); }
 
-// Python's text[:int(ratio * len(text))] on UTF-8: the cut counts characters.
-std::pair<std::string, std::string> split_text(const std::string& text, double ratio) {
-    const auto cps = ch02::decode_utf8(text, "text");
-    const size_t cut = static_cast<size_t>(ratio * static_cast<double>(cps.size()));
-    size_t byte = 0;
-    for (size_t i = 0; i < cut; ++i)
-        byte += cps[i] < 0x80 ? 1 : cps[i] < 0x800 ? 2 : cps[i] < 0x10000 ? 3 : 4;
-    return {text.substr(0, byte), text.substr(byte)};
-}
-
 struct RunSettings {
     std::string text_file = (data_dir() / "the-verdict.txt").string();
     fs::path out = "output/ch05";
@@ -56,6 +46,7 @@ struct RunSettings {
     float lr = 4e-4f, weight_decay = 0.1f;
     uint64_t seed = 123;
     int64_t warmup = 0;
+    double initial_lr = 3e-5, min_lr = 1e-6;  // train_model's defaults in appendix D
     bool cosine = false;
     float clip = 0.0f;
     std::string resume;
@@ -123,8 +114,7 @@ std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d
     o.num_epochs = s.epochs;
     o.eval_freq = s.eval_freq;
     o.eval_iter = s.eval_iter;
-    o.warmup_steps = s.warmup;
-    o.cosine_decay = s.cosine;
+    o.schedule = {s.warmup, s.initial_lr, s.cosine, s.min_lr};
     o.max_grad_norm = s.clip;
     o.checkpoint_dir = s.out / "checkpoint";
     o.progress_line = isatty(STDERR_FILENO);
@@ -368,7 +358,12 @@ int main(int argc, char** argv) {
             ->check(NonNegativeInteger());
         a->add_option("--warmup", s.warmup, "appendix D: linear warmup steps")
             ->check(CLI::Range(0, 1000000));
+        a->add_option("--initial-lr", s.initial_lr,
+                      "appendix D: the learning rate warmup starts from")
+            ->check(FiniteRange(0.0, 10.0));
         a->add_flag("--cosine", s.cosine, "appendix D: cosine decay after warmup");
+        a->add_option("--min-lr", s.min_lr, "appendix D: where the cosine decay ends")
+            ->check(FiniteRange(0.0, 10.0));
         a->add_option("--clip", s.clip, "appendix D: clip gradients to this global norm (0: off)")
             ->check(FiniteRange(0.0, 1e6));
     };

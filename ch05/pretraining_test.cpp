@@ -273,10 +273,10 @@ TEST_CASE("appendix D: linear warmup then cosine decay, with gradient clipping")
     o.eval_freq = 100;
     o.eval_iter = 1;
     o.sample_tokens = 0;
-    o.warmup_steps = 4;
-    o.initial_lr = 1e-4f;
-    o.cosine_decay = true;
-    o.min_lr = 1e-5f;
+    o.schedule.warmup_steps = 4;
+    o.schedule.initial_lr = 1e-4;
+    o.schedule.cosine_decay = true;
+    o.schedule.min_lr = 1e-5;
     o.max_grad_norm = 1.0f;
     o.print = [](const std::string&) {};
     const auto r = train_model_simple(m, tl, vl, opt, ch02::gpt2_tokenizer(), o);
@@ -303,20 +303,22 @@ TEST_CASE("appendix D: linear warmup then cosine decay, with gradient clipping")
 
 TEST_CASE("appendix D: get_lr is the schedule as a pure function of the step") {
     TrainOptions o;
-    o.warmup_steps = 20;
-    o.initial_lr = 1e-4f;
-    o.cosine_decay = true;
-    o.min_lr = 1e-5f;
+    o.schedule.warmup_steps = 20;
+    o.schedule.initial_lr = 1e-4;
+    o.schedule.cosine_decay = true;
+    o.schedule.min_lr = 1e-5;
     const double peak = 1e-2;
     const int64_t total = 120;
-    CHECK(get_lr(0, peak, total, o) == doctest::Approx(1e-4));  // starts at initial_lr
-    CHECK(get_lr(10, peak, total, o) == doctest::Approx(1e-4 + 10 * (peak - 1e-4) / 20));  // linear
-    CHECK(get_lr(20, peak, total, o) == doctest::Approx(peak));  // the peak when warmup ends
-    CHECK(get_lr(70, peak, total, o) ==
+    CHECK(get_lr(0, peak, total, o.schedule) == doctest::Approx(1e-4));  // starts at initial_lr
+    CHECK(get_lr(10, peak, total, o.schedule) ==
+          doctest::Approx(1e-4 + 10 * (peak - 1e-4) / 20));  // linear
+    CHECK(get_lr(20, peak, total, o.schedule) ==
+          doctest::Approx(peak));  // the peak when warmup ends
+    CHECK(get_lr(70, peak, total, o.schedule) ==
           doctest::Approx((peak + 1e-5) / 2));  // half way down the cosine
-    CHECK(get_lr(120, peak, total, o) == doctest::Approx(1e-5));  // min_lr at the end
-    o.cosine_decay = false;
-    CHECK(get_lr(70, peak, total, o) == peak);  // warmup only: constant afterwards
+    CHECK(get_lr(120, peak, total, o.schedule) == doctest::Approx(1e-5));  // min_lr at the end
+    o.schedule.cosine_decay = false;
+    CHECK(get_lr(70, peak, total, o.schedule) == peak);  // warmup only: constant afterwards
 }
 
 namespace {

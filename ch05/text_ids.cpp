@@ -1,6 +1,7 @@
 #include "text_ids.hpp"
 
 #include "error.hpp"
+#include "utf8.hpp"
 
 namespace llm::ch05 {
 
@@ -15,6 +16,15 @@ std::string token_ids_to_text(const IntTensor& ids, const ch02::GPT2Tokenizer& t
     const int64_t T = ids.shape.empty() ? 0 : ids.shape.back();
     return tokenizer.decode(
         std::vector<int64_t>(ids.data.begin(), ids.data.begin() + T));  // squeeze(0)
+}
+
+std::pair<std::string, std::string> split_text(const std::string& text, double ratio) {
+    const auto cps = ch02::decode_utf8(text, "text");
+    const size_t cut = static_cast<size_t>(ratio * static_cast<double>(cps.size()));
+    size_t byte = 0;
+    for (size_t i = 0; i < cut; ++i)
+        byte += cps[i] < 0x80 ? 1 : cps[i] < 0x800 ? 2 : cps[i] < 0x10000 ? 3 : 4;
+    return {text.substr(0, byte), text.substr(byte)};
 }
 
 }  // namespace llm::ch05

@@ -52,7 +52,7 @@ std::string generate_sample(ch04::GPTModel& model, const ch02::GPT2Tokenizer& to
 // Appendix D's schedule as one pure function of the step (nanoGPT's get_lr):
 // linear warmup from initial_lr to peak_lr over warmup_steps, then (with
 // cosine decay) half a cosine down to min_lr at the last step.
-double get_lr(int64_t global_step, double peak_lr, int64_t total_steps, const TrainOptions& o) {
+double get_lr(int64_t global_step, double peak_lr, int64_t total_steps, const LrSchedule& o) {
     if (global_step < o.warmup_steps)
         return o.initial_lr +
             static_cast<double>(global_step) * (peak_lr - o.initial_lr) /
@@ -160,7 +160,6 @@ TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader&
         default_generator().set_state(s.rng_state);
     }
     const double peak_lr = optimizer.lr;
-    const bool schedule = o.warmup_steps > 0 || o.cosine_decay;
     const auto params = model.parameters();
     const Progress progress{o.progress_line, bench::now(), s.tokens_seen};
     int64_t steps = 0;
@@ -177,16 +176,16 @@ TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader&
                 train_loader.make_batch(s.epoch_batches[static_cast<size_t>(s.step_in_epoch)]);
             optimizer.zero_grad();  // reset the gradients of the previous step
             ++s.global_step;
-            if (schedule) {
+            if (o.schedule.on()) {
                 optimizer.lr = static_cast<float>(
-                    get_lr(s.global_step, peak_lr, train_loader.size() * o.num_epochs, o));
+                    get_lr(s.global_step, peak_lr, train_loader.size() * o.num_epochs, o.schedule));
                 track_lrs.push_back(optimizer.lr);
             }
             const Tensor loss = calc_loss_batch(batch.inputs, batch.targets, model);
             if (!std::isfinite(loss.item())) optimizer.lr = static_cast<float>(peak_lr);
             check_finite(loss.item(), s);
             loss.backward();  // gradients
-            if (o.max_grad_norm > 0 && s.global_step >= o.warmup_steps)
+            if (o.max_grad_norm > 0 && s.global_step >= o.schedule.warmup_steps)
                 clip_grad_norm_(params, o.max_grad_norm);
             optimizer.step();  // update the weights
             s.tokens_seen += batch.inputs.numel();

@@ -16,6 +16,15 @@
 
 namespace llm::ch05 {
 
+// Appendix D's learning-rate schedule (off by default, as in train_model_simple).
+struct LrSchedule {
+    int64_t warmup_steps = 0;  // linear warmup from initial_lr to the optimizer's lr
+    double initial_lr = 3e-5;
+    bool cosine_decay = false;  // then cosine decay to min_lr
+    double min_lr = 1e-6;
+    bool on() const { return warmup_steps > 0 || cosine_decay; }
+};
+
 struct TrainOptions {
     int64_t num_epochs = 10;
     int64_t eval_freq = 5;  // evaluate every eval_freq steps
@@ -23,10 +32,7 @@ struct TrainOptions {
     std::string start_context = "Every effort moves you";
     int64_t sample_tokens = 50;  // greedy sample printed after each epoch
     // Appendix D (off by default, as in train_model_simple)
-    int64_t warmup_steps = 0;  // linear warmup from initial_lr to the optimizer's lr
-    float initial_lr = 3e-5f;
-    bool cosine_decay = false;  // then cosine decay to min_lr
-    float min_lr = 1e-6f;
+    LrSchedule schedule;
     float max_grad_norm = 0.0f;  // > 0: clip after warmup (the corrected variant, see the notes)
     // Where a Ctrl-C checkpoint goes (empty: no checkpoint on interrupt).
     std::filesystem::path checkpoint_dir;
@@ -44,8 +50,8 @@ struct TrainResult {
 // Appendix D's learning-rate schedule, a pure function of the step: linear
 // warmup (initial_lr -> peak_lr over warmup_steps), then constant, or with
 // cosine_decay half a cosine down to min_lr at total_steps.
-double get_lr(int64_t global_step, double peak_lr, int64_t total_steps,
-              const TrainOptions& options);
+// Shared by this loop and appendix D's train_model.
+double get_lr(int64_t global_step, double peak_lr, int64_t total_steps, const LrSchedule& s);
 
 // evaluate_model: eval mode, no grad, mean loss over eval_iter batches of each loader, back to train mode.
 std::pair<double, double> evaluate_model(ch04::GPTModel& model,
