@@ -102,4 +102,13 @@ Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
         scaled_dot_product_attention_cached(q, cache.keys, cache.values, L, num_heads));
 }
 
+void MultiHeadAttention::set_child(const std::string& name, std::shared_ptr<Module> m) {
+    if (name == "W_query") return set_typed_child(W_query, name, m);
+    if (name == "W_key") return set_typed_child(W_key, name, m);
+    if (name == "W_value") return set_typed_child(W_value, name, m);
+    if (name == "out_proj") return set_typed_child(out_proj, name, m);
+    if (name == "dropout") return set_typed_child(dropout, name, m);
+    Module::set_child(name, m);
+}
+
 }  // namespace llm::ch03

@@ -46,6 +46,11 @@ public:
     // A GPTModel switches all its modules to the fast tier (use_fused_kernels).
     bool fused = false;
     int64_t d_out, num_heads, head_dim, context_length;
+
+protected:
+    // replace_module("W_query", ...) (appendix E swaps every Linear): the
+    // typed members above follow the registered children.
+    void set_child(const std::string& name, std::shared_ptr<Module> m) override;
 };
 
 }  // namespace llm::ch03

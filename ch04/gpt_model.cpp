@@ -91,4 +91,14 @@ int64_t count_parameters(const GPTConfig& c, bool tied_head) {
 
 double size_in_mb(int64_t n) { return static_cast<double>(n) * 4.0 / (1024.0 * 1024.0); }
 
+void GPTModel::set_child(const std::string& name, std::shared_ptr<Module> m) {
+    if (name == "tok_emb") return set_typed_child(tok_emb, name, m);
+    if (name == "pos_emb") return set_typed_child(pos_emb, name, m);
+    if (name == "drop_emb") return set_typed_child(drop_emb, name, m);
+    if (name == "trf_blocks") return set_typed_child(trf_blocks, name, m);
+    if (name == "final_norm") return set_typed_child(final_norm, name, m);
+    if (name == "out_head") return set_typed_child(out_head, name, m);
+    Module::set_child(name, m);
+}
+
 }  // namespace llm::ch04

@@ -34,6 +34,11 @@ public:
     std::shared_ptr<Sequential> trf_blocks;
     std::shared_ptr<LayerNorm> final_norm;
     std::shared_ptr<Linear> out_head;
+
+protected:
+    // replace_module("out_head", ...) (chapter 6's new head, appendix E's
+    // LoRA): the typed members above follow the registered children.
+    void set_child(const std::string& name, std::shared_ptr<Module> m) override;
 };
 
 // Parameters and memory, worked out from the configuration alone (4.6):

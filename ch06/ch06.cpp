@@ -13,6 +13,7 @@
 #include "blas.hpp"
 #include "checkpoint.hpp"
 #include "classifier.hpp"
+#include "plot_values.hpp"
 #include "cli_checks.hpp"
 #include "gpt2_weights.hpp"
 #include "ops.hpp"
@@ -49,68 +50,6 @@ SpamSplit prepare(const fs::path& data, const fs::path& out, bool verbose) {
                 (out / "validation.csv").c_str(), (out / "test.csv").c_str(), split.train.size(),
                 split.validation.size(), split.test.size());
     return split;
-}
-
-// 6.4: the model to finetune, and a sentence saying which it is.
-std::unique_ptr<GPTModel> starting_model(const std::string& weights, std::string& what) {
-    const fs::path shipped = data_dir() / "gpt2-124M" / "model.safetensors";
-    const fs::path ours = fs::path("output") / "ch05" / "model.safetensors";
-    fs::path file = weights;
-    if (file.empty() && fs::exists(shipped)) file = shipped;
-    if (!file.empty()) {
-        what = "pretrained weights from " + file.string();
-        return ch05::load_model(file);
-    }
-    if (fs::exists(ours)) {
-        what = "our chapter 5 model (" + ours.string() +
-            ", pretrained on one short story only: it cannot reach the book's accuracies)";
-        return ch05::load_model(ours);
-    }
-    what =
-        "random weights (no GPT-2 weights here: put HuggingFace's gpt2 model.safetensors in "
-        "data/gpt2-124M/ or pass --weights; without them no run can reach the book's accuracies)";
-    manual_seed(123);
-    auto cfg = ch04::GPT_CONFIG_124M();
-    cfg.drop_rate = 0.0f;
-    cfg.qkv_bias = true;
-    return std::make_unique<GPTModel>(cfg);
-}
-
-std::vector<double> epochs_axis(size_t n, int64_t num_epochs) {
-    std::vector<double> x;
-    for (size_t i = 0; i < n; ++i)
-        x.push_back(n > 1 ? static_cast<double>(num_epochs) * static_cast<double>(i) /
-                            static_cast<double>(n - 1)
-                          : 0.0);
-    return x;
-}
-
-// The book's plot_values: training and validation curves over epochs, with
-// examples seen on a second axis.
-void plot_values(const fs::path& path, const std::vector<double>& train,
-                 const std::vector<double>& val, int64_t num_epochs, int64_t examples_seen,
-                 const std::string& label) {
-    Chart c;
-    c.title = label;
-    c.x_label = "Epochs";
-    c.y_label = label;
-    c.top_label = "Examples seen";
-    c.top_scale = num_epochs ? static_cast<double>(examples_seen) / num_epochs : 0;
-    c.series.push_back({"Training " + label, epochs_axis(train.size(), num_epochs), train});
-    c.series.push_back(
-        {"Validation " + label, epochs_axis(val.size(), num_epochs), val, "#ff7f0e", true});
-    save_svg(path, c);
-    std::printf("wrote %s\n", path.c_str());
-}
-
-// The three accuracies over num_batches batches of each loader (all when < 0).
-void print_accuracies(const SpamLoaders& l, GPTModel& model, int64_t num_batches = -1) {
-    std::printf("Training accuracy: %.2f%%\n",
-                calc_accuracy_loader(l.train_loader, model, num_batches) * 100);
-    std::printf("Validation accuracy: %.2f%%\n",
-                calc_accuracy_loader(l.val_loader, model, num_batches) * 100);
-    std::printf("Test accuracy: %.2f%%\n",
-                calc_accuracy_loader(l.test_loader, model, num_batches) * 100);
 }
 
 // Without pretrained weights the book's 5 epochs teach nothing they could: a

@@ -7,7 +7,10 @@
 #include "autograd.hpp"
 #include "error.hpp"
 #include "gpt_dataset.hpp"
+#include "gpt2_weights.hpp"
 #include "gpt_model_file.hpp"
+#include "paths.hpp"
+#include "random.hpp"
 #include "safetensors.hpp"
 #include "ops.hpp"
 
@@ -186,6 +189,41 @@ Review classify_review(const std::string& text, GPTModel& model, int64_t max_len
     r.predicted = argmax(logits, -1).data[0];
     r.label = r.predicted == 1 ? "spam" : "not spam";
     return r;
+}
+
+std::unique_ptr<GPTModel> starting_model(const std::string& weights, std::string& what,
+                                         bool random_init) {
+    const std::filesystem::path shipped = data_dir() / "gpt2-124M" / "model.safetensors";
+    const std::filesystem::path ours =
+        std::filesystem::path("output") / "ch05" / "model.safetensors";
+    std::filesystem::path file = weights;
+    if (file.empty() && !random_init && std::filesystem::exists(shipped)) file = shipped;
+    if (!file.empty()) {
+        what = "pretrained weights from " + file.string();
+        return ch05::load_model(file);
+    }
+    if (!random_init && std::filesystem::exists(ours)) {
+        what = "our chapter 5 model (" + ours.string() +
+            ", pretrained on one short story only: it cannot reach the book's accuracies)";
+        return ch05::load_model(ours);
+    }
+    what =
+        "random weights (no GPT-2 weights here: put HuggingFace's gpt2 model.safetensors in "
+        "data/gpt2-124M/ or pass --weights; without them no run can reach the book's accuracies)";
+    manual_seed(123);
+    auto cfg = ch04::GPT_CONFIG_124M();
+    cfg.drop_rate = 0.0f;
+    cfg.qkv_bias = true;
+    return std::make_unique<GPTModel>(cfg);
+}
+
+void print_accuracies(const SpamLoaders& l, GPTModel& model, int64_t num_batches) {
+    std::printf("Training accuracy: %.2f%%\n",
+                calc_accuracy_loader(l.train_loader, model, num_batches) * 100);
+    std::printf("Validation accuracy: %.2f%%\n",
+                calc_accuracy_loader(l.val_loader, model, num_batches) * 100);
+    std::printf("Test accuracy: %.2f%%\n",
+                calc_accuracy_loader(l.test_loader, model, num_batches) * 100);
 }
 
 }  // namespace llm::ch06

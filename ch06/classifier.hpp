@@ -89,4 +89,15 @@ struct Review {
 Review classify_review(const std::string& text, GPTModel& model, int64_t max_length,
                        int64_t pad_token_id = 50256);
 
+// 6.4 in our programs: the model to finetune and a sentence saying which it
+// is: `weights` if given, else data/gpt2-124M/model.safetensors, else our
+// chapter 5 model, else (or when random_init) GPT-2 124M with random weights
+// (said clearly).
+std::unique_ptr<GPTModel> starting_model(const std::string& weights, std::string& what,
+                                         bool random_init = false);
+
+// The three accuracies over num_batches batches of each loader (all when < 0),
+// printed as the book prints them.
+void print_accuracies(const SpamLoaders& loaders, GPTModel& model, int64_t num_batches = -1);
+
 }  // namespace llm::ch06

@@ -106,6 +106,11 @@ void Module::set_child(const std::string& name, std::shared_ptr<Module> m) {
     throw ValueError(type_name() + " has no submodule '" + name + "' to replace");
 }
 
+void Module::throw_wrong_child(const std::string& name, const Module& m) const {
+    throw ValueError(type_name() + "." + name + " cannot become a " + m.type_name() +
+                     " (a module of another kind)");
+}
+
 void Module::apply(const std::function<void(Module&)>& fn) {
     for (auto& [name, child] : children_) child->apply(fn);
     fn(*this);
@@ -140,12 +145,8 @@ Linear::Linear(int64_t in, int64_t out, bool with_bias) : in_features(in), out_f
     if (in <= 0 || out <= 0)
         throw ValueError("Linear: sizes must be positive, got " + std::to_string(in) + " -> " +
                          std::to_string(out));
-    // kaiming_uniform_(a = sqrt(5)): bound = sqrt(3) * gain / sqrt(fan_in), gain = sqrt(2 / (1 + a^2))
-    const double a = std::sqrt(5.0);
-    const double gain = std::sqrt(2.0 / (1.0 + a * a));
-    const double bound = std::sqrt(3.0) * (gain / std::sqrt(static_cast<double>(in)));
     weight = Tensor::empty({out, in});
-    uniform_(weight, static_cast<float>(-bound), static_cast<float>(bound));
+    kaiming_uniform_(weight, std::sqrt(5.0));  // U(-1/sqrt(in), 1/sqrt(in))
     register_parameter("weight", &weight);
     if (with_bias) {
         const double b = 1.0 / std::sqrt(static_cast<double>(in));

@@ -48,6 +48,11 @@ public:
         return m;
     }
 
+    // named_children(): the direct submodules, in registration order.
+    const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const {
+        return children_;
+    }
+
     // module.apply(fn): fn on every submodule (children first), then on this one.
     void apply(const std::function<void(Module&)>& fn);
 
@@ -71,8 +76,19 @@ protected:
     }
 
 protected:
-    // (Sequential and ModuleList also keep their items in order: they override it)
+    // (Sequential and ModuleList also keep their items in order, and modules
+    // with typed members keep those pointing at the child: they override it)
     virtual void set_child(const std::string& name, std::shared_ptr<Module> m);
+    // For those overrides: the typed member takes m, if m is of its type.
+    template <typename M>
+    void set_typed_child(std::shared_ptr<M>& member, const std::string& name,
+                         const std::shared_ptr<Module>& m) {
+        auto typed = std::dynamic_pointer_cast<M>(m);
+        if (!typed) throw_wrong_child(name, *m);
+        Module::set_child(name, m);
+        member = typed;
+    }
+    [[noreturn]] void throw_wrong_child(const std::string& name, const Module& m) const;
 
 private:
     void collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out,
@@ -91,6 +107,12 @@ public:
     std::string extra_repr() const override;
     Tensor weight, bias;
     int64_t in_features, out_features;
+
+protected:
+    // For a layer that is a Linear by its shapes but registers its own
+    // children (appendix E's LinearWithLoRA): no parameters of its own.
+    struct Wrapper {};
+    Linear(Wrapper, int64_t in, int64_t out) : in_features(in), out_features(out) {}
 };
 
 // A lookup table [num, dim], initialised N(0, 1).

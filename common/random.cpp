@@ -127,6 +127,13 @@ void uniform_(Tensor& t, float from, float to, Generator& gen) {
     for (int64_t i = 0; i < n; ++i) p[i] = gen.uniform_float(from, to);
 }
 
+void kaiming_uniform_(Tensor& t, double a, Generator& gen) {
+    if (t.dim() != 2) throw ValueError("kaiming_uniform_: expected a 2-D tensor");
+    const double gain = std::sqrt(2.0 / (1.0 + a * a));
+    const double bound = std::sqrt(3.0) * (gain / std::sqrt(static_cast<double>(t.size(1))));
+    uniform_(t, static_cast<float>(-bound), static_cast<float>(bound), gen);
+}
+
 Tensor rand(const Shape& shape, Generator& gen) {
     Tensor t = Tensor::empty(shape);
     uniform_(t, 0.0f, 1.0f, gen);

@@ -89,6 +89,9 @@ Tensor rand(const Shape& shape, Generator& gen = default_generator());  // U[0, 
 Tensor randn(const Shape& shape, Generator& gen = default_generator());  // N(0, 1)
 void uniform_(Tensor& t, float from, float to, Generator& gen = default_generator());
 void normal_(Tensor& t, float mean, float stdv, Generator& gen = default_generator());
+// nn.init.kaiming_uniform_(t, a) for a 2-D t (fan_in = t.size(1)): U(-bound, bound),
+// bound = sqrt(3) * sqrt(2 / (1 + a^2)) / sqrt(fan_in).
+void kaiming_uniform_(Tensor& t, double a, Generator& gen = default_generator());
 // 1 with probability p, else 0, as Tensor.bernoulli_(p).
 void bernoulli_(Tensor& t, double p, Generator& gen = default_generator());
 // The same draws into n bytes (dropout keeps its mask this way: a quarter of a float mask).
