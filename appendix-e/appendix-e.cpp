@@ -7,15 +7,14 @@
 #include <filesystem>
 
 #include "autograd.hpp"
-#include "bench.hpp"
 #include "blas.hpp"
 #include "classifier.hpp"
+#include "finetuning.hpp"
 #include "cli_checks.hpp"
 #include "error.hpp"
 #include "lora.hpp"
 #include "ops.hpp"
 #include "paths.hpp"
-#include "plot_values.hpp"
 #include "random.hpp"
 #include "spam_data.hpp"
 #include "spam_dataset.hpp"
@@ -110,7 +109,6 @@ int main(int argc, char** argv) {
         std::string what;
         auto model = starting_model(random_init ? "" : weights, what, random_init);
         std::printf("starting from %s\n", what.c_str());
-        const bool pretrained = what.rfind("pretrained", 0) == 0;
         manual_seed(123);
         model->replace_module("out_head",
                               std::make_shared<Linear>(model->cfg.emb_dim, 2));  // num_classes = 2
@@ -133,25 +131,9 @@ int main(int argc, char** argv) {
         print_accuracies(loaders, *model, 10);
         if (until == "E.4-lora") return 0;
 
-        if (!pretrained && epochs_opt->count() + steps_opt->count() == 0) {
-            num_epochs = 1;
-            max_steps = 20;
-            std::printf(
-                "(without pretrained weights: 1 epoch of 20 batches unless --epochs/--max-steps say otherwise)\n");
-        }
-        const auto t0 = bench::now();
-        manual_seed(123);
-        AdamW optimizer(model->parameters(), static_cast<float>(lr), 0.1f);
-        const auto train_loader =
-            max_steps > 0 ? loaders.train_loader.first_batches(max_steps) : loaders.train_loader;
-        const ClassifierHistory h = train_classifier_simple(
-            *model, train_loader, loaders.val_loader, optimizer, num_epochs, 50, 5);
-        std::printf("Training completed in %.2f minutes.\n", (bench::now() - t0) / 60.0);
-        plot_values(out / "loss-plot.svg", h.train_losses, h.val_losses, num_epochs,
-                    h.examples_seen, "loss");
-        plot_values(out / "accuracy-plot.svg", h.train_accs, h.val_accs, num_epochs,
-                    h.examples_seen, "accuracy");
-        print_accuracies(loaders, *model);
+        shorten_without_weights(what, epochs_opt->count() + steps_opt->count() > 0, num_epochs,
+                                max_steps);
+        finetune_classifier(*model, loaders, num_epochs, max_steps, out, static_cast<float>(lr));
         if (until == "E.4") return 0;
 
         section("E.5 (not in the book) Merging the LoRA weights into the model");

@@ -9,11 +9,10 @@
 #include <sstream>
 
 #include "autograd.hpp"
-#include "bench.hpp"
 #include "blas.hpp"
 #include "checkpoint.hpp"
 #include "classifier.hpp"
-#include "plot_values.hpp"
+#include "finetuning.hpp"
 #include "cli_checks.hpp"
 #include "gpt2_weights.hpp"
 #include "ops.hpp"
@@ -50,39 +49,6 @@ SpamSplit prepare(const fs::path& data, const fs::path& out, bool verbose) {
                 (out / "validation.csv").c_str(), (out / "test.csv").c_str(), split.train.size(),
                 split.validation.size(), split.test.size());
     return split;
-}
-
-// Without pretrained weights the book's 5 epochs teach nothing they could: a
-// short run unless the reader asked for one.
-void shorten_without_weights(const std::string& what, bool asked, int64_t& num_epochs,
-                             int64_t& max_steps) {
-    if (what.rfind("pretrained", 0) == 0 || asked) return;
-    num_epochs = 1;
-    max_steps = 20;
-    std::printf(
-        "(without pretrained weights: 1 epoch of 20 batches unless --epochs/--max-steps say otherwise)\n");
-}
-
-// 6.7: train_classifier_simple as the book calls it (AdamW lr 5e-5, weight
-// decay 0.1, eval_freq 50, eval_iter 5), the two plots, the three accuracies.
-void finetune(GPTModel& model, const SpamLoaders& loaders, int64_t num_epochs, int64_t max_steps,
-              const fs::path& out) {
-    const auto t0 = bench::now();
-    manual_seed(123);
-    AdamW optimizer(model.parameters(), 5e-5f, 0.1f);
-    const auto train_loader =
-        max_steps > 0 ? loaders.train_loader.first_batches(max_steps) : loaders.train_loader;
-    if (max_steps > 0)
-        std::printf("(each epoch stops after %ld of the %ld training batches: --max-steps)\n",
-                    max_steps, loaders.train_loader.size());
-    const ClassifierHistory h = train_classifier_simple(model, train_loader, loaders.val_loader,
-                                                        optimizer, num_epochs, 50, 5);
-    std::printf("Training completed in %.2f minutes.\n", (bench::now() - t0) / 60.0);
-    plot_values(out / "loss-plot.svg", h.train_losses, h.val_losses, num_epochs, h.examples_seen,
-                "loss");
-    plot_values(out / "accuracy-plot.svg", h.train_accs, h.val_accs, num_epochs, h.examples_seen,
-                "accuracy");
-    print_accuracies(loaders, model);
 }
 
 // The model checked against the loaders' padded length.
@@ -171,7 +137,7 @@ int main(int argc, char** argv) {
             shorten_without_weights(what, asked_length(), num_epochs, max_steps);
             manual_seed(123);
             add_classification_head(*model, 2, parse_trainable(trainable));
-            finetune(*model, loaders, num_epochs, max_steps, out);
+            finetune_classifier(*model, loaders, num_epochs, max_steps, out);
             const fs::path file =
                 save.empty() ? fs::path(out) / "review_classifier.safetensors" : fs::path(save);
             save_classifier(*model, file);
@@ -263,7 +229,7 @@ int main(int argc, char** argv) {
         if (until == "6.6") return 0;
 
         section("6.7 Finetuning the model on supervised data");
-        finetune(*model, loaders, num_epochs, max_steps, out);
+        finetune_classifier(*model, loaders, num_epochs, max_steps, out);
         if (until == "6.7") return 0;
 
         section("6.8 Using the LLM as a spam classifier");
