@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Chapter 6's finetuning step (GPT-2 124M, batch 8 x 120, last block + final norm
-# + head trainable, AdamW), ours and the book's PyTorch code alternately on the
-# same machine, ROUNDS times; each line is one measurement.  Not part of CI.
+# + head trainable, AdamW) and appendix E's LoRA step (rank 16), ours and the
+# book's PyTorch code alternately on the same machine, ROUNDS times; each line
+# is one measurement.  Not part of CI.
 #   bash notes/tools/ch06_side_by_side.sh [ROUNDS]     (after ./book build;
 #   PyTorch from Debian: apt-get install python3-torch; it uses the system BLAS,
 #   which ./book sets to OpenBLAS's OpenMP build)
@@ -10,7 +11,10 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-3}
 for r in $(seq "$rounds"); do
   build/ch06/bench_finetune 5 | grep -E "last_block_s|last_block_peak_rss" | sed "s/^/round $r ours: /"
-  for t in 1 2; do
-    /usr/bin/python3 notes/tools/pytorch_book_gpt.py finetune "$t" 5 | tr '\n' ' ' | sed "s/^/round $r pytorch: /"; echo
+  build/appendix-e/bench_lora 5 lora | grep -E "lora_step" | sed "s/^/round $r ours: /"
+  for mode in finetune lora; do
+    for t in 1 2; do
+      /usr/bin/python3 notes/tools/pytorch_book_gpt.py "$mode" "$t" 5 | tr '\n' ' ' | sed "s/^/round $r pytorch $mode: /"; echo
+    done
   done
 done

@@ -3,6 +3,7 @@
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py bench [threads]     (Debian: apt-get install python3-torch)
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py load output/ch05/model.safetensors
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py finetune [threads]  (chapter 6's step, the book's freezing)
+#   /usr/bin/python3 notes/tools/pytorch_book_gpt.py lora [threads]      (appendix E's step, rank 16, alpha 16)
 # Not part of the build or CI.
 import sys, time, torch, torch.nn as nn
 class MultiHeadAttention(nn.Module):
@@ -76,7 +77,7 @@ if sys.argv[1] == "bench":
     model.eval()
     with torch.no_grad():
         xb = torch.randint(0, 50257, (8, 256)); model(xb); t = time.time(); model(xb); print("forward_b8t256_s", time.time() - t)
-elif sys.argv[1] == "finetune":
+elif sys.argv[1] in ("finetune", "lora"):
     # Chapter 6 as the book runs it: GPT-2 124M (context 1024, qkv bias, no dropout),
     # everything frozen, then a new Linear(768, 2) head, the last block and the final
     # norm trainable; AdamW(lr 5e-5, wd 0.1) over model.parameters(); last-token loss.
@@ -87,9 +88,28 @@ elif sys.argv[1] == "finetune":
     torch.manual_seed(123); model = GPTModel(c)
     for p in model.parameters(): p.requires_grad = False
     torch.manual_seed(123); model.out_head = nn.Linear(768, 2)
-    for p in model.trf_blocks[-1].parameters(): p.requires_grad = True
-    for p in model.final_norm.parameters(): p.requires_grad = True
-    opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.1)
+    lr = 5e-5
+    if sys.argv[1] == "finetune":
+        for p in model.trf_blocks[-1].parameters(): p.requires_grad = True
+        for p in model.final_norm.parameters(): p.requires_grad = True
+    else:  # appendix E: the head frozen too, then every Linear wrapped (the book's code)
+        class LoRALayer(nn.Module):
+            def __init__(self, in_dim, out_dim, rank, alpha):
+                super().__init__()
+                self.A = nn.Parameter(torch.empty(in_dim, rank)); nn.init.kaiming_uniform_(self.A, a=5 ** 0.5)
+                self.B = nn.Parameter(torch.zeros(rank, out_dim)); self.alpha = alpha; self.rank = rank
+            def forward(self, x): return (self.alpha / self.rank) * (x @ self.A @ self.B)
+        class LinearWithLoRA(nn.Module):
+            def __init__(self, linear, rank, alpha):
+                super().__init__(); self.linear = linear; self.lora = LoRALayer(linear.in_features, linear.out_features, rank, alpha)
+            def forward(self, x): return self.linear(x) + self.lora(x)
+        def replace_linear_with_lora(model, rank, alpha):
+            for name, module in model.named_children():
+                if isinstance(module, nn.Linear): setattr(model, name, LinearWithLoRA(module, rank, alpha))
+                else: replace_linear_with_lora(module, rank, alpha)
+        for p in model.parameters(): p.requires_grad = False
+        replace_linear_with_lora(model, 16, 16); lr = 8e-4
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1)
     x = torch.randint(0, 50257, (8, 120)); y = torch.randint(0, 2, (8,))
     model.train()
     def step():
@@ -98,7 +118,7 @@ elif sys.argv[1] == "finetune":
     best = float("inf")
     for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 5):
         t = time.time(); step(); best = min(best, time.time() - t)
-    print("finetune_step_s", best)
+    print(sys.argv[1] + "_step_s", best)
     print("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6)
 else:
     from safetensors_reader import load
