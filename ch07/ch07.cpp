@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "gpt_dataset.hpp"
 #include "instruction_data.hpp"
+#include "prompt_styles.hpp"
 #include "ops.hpp"
 #include "paths.hpp"
 #include "random.hpp"
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
     app.add_option("--data", data,
                    "the instruction data (a JSON list of instruction, input, output)")
         ->check(CLI::ExistingFile);
+    std::string style_name = "alpaca";
+    app.add_option("--prompt-style", style_name,
+                   "prompt format of the datasets: alpaca (the book), phi3 (exercise 7.1), llama2")
+        ->check(CLI::IsMember({"alpaca", "phi3", "llama2"}));
     CLI11_PARSE(app, argc, argv);
     try {
         section("7.2 Preparing a dataset for supervised instruction finetuning");
@@ -47,6 +52,12 @@ int main(int argc, char** argv) {
         for (size_t i : {a, b})
             std::printf("%s\n\n### Response:\n%s\n\n", format_input(entries[i]).c_str(),
                         entries[i].output.c_str());
+        const PromptStyle style = parse_prompt_style(style_name);
+        if (style != PromptStyle::Alpaca) {
+            std::printf("In the %s style (--prompt-style), the second example reads:\n",
+                        prompt_style_name(style));
+            std::printf("%s\n\n", full_text(entries[b], style).c_str());
+        }
         const InstructionSplit split = split_instruction_data(entries);
         std::printf("Training set length: %zu\nValidation set length: %zu\nTest set length: %zu\n",
                     split.train.size(), split.validation.size(), split.test.size());
@@ -72,7 +83,7 @@ int main(int argc, char** argv) {
                     loss_1.item() == loss_3.item() ? "True" : "False");
 
         section("7.4 Creating data loaders for an instruction dataset");
-        auto train_dataset = std::make_shared<const InstructionDataset>(split.train);
+        auto train_dataset = std::make_shared<const InstructionDataset>(split.train, style);
         manual_seed(123);
         const DataLoader<InstructionDataset> train_loader(train_dataset, 8, /*shuffle=*/true,
                                                           /*drop_last=*/true);

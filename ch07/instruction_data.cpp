@@ -1,50 +1,11 @@
 #include "instruction_data.hpp"
 
-#include <nlohmann/json.hpp>
+#include "prompt_styles.hpp"
 
 #include "error.hpp"
 #include "gpt_dataset.hpp"
-#include "paths.hpp"
 
 namespace llm::ch07 {
-
-std::vector<Entry> load_instruction_data(const std::filesystem::path& path) {
-    const std::string where = path.string();
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(read_file(path));
-    } catch (const nlohmann::json::parse_error& e) {
-        throw FormatError(where + ": not valid JSON (" + e.what() + ")");
-    }
-    if (!j.is_array()) throw FormatError(where + ": expected a JSON list of entries");
-    std::vector<Entry> data;
-    for (size_t i = 0; i < j.size(); ++i) {
-        const auto& e = j[i];
-        auto field = [&](const char* key) -> std::string {
-            if (!e.is_object() || !e.contains(key) || !e[key].is_string())
-                throw FormatError(where + ": entry " + std::to_string(i) + ": no string '" + key +
-                                  "'");
-            return e[key].get<std::string>();
-        };
-        data.push_back({field("instruction"), field("input"), field("output")});
-    }
-    if (data.empty()) throw FormatError(where + ": no entries");
-    return data;
-}
-
-std::string format_input(const Entry& entry) {
-    std::string instruction_text =
-        "Below is an instruction that describes a task. "
-        "Write a response that appropriately completes the request."
-        "\n\n### Instruction:\n" +
-        entry.instruction;
-    std::string input_text = entry.input.empty() ? "" : "\n\n### Input:\n" + entry.input;
-    return instruction_text + input_text;
-}
-
-std::string full_text(const Entry& entry) {
-    return format_input(entry) + "\n\n### Response:\n" + entry.output;
-}
 
 InstructionSplit split_instruction_data(const std::vector<Entry>& data) {
     const auto n = static_cast<double>(data.size());
@@ -58,9 +19,12 @@ InstructionSplit split_instruction_data(const std::vector<Entry>& data) {
     return s;
 }
 
-InstructionDataset::InstructionDataset(const std::vector<Entry>& data) {
-    for (const Entry& entry : data)  // pre-tokenize the texts
-        encoded_texts.push_back(ch02::gpt2_tokenizer().encode(full_text(entry)));
+InstructionDataset::InstructionDataset(const std::vector<Entry>& data, PromptStyle style) {
+    for (const Entry& entry : data) {  // pre-tokenize the texts
+        encoded_texts.push_back(ch02::gpt2_tokenizer().encode(full_text(entry, style)));
+        instruction_lengths.push_back(static_cast<int64_t>(
+            ch02::gpt2_tokenizer().encode(format_prompt(entry, style)).size()));
+    }
 }
 
 InstructionDataset::Item InstructionDataset::get(int64_t index) const {

@@ -21,11 +21,12 @@ struct Entry {
 // and the entry (its index and the missing or mistyped key).
 std::vector<Entry> load_instruction_data(const std::filesystem::path& path);
 
-// Listing 7.2, the Alpaca prompt: the preamble, "### Instruction:", the
-// input (only when there is one), without the response.
-std::string format_input(const Entry& entry);
-// What InstructionDataset tokenizes: the prompt, then "### Response:" and the output.
-std::string full_text(const Entry& entry);
+// The same from the JSON text itself (where names it in errors).
+std::vector<Entry> parse_instruction_data(const std::string& text, const std::string& where);
+
+// The prompt formats (prompt_styles.hpp): the book's Alpaca style (listing
+// 7.2, format_input), Phi-3's (exercise 7.1) and Llama-2's chat format.
+enum class PromptStyle { Alpaca, Phi3, Llama2 };
 
 // 7.2's split in file order: the first 85% for training, the next 10% for
 // testing, the rest (5%) for validation.
@@ -34,10 +35,13 @@ struct InstructionSplit {
 };
 InstructionSplit split_instruction_data(const std::vector<Entry>& data);
 
-// Listing 7.4: every entry's full text as GPT-2 token ids.
+// Listing 7.4: every entry's full text as GPT-2 token ids (in the Alpaca
+// style unless told otherwise); also, for exercise 7.2, how many of those
+// tokens are the prompt's (len(encode(prompt))).
 class InstructionDataset {
 public:
-    explicit InstructionDataset(const std::vector<Entry>& data);
+    explicit InstructionDataset(const std::vector<Entry>& data,
+                                PromptStyle style = PromptStyle::Alpaca);
     using Item = std::vector<int64_t>;
     struct Batch {
         IntTensor inputs, targets;  // [b, T] each
@@ -46,6 +50,7 @@ public:
     Item get(int64_t index) const;
     static Batch collate(const std::vector<Item>& items);  // custom_collate_fn's defaults
     std::vector<std::vector<int64_t>> encoded_texts;
+    std::vector<int64_t> instruction_lengths;
 };
 
 // Listing 7.5, custom_collate_fn: each item gets one end-of-text token and

@@ -10,6 +10,7 @@
 
 #include "error.hpp"
 #include "instruction_data.hpp"
+#include "prompt_styles.hpp"
 #include "paths.hpp"
 #include "random.hpp"
 #include "testing.hpp"
