@@ -134,6 +134,9 @@ TEST_CASE("a bad instruction-data file: errors naming the file and the entry") {
     CHECK(error_for("[{\"instruction\": 3, \"input\": \"\", \"output\": \"b\"}]") ==
           f + ": entry 0: no string 'instruction'");
     CHECK(error_for("[{\"instruction\": ").rfind(f + ": not valid JSON", 0) == 0);
+    // found by fuzz_instruction_json: a number too large for a double is the
+    // JSON library's out_of_range, not its parse_error
+    CHECK(error_for("[1111111e18888888888]").rfind(f + ": not valid JSON", 0) == 0);
     fs::remove(p);
     CHECK_THROWS_AS(custom_collate_fn({}), ValueError);
 }

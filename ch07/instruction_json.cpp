@@ -15,7 +15,7 @@ std::vector<Entry> parse_instruction_data(const std::string& text, const std::st
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         throw FormatError(where + ": not valid JSON (" + e.what() + ")");
     }
     if (!j.is_array()) throw FormatError(where + ": expected a JSON list of entries");
