@@ -25,13 +25,9 @@ using namespace llm::ch06;
 using namespace llm::appendix_e;
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::close;
 
 namespace {
-
-// |got - want| <= 1e-5 + 1e-4 |want| (the set's README)
-bool close(double got, double want) {
-    return std::fabs(got - want) <= 1e-5 + 1e-4 * std::fabs(want);
-}
 
 double l2(const Tensor& t) {
     double s = 0;

@@ -24,8 +24,9 @@ using namespace llm::ch05;
 namespace fs = std::filesystem;
 
 namespace {
+// these sets' tolerance: atol 1e-4 (testing::close's default is 1e-5)
 bool close(double got, double expected, double atol = 1e-4, double rtol = 1e-4) {
-    return std::fabs(got - expected) <= atol + rtol * std::fabs(expected);
+    return testing::close(got, expected, atol, rtol);
 }
 IntTensor batch_of(const nlohmann::json& rows) {
     std::vector<int64_t> flat;

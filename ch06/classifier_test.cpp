@@ -24,13 +24,9 @@ using namespace llm;
 using namespace llm::ch06;
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::close;
 
 namespace {
-
-// |got - want| <= 1e-5 + 1e-4 |want| (the set's README)
-bool close(double got, double want, double atol = 1e-5, double rtol = 1e-4) {
-    return std::fabs(got - want) <= atol + rtol * std::fabs(want);
-}
 
 // The set's model as the book builds it in 6.4-6.5.
 std::unique_ptr<GPTModel> book_classifier(const fs::path& dir, const json& spec) {

@@ -55,6 +55,13 @@ std::vector<std::filesystem::path> fixture_sets(FixtureKind kind,
 // above data/); absolute paths are kept.
 std::filesystem::path project_path(const std::string& relative);
 
+// One number: |got - expected| <= atol + rtol * |expected| (the fixture
+// READMEs' rule; their usual tolerances are the defaults).
+inline bool close(double got, double expected, double atol = 1e-5, double rtol = 1e-4) {
+    return (got > expected ? got - expected : expected - got) <=
+        atol + rtol * (expected < 0 ? -expected : expected);
+}
+
 // |got - expected| <= atol + rtol * |expected|, elementwise; on failure the
 // message says where and by how much.
 struct Closeness {

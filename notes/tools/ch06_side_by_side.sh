@@ -10,8 +10,8 @@ set -eu
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
 for r in $(seq "$rounds"); do
-  build/ch06/bench_finetune 5 | grep -E "last_block_s|last_block_peak_rss" | sed "s/^/round $r ours: /"
-  build/appendix-e/bench_lora 5 lora | grep -E "lora_step" | sed "s/^/round $r ours: /"
+  build/ch06/bench_finetune 5 | grep -E "last_block" | sed "s/^/round $r ours: /"
+  build/appendix-e/bench_lora 5 | grep -E "lora_step" | sed "s/^/round $r ours: /"
   for mode in finetune lora; do
     for t in 1 2; do
       /usr/bin/python3 notes/tools/pytorch_book_gpt.py "$mode" "$t" 5 | tr '\n' ' ' | sed "s/^/round $r pytorch $mode: /"; echo
