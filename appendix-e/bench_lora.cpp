@@ -17,6 +17,7 @@ using namespace llm::ch06;
 int main(int argc, char** argv) {
     blas_startup(argc, argv);
     const int reps = argc > 1 ? std::atoi(argv[1]) : 3;
+    bench::record("fma_peak_gflops", bench::fma_peak_gflops(), "GFLOP/s");
     bench::record("sgemm_gflops", bench::sgemm_gflops(), "GFLOP/s");
     manual_seed(123);
     GPTModel model(gpt2_small_for_finetuning());

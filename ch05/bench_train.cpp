@@ -16,6 +16,8 @@ using namespace llm;
 
 int main(int argc, char** argv) {
     blas_startup(argc, argv);
+    const double peak = bench::fma_peak_gflops();
+    bench::record("fma_peak_gflops", peak, "GFLOP/s");
     const double sgemm = bench::sgemm_gflops();
     bench::record("sgemm_gflops", sgemm, "GFLOP/s");
     ch04::GPTConfig cfg;
@@ -50,8 +52,11 @@ int main(int argc, char** argv) {
     bench::record("gpt124m_train_step_b2t256_s", dt, "s");
     bench::record("gpt124m_train_tokens_s", tokens / dt, "tokens/s");
     bench::record("gpt124m_train_gflops", flops / dt / 1e9, "GFLOP/s");
-    std::printf("  training step at %.0f%% of sgemm (%.0f GFLOP per step)\n",
-                100 * flops / dt / 1e9 / sgemm, flops / 1e9);
+    bench::record("gpt124m_train_share_of_fma_peak", flops / dt / 1e9 / peak, "ratio");
+    bench::record("gpt124m_train_share_of_sgemm", flops / dt / 1e9 / sgemm, "ratio");
+    std::printf(
+        "  training step at %.0f%% of sgemm and %.0f%% of the FMA peak (%.0f GFLOP per step)\n",
+        100 * flops / dt / 1e9 / sgemm, 100 * flops / dt / 1e9 / peak, flops / 1e9);
     // what the tensors themselves needed at the worst moment of a step, and
     // what the process held (tensors, the block cache, code, small buffers)
     // (MB = 10^6 bytes, as the GB = 10^9)

@@ -29,6 +29,7 @@ void measure(Trainable trainable, const char* name, int reps) {
 int main(int argc, char** argv) {
     blas_startup(argc, argv);
     const int reps = argc > 1 ? std::atoi(argv[1]) : 3;
+    bench::record("fma_peak_gflops", bench::fma_peak_gflops(), "GFLOP/s");
     bench::record("sgemm_gflops", bench::sgemm_gflops(), "GFLOP/s");
     measure(Trainable::LastBlock, "last_block", reps);
     measure(Trainable::All, "all", reps);

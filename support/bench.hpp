@@ -6,6 +6,10 @@
 
 namespace llm::bench {
 
+// The machine's arithmetic peak: a register-only loop of independent 256-bit
+// fused multiply-adds (AVX2 + FMA; what this CPU kind exposes) on every core
+// of the OpenMP pool, GFLOP/s. No product can beat it.
+double fma_peak_gflops();
 // sgemm throughput on the products of a GPT-2 124M training step, GFLOP/s.
 double sgemm_gflops();
 // Streaming triad a = b + s*c over 3 x 256 MB, GB/s (both cores).
