@@ -13,7 +13,19 @@ Tensor calc_loss_batch(const IntTensor& input_batch, const IntTensor& target_bat
     return cross_entropy(logits.flatten(0, 1), target_batch.view({target_batch.numel()}));
 }
 
-double calc_loss_loader(const ch02::GPTDataLoader& loader, ch04::GPTModel& model,
+TokenLoader::TokenLoader(const ch02::GPTDataLoader& loader)
+    : size_([&loader] { return loader.size(); }),
+      epoch_indices_([&loader] { return loader.epoch_indices(); }),
+      make_batch_([&loader](const std::vector<int64_t>& i) { return loader.make_batch(i); }) {}
+
+TokenLoader::TokenLoader(std::function<int64_t()> size,
+                         std::function<std::vector<std::vector<int64_t>>()> epoch_indices,
+                         std::function<Batch(const std::vector<int64_t>&)> make_batch)
+    : size_(std::move(size)),
+      epoch_indices_(std::move(epoch_indices)),
+      make_batch_(std::move(make_batch)) {}
+
+double calc_loss_loader(const TokenLoader& loader, ch04::GPTModel& model,
                         std::optional<int64_t> num_batches) {
     if (loader.size() == 0) {
         std::fprintf(stderr, "calc_loss_loader: the data loader is empty; the loss is NaN\n");

@@ -26,8 +26,8 @@ bool interrupt_requested() { return g_interrupt.load(); }
 void request_interrupt() { g_interrupt.store(true); }
 
 std::pair<double, double> evaluate_model(ch04::GPTModel& model,
-                                         const ch02::GPTDataLoader& train_loader,
-                                         const ch02::GPTDataLoader& val_loader, int64_t eval_iter) {
+                                         const TokenLoader& train_loader,
+                                         const TokenLoader& val_loader, int64_t eval_iter) {
     model.eval();
     NoGradGuard no_grad;
     const double train_loss = calc_loss_loader(train_loader, model, eval_iter);
@@ -141,8 +141,8 @@ std::string log_line(int64_t epoch, int64_t global_step, double train_loss, doub
 
 // Listing 5.3, in its order; the extras (appendix D's schedule and clipping,
 // resuming, Ctrl-C, the progress line, the NaN stop) are the named helpers above.
-TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader& train_loader,
-                               const ch02::GPTDataLoader& val_loader, AdamW& optimizer,
+TrainResult train_model_simple(ch04::GPTModel& model, const TokenLoader& train_loader,
+                               const TokenLoader& val_loader, AdamW& optimizer,
                                const ch02::GPT2Tokenizer& tokenizer, const TrainOptions& o,
                                const TrainingState* resume) {
     if (o.num_epochs < 0 || o.eval_freq <= 0 || o.eval_iter <= 0)

@@ -11,6 +11,7 @@
 
 #include "checkpoint.hpp"
 #include "gpt_dataset.hpp"
+#include "loss.hpp"
 #include "gpt_model.hpp"
 #include "optim.hpp"
 
@@ -55,15 +56,15 @@ double get_lr(int64_t global_step, double peak_lr, int64_t total_steps, const Lr
 
 // evaluate_model: eval mode, no grad, mean loss over eval_iter batches of each loader, back to train mode.
 std::pair<double, double> evaluate_model(ch04::GPTModel& model,
-                                         const ch02::GPTDataLoader& train_loader,
-                                         const ch02::GPTDataLoader& val_loader, int64_t eval_iter);
+                                         const TokenLoader& train_loader,
+                                         const TokenLoader& val_loader, int64_t eval_iter);
 // generate_and_print_sample: 50 greedy tokens after start_context, newlines shown as spaces.
 std::string generate_sample(ch04::GPTModel& model, const ch02::GPT2Tokenizer& tokenizer,
                             const std::string& start_context, int64_t max_new_tokens = 50);
 
 // Trains in place. `resume` continues from a checkpoint's state exactly.
-TrainResult train_model_simple(ch04::GPTModel& model, const ch02::GPTDataLoader& train_loader,
-                               const ch02::GPTDataLoader& val_loader, AdamW& optimizer,
+TrainResult train_model_simple(ch04::GPTModel& model, const TokenLoader& train_loader,
+                               const TokenLoader& val_loader, AdamW& optimizer,
                                const ch02::GPT2Tokenizer& tokenizer, const TrainOptions& options,
                                const TrainingState* resume = nullptr);
 
