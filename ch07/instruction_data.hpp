@@ -24,6 +24,18 @@ std::vector<Entry> load_instruction_data(const std::filesystem::path& path);
 // The same from the JSON text itself (where names it in errors).
 std::vector<Entry> parse_instruction_data(const std::string& text, const std::string& where);
 
+// 7.7: a test entry with the finetuned model's answer, as the book writes
+// instruction-data-with-response.json (json.dump(..., indent=4): each entry's
+// keys in order plus "model_response"); written atomically.
+struct Answered {
+    Entry entry;
+    std::string model_response;
+};
+void write_responses_json(const std::filesystem::path& path, const std::vector<Answered>& data);
+// Reads it back (7.8); errors name the file, the entry and the missing key.
+std::vector<Answered> load_responses_json(const std::filesystem::path& path,
+                                          const std::string& json_key = "model_response");
+
 // The prompt formats (prompt_styles.hpp): the book's Alpaca style (listing
 // 7.2, format_input), Phi-3's (exercise 7.1) and Llama-2's chat format.
 enum class PromptStyle { Alpaca, Phi3, Llama2 };

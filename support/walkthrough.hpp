@@ -1,6 +1,7 @@
 // Helpers every chapter program's walkthrough uses to print its steps in the
 // form the book's notebooks print them (Python's repr, PyTorch's tensors).
 #pragma once
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -40,6 +41,16 @@ inline std::string py_repr(const std::string& s) {
             out += c;
     }
     return out + q;
+}
+
+// Python's print of a float: the shortest digits that read back the same
+// (3.8259087562561036), with ".0" on whole numbers.
+inline std::string py_float(double x) {
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
+    std::string s(buf, end);
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
 }
 
 // Python's print of a list: ['a', 'b'] or [1, 2].
