@@ -25,8 +25,7 @@ void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
 bool interrupt_requested() { return g_interrupt.load(); }
 void request_interrupt() { g_interrupt.store(true); }
 
-std::pair<double, double> evaluate_model(ch04::GPTModel& model,
-                                         const TokenLoader& train_loader,
+std::pair<double, double> evaluate_model(ch04::GPTModel& model, const TokenLoader& train_loader,
                                          const TokenLoader& val_loader, int64_t eval_iter) {
     model.eval();
     NoGradGuard no_grad;

@@ -55,8 +55,7 @@ struct TrainResult {
 double get_lr(int64_t global_step, double peak_lr, int64_t total_steps, const LrSchedule& s);
 
 // evaluate_model: eval mode, no grad, mean loss over eval_iter batches of each loader, back to train mode.
-std::pair<double, double> evaluate_model(ch04::GPTModel& model,
-                                         const TokenLoader& train_loader,
+std::pair<double, double> evaluate_model(ch04::GPTModel& model, const TokenLoader& train_loader,
                                          const TokenLoader& val_loader, int64_t eval_iter);
 // generate_and_print_sample: 50 greedy tokens after start_context, newlines shown as spaces.
 std::string generate_sample(ch04::GPTModel& model, const ch02::GPT2Tokenizer& tokenizer,

@@ -73,8 +73,7 @@ std::unique_ptr<ch04::GPTModel> starting_model(const std::string& weights, std::
 }
 
 ch05::TrainResult finetune_instructions(ch04::GPTModel& model, const InstructionLoaders& loaders,
-                                        const std::string& start_context,
-                                        const FinetuneSettings& s,
+                                        const std::string& start_context, const FinetuneSettings& s,
                                         const std::filesystem::path& out) {
     const auto cut = [&](const DataLoader<InstructionDataset>& l) {
         return s.max_steps > 0 ? l.first_batches(s.max_steps) : l;
@@ -114,8 +113,8 @@ ch05::TrainResult finetune_instructions(ch04::GPTModel& model, const Instruction
                 tokens / std::max(seconds, 1e-9));
     if (!r.track_tokens_seen.empty()) {
         const auto per_epoch = static_cast<int64_t>(tokens / std::max<int64_t>(1, s.num_epochs));
-        ch05::plot_losses(out / "loss-plot.svg", r.track_tokens_seen, r.train_losses,
-                          r.val_losses, std::max<int64_t>(1, per_epoch));
+        ch05::plot_losses(out / "loss-plot.svg", r.track_tokens_seen, r.train_losses, r.val_losses,
+                          std::max<int64_t>(1, per_epoch));
         std::printf("Loss plot: %s\n", (out / "loss-plot.svg").string().c_str());
     }
     return r;

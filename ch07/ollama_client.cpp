@@ -83,8 +83,8 @@ std::string query_model(const std::string& prompt, const OllamaOptions& o) {
 }
 
 std::string scoring_prompt(const Answered& a) {
-    return "Given the input `" + format_input(a.entry) + "` and correct output `" +
-        a.entry.output + "`, score the model response `" + a.model_response +
+    return "Given the input `" + format_input(a.entry) + "` and correct output `" + a.entry.output +
+        "`, score the model response `" + a.model_response +
         "` on a scale from 0 to 100, where 100 is the best score. "
         "Respond with the integer number only.";
 }

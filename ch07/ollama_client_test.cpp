@@ -38,10 +38,11 @@ struct FakeOllama {
             }
             std::string lines;
             for (size_t i = 0; i < answer.size(); i += 3)
-                lines += json{{"model", "llama3"},
-                              {"message", {{"role", "assistant"}, {"content", answer.substr(i, 3)}}},
-                              {"done", false}}
-                             .dump() +
+                lines +=
+                    json{{"model", "llama3"},
+                         {"message", {{"role", "assistant"}, {"content", answer.substr(i, 3)}}},
+                         {"done", false}}
+                        .dump() +
                     "\n";
             lines += json{{"model", "llama3"}, {"done", true}}.dump() + "\n";
             res.set_content(lines, "application/x-ndjson");
@@ -95,7 +96,8 @@ TEST_CASE("generate_model_scores: the book's prompt, integer replies kept, other
     const auto scores =
         generate_model_scores(data, o, [&](const std::string& s) { printed.push_back(s); });
     CHECK(scores == std::vector<int>{85, 40});
-    CHECK(printed == std::vector<std::string>{"Could not convert score: I'd rate it 95 out of 100."});
+    CHECK(printed ==
+          std::vector<std::string>{"Could not convert score: I'd rate it 95 out of 100."});
     REQUIRE(fake.bodies.size() == 3);
     const std::string want =
         "Given the input `Below is an instruction that describes a task. Write a response that "

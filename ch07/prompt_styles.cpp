@@ -64,6 +64,15 @@ std::string response_template(PromptStyle style) {
     throw ValueError("response_template: unknown prompt style");
 }
 
+std::string response_marker(PromptStyle style) {
+    switch (style) {
+        case PromptStyle::Alpaca: return "### Response:";
+        case PromptStyle::Phi3: return "<|assistant|>:";
+        case PromptStyle::Llama2: return "[/INST]";
+    }
+    throw ValueError("response_marker: unknown prompt style");
+}
+
 std::string full_text(const Entry& entry, PromptStyle style) {
     return format_prompt(entry, style) + response_template(style) + entry.output;
 }

@@ -36,6 +36,8 @@ std::string format_input_llama2(const Entry& entry,
 // The prompt in the given style, and what comes between it and the response.
 std::string format_prompt(const Entry& entry, PromptStyle style);
 std::string response_template(PromptStyle style);  // "\n\n### Response:\n", ...
+// What extract_response removes from a reply: "### Response:", "<|assistant|>:", "[/INST]".
+std::string response_marker(PromptStyle style);
 // format_prompt + response_template + output: what finetuning learns.
 std::string full_text(const Entry& entry, PromptStyle style);
 

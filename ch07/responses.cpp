@@ -16,18 +16,18 @@ std::string strip(const std::string& s) {  // Python's str.strip(): whitespace a
 }
 }  // namespace
 
-std::string extract_response(const std::string& generated_text, const std::string& input_text) {
+std::string extract_response(const std::string& generated_text, const std::string& input_text,
+                             const std::string& marker) {
     if (generated_text.compare(0, input_text.size(), input_text) != 0)
         throw ValueError("extract_response: the generated text does not begin with the prompt");
     std::string response = generated_text.substr(input_text.size());
-    const std::string marker = "### Response:";
-    for (size_t at; (at = response.find(marker)) != std::string::npos;)
+    for (size_t at; !marker.empty() && (at = response.find(marker)) != std::string::npos;)
         response.erase(at, marker.size());
     return strip(response);
 }
 
 Generated generate_response(ch04::GPTModel& model, const std::string& input_text,
-                            int64_t max_new_tokens, int64_t eos_id) {
+                            int64_t max_new_tokens, int64_t eos_id, const std::string& marker) {
     model.eval();
     const auto& tokenizer = ch02::gpt2_tokenizer();
     const IntTensor prompt = ch05::text_to_token_ids(input_text, tokenizer);
@@ -41,7 +41,7 @@ Generated generate_response(ch04::GPTModel& model, const std::string& input_text
     g.new_ids.assign(out.data.begin() + static_cast<long>(T), out.data.end());
     g.stopped_at_eos = static_cast<int64_t>(g.new_ids.size()) < max_new_tokens;
     g.generated_text = ch05::token_ids_to_text(out, tokenizer);
-    g.response_text = extract_response(g.generated_text, input_text);
+    g.response_text = extract_response(g.generated_text, input_text, marker);
     return g;
 }
 

@@ -79,8 +79,9 @@ Tensor next_logits(ch04::GPTModel& model, std::vector<Sequence*>& seqs) {
         model.pos_emb->forward(IntTensor({N}, std::move(pos)));  // [1, N, emb]
     for (int64_t i = 0; i < model.cfg.n_layers; ++i) {
         auto& blk = model.trf_blocks->at<ch04::TransformerBlock>(static_cast<size_t>(i));
-        const Tensor h = x + attention(*blk.att, blk.norm1->forward(x), seqs, rows,
-                                       static_cast<size_t>(i));  // eval: no dropout
+        const Tensor h = x +
+            attention(*blk.att, blk.norm1->forward(x), seqs, rows,
+                      static_cast<size_t>(i));  // eval: no dropout
         x = h + blk.ff->forward(blk.norm2->forward(h));
     }
     const int64_t C = model.cfg.emb_dim;
@@ -108,9 +109,8 @@ Sequence start(const ch04::GPTModel& model, size_t index, const std::vector<int6
 }  // namespace
 
 std::vector<std::vector<int64_t>> generate_greedy_batched(
-    ch04::GPTModel& model, const std::vector<std::vector<int64_t>>& prompts,
-    int64_t max_new_tokens, int64_t eos_id, int64_t batch_size,
-    const std::function<void(size_t)>& on_done) {
+    ch04::GPTModel& model, const std::vector<std::vector<int64_t>>& prompts, int64_t max_new_tokens,
+    int64_t eos_id, int64_t batch_size, const std::function<void(size_t)>& on_done) {
     if (batch_size <= 0 || max_new_tokens < 0)
         throw ValueError("generate_greedy_batched: batch_size must be > 0, max_new_tokens >= 0");
     model.eval();

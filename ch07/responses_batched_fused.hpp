@@ -23,8 +23,8 @@ namespace llm::ch07 {
 // generated alone by the reference path. on_done(i) is called as each
 // sequence finishes (for a progress line).
 std::vector<std::vector<int64_t>> generate_greedy_batched(
-    ch04::GPTModel& model, const std::vector<std::vector<int64_t>>& prompts,
-    int64_t max_new_tokens, int64_t eos_id = 50256, int64_t batch_size = 16,
+    ch04::GPTModel& model, const std::vector<std::vector<int64_t>>& prompts, int64_t max_new_tokens,
+    int64_t eos_id = 50256, int64_t batch_size = 16,
     const std::function<void(size_t)>& on_done = nullptr);
 
 }  // namespace llm::ch07

@@ -66,8 +66,13 @@ TEST_CASE("instruction sets: batched greedy responses equal one-by-one generatio
 }
 
 TEST_CASE("generate_greedy_batched rejects an empty prompt and a bad batch size") {
-    ch04::GPTConfig cfg{.vocab_size = 50, .context_length = 8, .emb_dim = 8, .n_heads = 2,
-                        .n_layers = 1, .drop_rate = 0.0f, .qkv_bias = false};
+    ch04::GPTConfig cfg{.vocab_size = 50,
+                        .context_length = 8,
+                        .emb_dim = 8,
+                        .n_heads = 2,
+                        .n_layers = 1,
+                        .drop_rate = 0.0f,
+                        .qkv_bias = false};
     ch04::GPTModel model(cfg);
     CHECK_THROWS_AS(generate_greedy_batched(model, {{1, 2}, {}}, 3), ValueError);
     CHECK_THROWS_AS(generate_greedy_batched(model, {{1, 2}}, 3, 0, 0), ValueError);
