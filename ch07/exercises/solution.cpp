@@ -1,5 +1,6 @@
 // Our solutions to the chapter 7 exercises (checked in CI).
 #include "exercises.hpp"
+#include "lora.hpp"
 #include "prompt_styles.hpp"
 
 namespace llm::ch07::exercises {
@@ -32,6 +33,19 @@ InstructionDataset::Batch collate_masking_instructions(
         b = {IntTensor({rows, L}, in), IntTensor({rows, L}, tg)};
     }
     return b;
+}
+
+InstructionLoaders alpaca_loaders(const std::filesystem::path& json, int64_t batch_size,
+                                  int64_t allowed_max_length) {
+    const auto data = load_instruction_data(json);  // names the file and entry on errors
+    return make_instruction_loaders(split_instruction_data(data), PromptStyle::Alpaca, batch_size,
+                                    allowed_max_length);
+}
+
+int64_t prepare_lora_finetuning(ch04::GPTModel& model, int64_t rank, double alpha) {
+    for (auto& p : model.parameters()) p.requires_grad_(false);
+    appendix_e::replace_linear_with_lora(model, rank, alpha);
+    return appendix_e::count_trainable(model);
 }
 
 }  // namespace llm::ch07::exercises

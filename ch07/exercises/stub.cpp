@@ -23,4 +23,19 @@ InstructionDataset::Batch collate_masking_instructions(
     throw std::logic_error("exercise 7.2 not attempted yet");
 }
 
+InstructionLoaders alpaca_loaders(const std::filesystem::path& json, int64_t batch_size,
+                                  int64_t allowed_max_length) {
+    (void)json;
+    (void)batch_size;
+    (void)allowed_max_length;
+    throw std::logic_error("exercise 7.3 not attempted yet");
+}
+
+int64_t prepare_lora_finetuning(ch04::GPTModel& model, int64_t rank, double alpha) {
+    (void)model;
+    (void)rank;
+    (void)alpha;
+    throw std::logic_error("exercise 7.4 not attempted yet");
+}
+
 }  // namespace llm::ch07::exercises
