@@ -1,5 +1,7 @@
 #include "gpt2_bpe.hpp"
 
+#include <atomic>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -123,7 +125,9 @@ struct GPT2Tokenizer::Impl {
     uint64_t mask = 0;
     std::unordered_map<std::string, int32_t> bytes_to_id;
     int32_t byte_id[256] = {};
-    mutable std::unordered_map<std::string, std::vector<int32_t>> cache;
+    // Identifies this table for the word caches (one per thread, below).
+    const uint64_t id = next_id.fetch_add(1) + 1;
+    static inline std::atomic<uint64_t> next_id{0};
 
     static uint64_t key(int32_t a, int32_t b) {
         return ((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) |
@@ -303,7 +307,16 @@ void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& o
         out.push_back(it->second);
         return;
     }
-    if (auto it = im.cache.find(key); it != im.cache.end()) {
+    // The word cache: pieces already merged. One per thread, so that several
+    // threads may encode with one tokenizer (the corpus pipeline does);
+    // emptied when the thread moves to another tokenizer.
+    thread_local uint64_t cache_owner = 0;
+    thread_local std::unordered_map<std::string, std::vector<int32_t>> cache;
+    if (cache_owner != im.id) {
+        cache.clear();
+        cache_owner = im.id;
+    }
+    if (auto it = cache.find(key); it != cache.end()) {
         out.insert(out.end(), it->second.begin(), it->second.end());
         return;
     }
@@ -325,8 +338,8 @@ void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& o
         parts[at] = best;
         parts.erase(parts.begin() + static_cast<long>(at) + 1);
     }
-    if (im.cache.size() > 200000) im.cache.clear();  // bounded memory on huge inputs
-    im.cache.emplace(std::move(key), parts);
+    if (cache.size() > 200000) cache.clear();  // bounded memory on huge inputs
+    cache.emplace(std::move(key), parts);
     out.insert(out.end(), parts.begin(), parts.end());
 }
 

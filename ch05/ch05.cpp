@@ -16,6 +16,8 @@
 #include "cli_checks.hpp"
 #include "walkthrough.hpp"
 #include "checkpoint.hpp"
+#include "corpus.hpp"
+#include "data_parallel.hpp"
 #include "decoding.hpp"
 #include "error.hpp"
 #include "generate.hpp"
@@ -50,6 +52,9 @@ struct RunSettings {
     bool cosine = false;
     float clip = 0.0f;
     std::string resume;
+    std::string corpus;  // a folder `prepare` wrote (instead of --text)
+    int64_t emb_dim = 768, n_layers = 12, n_heads = 12;  // GPT-2 124M unless `train` says
+    float drop_rate = 0.1f;
 };
 
 ch04::GPTConfig book_config(int64_t context_length) {
@@ -58,44 +63,98 @@ ch04::GPTConfig book_config(int64_t context_length) {
     return cfg;
 }
 
-struct Data {
-    std::string train_text, val_text;
-    std::unique_ptr<ch02::GPTDataLoader> train_loader, val_loader;
+// `train` may choose a smaller model (for corpora, experiments and tests).
+ch04::GPTConfig train_config(const RunSettings& s) {
+    ch04::GPTConfig cfg = book_config(s.context_length);
+    cfg.emb_dim = s.emb_dim;
+    cfg.n_layers = s.n_layers;
+    cfg.n_heads = s.n_heads;
+    cfg.drop_rate = s.drop_rate;
+    cfg.validate();
+    return cfg;
+}
+
+// Ctrl-C ended training: a clean stop with a checkpoint, not an error.
+struct Interrupted : Error {
+    using Error::Error;
 };
 
-Data make_data(const RunSettings& s, bool verbose) {
+struct Data {
+    std::string train_text, val_text;  // --text
+    std::unique_ptr<ch02::GPTDataLoader> text_train, text_val;
+    std::unique_ptr<DataLoader<CorpusDataset>> corpus_train, corpus_val;  // --corpus
+    std::unique_ptr<TokenLoader> train_loader, val_loader;  // views of the loaders above
+};
+
+void make_text_loaders(const RunSettings& s, Data& d) {
     const std::string text = read_file(s.text_file);
     if (text.empty()) throw ValueError(s.text_file + ": the text is empty");
-    Data d;
     std::tie(d.train_text, d.val_text) = split_text(text, 0.9);
     manual_seed(s.seed);  // the book seeds before building the loaders (shuffling)
     try {
-        d.train_loader = std::make_unique<ch02::GPTDataLoader>(ch02::create_dataloader_v1(
+        d.text_train = std::make_unique<ch02::GPTDataLoader>(ch02::create_dataloader_v1(
             d.train_text, s.batch_size, s.context_length, s.context_length, true, true));
-        d.val_loader = std::make_unique<ch02::GPTDataLoader>(ch02::create_dataloader_v1(
+        d.text_val = std::make_unique<ch02::GPTDataLoader>(ch02::create_dataloader_v1(
             d.val_text, s.batch_size, s.context_length, s.context_length, false, false));
     } catch (const ValueError& e) { throw ValueError(s.text_file + ": " + e.what()); }
+    d.train_loader = std::make_unique<TokenLoader>(*d.text_train);
+    d.val_loader = std::make_unique<TokenLoader>(*d.text_val);
+}
+
+// The same windows (length and stride = the context length) over a prepared corpus.
+void make_corpus_loaders(const RunSettings& s, Data& d) {
+    const Corpus c = open_corpus(s.corpus);
+    const auto windows = [&](const std::shared_ptr<const TokenFile>& ids, const char* split) {
+        auto ds = std::make_shared<const CorpusDataset>(ids, s.context_length, s.context_length);
+        if (ds->size() == 0)
+            throw ValueError(s.corpus + ": the " + split + " split has " +
+                             std::to_string(ids->size()) +
+                             " tokens, too few for one window of --context-length " +
+                             std::to_string(s.context_length) + " plus its shifted target");
+        return ds;
+    };
+    auto train_ds = windows(c.train, "training"), val_ds = windows(c.val, "validation");
+    manual_seed(s.seed);
+    d.corpus_train =
+        std::make_unique<DataLoader<CorpusDataset>>(train_ds, s.batch_size, true, true);
+    d.corpus_val = std::make_unique<DataLoader<CorpusDataset>>(val_ds, s.batch_size, false, false);
+    d.train_loader = std::make_unique<TokenLoader>(corpus_token_loader(*d.corpus_train));
+    d.val_loader = std::make_unique<TokenLoader>(corpus_token_loader(*d.corpus_val));
+    std::printf(
+        "corpus %s: %lld training tokens (%lld documents), %lld validation tokens (%lld "
+        "documents), mapped from disk\n",
+        s.corpus.c_str(), static_cast<long long>(c.header.train_tokens),
+        static_cast<long long>(c.header.train_documents),
+        static_cast<long long>(c.header.val_tokens),
+        static_cast<long long>(c.header.val_documents));
+}
+
+Data make_data(const RunSettings& s, bool verbose) {
+    Data d;
+    if (s.corpus.empty())
+        make_text_loaders(s, d);
+    else
+        make_corpus_loaders(s, d);
+    const std::string source = s.corpus.empty() ? s.text_file : s.corpus;
     if (d.train_loader->size() == 0)
-        throw ValueError(s.text_file + ": not enough training tokens for one batch of " +
+        throw ValueError(source + ": not enough training tokens for one batch of " +
                          std::to_string(s.batch_size) + " x " + std::to_string(s.context_length) +
                          "; lower --batch-size or --context-length");
     if (verbose) {
-        std::printf("Train loader:\n");
-        for (const auto& idx : d.train_loader->epoch_indices())
-            std::printf("%s %s\n",
-                        torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str(),
-                        torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str());
-        std::printf("\nValidation loader:\n");
-        for (const auto& idx : d.val_loader->epoch_indices())
-            std::printf("%s %s\n",
-                        torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str(),
-                        torch_size({static_cast<int64_t>(idx.size()), s.context_length}).c_str());
-        std::printf("\n");
+        const auto print_shapes = [&](const TokenLoader& l, int64_t& tokens) {
+            for (const auto& idx : l.epoch_indices()) {
+                const auto shape = torch_size({static_cast<int64_t>(idx.size()), s.context_length});
+                if (l.size() <= 100) std::printf("%s %s\n", shape.c_str(), shape.c_str());
+                tokens += static_cast<int64_t>(idx.size()) * s.context_length;
+            }
+            if (l.size() > 100) std::printf("(%lld batches)\n", static_cast<long long>(l.size()));
+        };
         int64_t train_tokens = 0, val_tokens = 0;
-        for (const auto& idx : d.train_loader->epoch_indices())
-            train_tokens += static_cast<int64_t>(idx.size()) * s.context_length;
-        for (const auto& idx : d.val_loader->epoch_indices())
-            val_tokens += static_cast<int64_t>(idx.size()) * s.context_length;
+        std::printf("Train loader:\n");
+        print_shapes(*d.train_loader, train_tokens);
+        std::printf("\nValidation loader:\n");
+        print_shapes(*d.val_loader, val_tokens);
+        std::printf("\n");
         std::printf("Training tokens: %lld\nValidation tokens: %lld\nAll tokens: %lld\n",
                     static_cast<long long>(train_tokens), static_cast<long long>(val_tokens),
                     static_cast<long long>(train_tokens + val_tokens));
@@ -105,8 +164,11 @@ Data make_data(const RunSettings& s, bool verbose) {
 }
 
 // Trains (or resumes), then writes the checkpoint, loss.csv and loss.svg.
+// Under mpirun, every rank runs this (appendix A.9, data_parallel.hpp); rank 0
+// alone prints, evaluates and writes files.
 std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d) {
-    const ch04::GPTConfig cfg = book_config(s.context_length);
+    const ch04::GPTConfig cfg = train_config(s);
+    DataParallel& dp = DataParallel::get();
     manual_seed(s.seed);  // as the book: the seed, then the model and its optimizer, once
     auto model = std::make_unique<ch04::GPTModel>(cfg);
     AdamW optimizer(model->parameters(), s.lr, s.weight_decay);
@@ -118,12 +180,23 @@ std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d
     o.max_grad_norm = s.clip;
     o.checkpoint_dir = s.out / "checkpoint";
     o.progress_line = isatty(STDERR_FILENO);
+    o.data_parallel = &dp;
     std::optional<TrainingState> state;
-    if (!s.resume.empty()) {
+    if (!s.resume.empty()) {  // every rank reads the checkpoint (a folder all of them see)
         state = load_checkpoint(*model, optimizer, s.resume);
-        std::printf("resuming from %s at epoch %lld, step %lld\n", s.resume.c_str(),
-                    static_cast<long long>(state->epoch + 1),
-                    static_cast<long long>(state->global_step));
+        if (dp.leader())
+            std::printf("resuming from %s at epoch %lld, step %lld\n", s.resume.c_str(),
+                        static_cast<long long>(state->epoch + 1),
+                        static_cast<long long>(state->global_step));
+    }
+    if (dp.active()) {
+        dp.broadcast_parameters(model->parameters());  // every rank starts from rank 0's weights
+        if (dp.leader())
+            std::printf(
+                "data-parallel training: %d ranks, each %lld of every batch's %lld "
+                "windows\n",
+                dp.world(), static_cast<long long>(s.batch_size / dp.world()),
+                static_cast<long long>(s.batch_size));
     }
     install_interrupt_handler();
     const double t0 = bench::now();
@@ -132,6 +205,10 @@ std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d
     const double dt = bench::now() - t0;
     model
         ->zero_grad();  // the last step's gradients are not needed any more (652 MB for GPT-2 124M)
+    if (!dp.leader()) {
+        if (r.interrupted) throw Interrupted("");
+        return model;
+    }
     fs::create_directories(s.out);
     const int64_t tokens_per_epoch = d.train_loader->size() * s.batch_size * s.context_length;
     if (!r.track_tokens_seen.empty()) {
@@ -141,7 +218,8 @@ std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d
                     tokens_per_epoch);
     }
     if (r.interrupted)
-        throw Error("training interrupted; resume with --resume " + o.checkpoint_dir.string());
+        throw Interrupted("training interrupted; resume with --resume " +
+                          o.checkpoint_dir.string());
     save_checkpoint(*model, optimizer, r.final_state, o.checkpoint_dir);
     save_model(*model, s.out / "model.safetensors");
     std::printf("\nTraining: %lld steps in %.0f s (%.2f s per step, %.0f tokens/s)\n",
@@ -337,6 +415,7 @@ void walkthrough(RunSettings s) {
 
 int main(int argc, char** argv) {
     blas_startup(argc, argv);
+    DataParallel& dp = DataParallel::init(argc, argv);  // one rank unless started by mpirun
     CLI::App app{"Chapter 5: pretraining GPT-2 124M on unlabeled text"};
     RunSettings s;
     auto add_run_options = [&](CLI::App* a) {
@@ -374,6 +453,33 @@ int main(int argc, char** argv) {
         ->add_option("--resume", s.resume,
                      "continue from a checkpoint folder (output/ch05/checkpoint)")
         ->check(CLI::ExistingDirectory);
+    train
+        ->add_option("--corpus", s.corpus,
+                     "train on a corpus `prepare` wrote (its files are mapped, not loaded)")
+        ->check(CLI::ExistingDirectory)
+        ->excludes("--text");
+    train->add_option("--emb-dim", s.emb_dim, "embedding width (GPT-2 124M: 768)")
+        ->check(CLI::Range(int64_t{1}, int64_t{8192}));
+    train->add_option("--n-layers", s.n_layers, "transformer blocks (GPT-2 124M: 12)")
+        ->check(CLI::Range(int64_t{1}, int64_t{256}));
+    train->add_option("--n-heads", s.n_heads, "attention heads (GPT-2 124M: 12)")
+        ->check(CLI::Range(int64_t{1}, int64_t{256}));
+    train->add_option("--drop-rate", s.drop_rate, "dropout (the book: 0.1)")
+        ->check(FiniteRange(0.0, 0.99));
+
+    std::vector<std::string> prepare_inputs;
+    std::string prepare_out;
+    PrepareOptions prep;
+    auto* prepare = app.add_subcommand(
+        "prepare", "tokenize text files (or folders of them) into a corpus for train --corpus");
+    prepare->add_option("--out", prepare_out, "the corpus folder to write")->required();
+    prepare
+        ->add_option("--val-fraction", prep.val_fraction,
+                     "share of the documents held out for validation")
+        ->check(FiniteRange(0.0, 0.99));
+    prepare->add_flag("--skip-bad", prep.skip_bad,
+                      "skip unreadable, empty or non-UTF-8 files (reported) instead of stopping");
+    prepare->add_option("inputs", prepare_inputs, "text files or folders")->required();
 
     std::string weights, prompt = "Every effort moves you",
                          text_file = (data_dir() / "the-verdict.txt").string();
@@ -434,14 +540,47 @@ int main(int argc, char** argv) {
             std::printf("Training loss: %.4f\nValidation loss: %.4f\n",
                         calc_loss_loader(*d.train_loader, *model),
                         calc_loss_loader(*d.val_loader, *model));
+        } else if (prepare->parsed()) {
+            std::vector<fs::path> inputs(prepare_inputs.begin(), prepare_inputs.end());
+            prep.progress_line = isatty(STDERR_FILENO) != 0;
+            const double t0 = bench::now();
+            const CorpusHeader h = prepare_corpus(
+                inputs, prepare_out, prep,
+                [](const std::string& m) { std::fprintf(stderr, "ch05: %s\n", m.c_str()); });
+            uint64_t bytes = 0;
+            for (const auto& src : h.sources) bytes += src.bytes;
+            const double dt = bench::now() - t0;
+            std::printf(
+                "%s: %zu documents, %.1f MB of text, %lld training and %lld validation "
+                "tokens in %.1f s (%.1f MB/s)%s\n",
+                prepare_out.c_str(), h.sources.size(), static_cast<double>(bytes) / 1e6,
+                static_cast<long long>(h.train_tokens), static_cast<long long>(h.val_tokens), dt,
+                static_cast<double>(bytes) / 1e6 / std::max(dt, 1e-9),
+                h.skipped.empty()
+                    ? ""
+                    : (", " + std::to_string(h.skipped.size()) + " files skipped").c_str());
         } else if (train->parsed()) {
-            const Data d = make_data(s, true);
+            train_config(s);  // a wrong model shape is refused before any data is read
+            if (dp.active() && s.batch_size < dp.world())
+                throw ValueError("--batch-size " + std::to_string(s.batch_size) +
+                                 " is smaller than the number of ranks (" +
+                                 std::to_string(dp.world()) + "): every rank needs a window");
+            if (dp.active()) install_terminate_as_interrupt();
+            const Data d = make_data(s, dp.leader());
             run_training(s, d);
         } else {
             walkthrough(s);
         }
+    } catch (const Interrupted& e) {
+        if (dp.leader()) std::fprintf(stderr, "ch05: %s\n", e.what());
+        return 1;
     } catch (const Error& e) {
-        std::fprintf(stderr, "ch05: error: %s\n", e.what());
+        if (dp.active())
+            std::fprintf(stderr, "ch05: error on rank %d of %d: %s\n", dp.rank(), dp.world(),
+                         e.what());
+        else
+            std::fprintf(stderr, "ch05: error: %s\n", e.what());
+        dp.abort_all(1);  // the other ranks must not wait for this one
         return 1;
     }
 }

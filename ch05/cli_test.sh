@@ -28,5 +28,19 @@ printf '15496 abc' > "$weights/ids.txt"
 expect "'abc' is not a token id" "$ch02" decode "$weights/ids.txt"
 printf '15496 99999' > "$weights/ids.txt"
 expect "out of range" "$ch02" decode "$weights/ids.txt"
+# the corpus pipeline: bad inputs named, a prepared corpus checked before training
+expect "no such file or folder" "$ch05" prepare --out "$weights/c" "$weights/nothing-here"
+expect "empty.txt: the file is empty" "$ch05" prepare --out "$weights/c" "$weights/empty.txt"
+expect "bad-utf8.txt: invalid UTF-8 at byte offset 2" "$ch05" prepare --out "$weights/c" "$weights/bad-utf8.txt"
+expect "val-fraction" "$ch05" prepare --out "$weights/c" --val-fraction 1.5 "$weights/short.txt"
+expect "corpus.json: not found" "$ch05" train --corpus "$weights" --epochs 1
+out=$("$ch05" prepare --out "$weights/c" --skip-bad "$weights/short.txt" "$weights/empty.txt" 2>&1)
+if [ $? -ne 0 ] || ! grep -q "1 files skipped" <<<"$out" || [ ! -f "$weights/c/corpus.json" ]; then
+  echo "FAIL: prepare --skip-bad: $out"; fail=1
+else
+  echo "ok: prepare --skip-bad -> $(tail -1 <<<"$out")"
+fi
+expect "too few for one window" "$ch05" train --corpus "$weights/c" --epochs 1
+expect "excludes" "$ch05" train --corpus "$weights/c" --text "$weights/short.txt"
 rm -rf "$weights"
 exit $fail

@@ -22,6 +22,7 @@ extern "C" void on_sigint(int) { g_interrupt.store(true); }
 }  // namespace
 
 void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
+void install_terminate_as_interrupt() { std::signal(SIGTERM, on_sigint); }
 bool interrupt_requested() { return g_interrupt.load(); }
 void request_interrupt() { g_interrupt.store(true); }
 
@@ -112,7 +113,7 @@ TrainResult result_of(TrainingState s, int64_t steps, bool interrupted) {
 
 // Ctrl-C: the step just taken is done; save a checkpoint that resumes after it.
 void save_on_interrupt(ch04::GPTModel& model, AdamW& optimizer, TrainingState& s,
-                       const TrainOptions& o,
+                       const TrainOptions& o, bool leader,
                        const std::function<void(const std::string&)>& print) {
     g_interrupt.store(false);  // handled
     if (++s.step_in_epoch == static_cast<int64_t>(s.epoch_batches.size())) {
@@ -121,6 +122,7 @@ void save_on_interrupt(ch04::GPTModel& model, AdamW& optimizer, TrainingState& s
         s.epoch_batches.clear();
     }
     s.rng_state = default_generator().state();
+    if (!leader) return;  // rank 0 alone writes the checkpoint
     const std::string step = "Interrupted after step " + std::to_string(s.global_step);
     if (o.checkpoint_dir.empty()) return print(step + " (no checkpoint folder given)");
     save_checkpoint(model, optimizer, s, o.checkpoint_dir);
@@ -160,19 +162,22 @@ TrainResult train_model_simple(ch04::GPTModel& model, const TokenLoader& train_l
     }
     const double peak_lr = optimizer.lr;
     const auto params = model.parameters();
-    const Progress progress{o.progress_line, bench::now(), s.tokens_seen};
+    DataParallel* dp = o.data_parallel && o.data_parallel->active() ? o.data_parallel : nullptr;
+    const bool leader = !dp || dp->leader();  // evaluates, prints, samples, saves
+    const Progress progress{o.progress_line && leader, bench::now(), s.tokens_seen};
     int64_t steps = 0;
     std::vector<double> track_lrs;
     for (; s.epoch < o.num_epochs; ++s.epoch) {
         model.train();
         if (!resume || s.step_in_epoch == 0 || s.epoch_batches.empty()) {
             s.epoch_batches = train_loader.epoch_indices();  // draws as PyTorch's iterator does
+            if (dp) dp->broadcast_order(s.epoch_batches);  // A.9: every rank follows rank 0's
             s.step_in_epoch = 0;
         }
         resume = nullptr;
         for (; s.step_in_epoch < static_cast<int64_t>(s.epoch_batches.size()); ++s.step_in_epoch) {
-            const auto batch =
-                train_loader.make_batch(s.epoch_batches[static_cast<size_t>(s.step_in_epoch)]);
+            const auto& indices = s.epoch_batches[static_cast<size_t>(s.step_in_epoch)];
+            const auto batch = train_loader.make_batch(dp ? dp->share(indices) : indices);
             optimizer.zero_grad();  // reset the gradients of the previous step
             ++s.global_step;
             if (o.schedule.on()) {
@@ -184,12 +189,15 @@ TrainResult train_model_simple(ch04::GPTModel& model, const TokenLoader& train_l
             if (!std::isfinite(loss.item())) optimizer.lr = static_cast<float>(peak_lr);
             check_finite(loss.item(), s);
             loss.backward();  // gradients
+            if (dp)  // A.9: the whole batch's gradient on every rank
+                dp->average_gradients(params, batch.inputs.size(0),
+                                      static_cast<int64_t>(indices.size()));
             if (o.max_grad_norm > 0 && s.global_step >= o.schedule.warmup_steps)
                 clip_grad_norm_(params, o.max_grad_norm);
             optimizer.step();  // update the weights
-            s.tokens_seen += batch.inputs.numel();
+            s.tokens_seen += static_cast<int64_t>(indices.size()) * batch.inputs.size(1);
             ++steps;
-            if (s.global_step % o.eval_freq == 0) {  // evaluation
+            if (s.global_step % o.eval_freq == 0 && leader) {  // evaluation
                 const auto [train_loss, val_loss] =
                     evaluate_model(model, train_loader, val_loader, o.eval_iter);
                 s.train_losses.push_back(train_loss);
@@ -199,16 +207,16 @@ TrainResult train_model_simple(ch04::GPTModel& model, const TokenLoader& train_l
                 print(log_line(s.epoch, s.global_step, train_loss, val_loss));
             }
             progress.show(s, o, train_loader.size(), steps, loss.item());
-            if (interrupt_requested()) {
+            if (dp ? dp->any(interrupt_requested()) : interrupt_requested()) {
                 progress.clear();
-                save_on_interrupt(model, optimizer, s, o, print);
+                save_on_interrupt(model, optimizer, s, o, leader, print);
                 TrainResult r = result_of(s, steps, true);
                 r.track_lrs = track_lrs;
                 return r;
             }
         }
         progress.clear();
-        if (o.sample_tokens > 0)
+        if (o.sample_tokens > 0 && leader)
             print(generate_sample(model, tokenizer, o.start_context, o.sample_tokens));
         s.step_in_epoch = 0;
         s.epoch_batches.clear();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checkpoint.hpp"
+#include "data_parallel.hpp"
 #include "gpt_dataset.hpp"
 #include "loss.hpp"
 #include "gpt_model.hpp"
@@ -39,6 +40,8 @@ struct TrainOptions {
     std::filesystem::path checkpoint_dir;
     bool progress_line = false;  // a live \r line (only sensible on a terminal)
     std::function<void(const std::string&)> print = nullptr;  // log lines (default: stdout)
+    // Appendix A.9: this process is one of several training together (null: alone).
+    DataParallel* data_parallel = nullptr;
 };
 
 struct TrainResult {
@@ -69,6 +72,8 @@ TrainResult train_model_simple(ch04::GPTModel& model, const TokenLoader& train_l
 
 // Installs a SIGINT handler that asks the loop to stop after the current step.
 void install_interrupt_handler();
+// SIGTERM too (what mpirun sends its ranks when it is stopped).
+void install_terminate_as_interrupt();
 bool interrupt_requested();
 void request_interrupt();  // what the handler does; tests call it directly
 

@@ -4,6 +4,8 @@
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py load output/ch05/model.safetensors
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py finetune [threads]  (chapter 6's step, the book's freezing)
 #   /usr/bin/python3 notes/tools/pytorch_book_gpt.py lora [threads]      (appendix E's step, rank 16, alpha 16)
+#   /usr/bin/python3 notes/tools/pytorch_book_gpt.py instruct SIZE [threads] [reps] [T]  (chapter 7's step, small|medium)
+#   /usr/bin/python3 notes/tools/pytorch_book_gpt.py respond [threads] [prompts] [new] [T]  (7.7's generate, one by one)
 # Not part of the build or CI.
 import sys, time, torch, torch.nn as nn
 class MultiHeadAttention(nn.Module):
@@ -119,6 +121,43 @@ elif sys.argv[1] in ("finetune", "lora"):
     for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 5):
         t = time.time(); step(); best = min(best, time.time() - t)
     print(sys.argv[1] + "_step_s", best)
+    print("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6)
+elif sys.argv[1] in ("instruct", "respond"):
+    # Chapter 7 as the book runs it: GPT-2 (context 1024, qkv bias, no dropout), every
+    # parameter trainable, AdamW(lr 5e-5, wd 0.1), cross-entropy over every position with
+    # the padding targets -100 (a random batch of the book's first batch's shape, 8 x 61,
+    # the last 10 targets of each row ignored). 'respond': the book's generate (no cache),
+    # greedy, one prompt at a time, as the book's 7.7 loop does.
+    import resource
+    instruct = sys.argv[1] == "instruct"
+    a = sys.argv[3:] if instruct else sys.argv[2:]
+    size = sys.argv[2] if instruct else "small"
+    torch.set_num_threads(int(a[0]) if len(a) > 0 else torch.get_num_threads())
+    print("torch", torch.__version__, "threads", torch.get_num_threads())
+    dims = {"small": (768, 12, 12), "medium": (1024, 24, 16)}[size]
+    c = dict(cfg, context_length=1024, drop_rate=0.0, qkv_bias=True, emb_dim=dims[0], n_layers=dims[1], n_heads=dims[2])
+    torch.manual_seed(123); model = GPTModel(c)
+    if instruct:
+        T = int(a[2]) if len(a) > 2 else 61
+        x = torch.randint(0, 50257, (8, T)); y = torch.randint(0, 50257, (8, T)); y[:, -10:] = -100
+        opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.1)
+        model.train()
+        def step():
+            opt.zero_grad(); loss = nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten()); loss.backward(); opt.step()
+        step(); step()
+        best = float("inf")
+        for _ in range(int(a[1]) if len(a) > 1 else 3):
+            t = time.time(); step(); best = min(best, time.time() - t)
+        print("instruct_" + size + "_step_s", best)
+    else:
+        n, new, T = (int(a[1]) if len(a) > 1 else 16), (int(a[2]) if len(a) > 2 else 32), (int(a[3]) if len(a) > 3 else 60)
+        model.eval(); t = time.time()
+        for i in range(n):
+            idx = torch.randint(0, 50257, (1, T))
+            for _ in range(new):
+                with torch.no_grad(): logits = model(idx[:, -1024:])[:, -1, :]
+                idx = torch.cat((idx, torch.argmax(logits, dim=-1, keepdim=True)), dim=1)
+        print("respond_one_by_one_tokens_per_s", n * new / (time.time() - t))
     print("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6)
 else:
     from safetensors_reader import load

@@ -1,0 +1,26 @@
+// GPT-2 BPE on every core: a long text is cut into parts at places where
+// encoding the parts one by one gives exactly the ids of the whole, the
+// parts are encoded in parallel (OpenMP, the one thread pool), and their
+// ids are joined in order. Used by chapter 5's corpus pipeline.
+#pragma once
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "gpt2_bpe.hpp"
+
+namespace llm::ch02 {
+
+// Offsets (ascending, excluding 0 and text.size()) where text can be cut,
+// about target_bytes apart. A cut lies just after a line break that has a
+// visible ASCII character on both sides: GPT-2's pre-tokenizer then ends a
+// piece there whatever follows (no piece crosses a line break between two
+// non-space characters, and its pattern looks ahead at most into the
+// whitespace run itself). Fewer cuts when the text has no such places.
+std::vector<size_t> safe_cuts(std::string_view text, size_t target_bytes);
+
+// encode_ordinary(text), computed part by part on every thread; the same ids.
+std::vector<int64_t> encode_ordinary_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,
+                                              size_t part_bytes = size_t{1} << 20);
+
+}  // namespace llm::ch02

@@ -1,0 +1,56 @@
+// encode_ordinary_parallel gives tiktoken's ids: every tokenizer fixture text
+// encoded in parts as small as the cutting rule allows, against the ids
+// tiktoken wrote for the whole text; and the places where cutting would be
+// wrong are never cut.
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "encode_parallel.hpp"
+#include "gpt_dataset.hpp"
+#include "paths.hpp"
+#include "testing.hpp"
+
+using namespace llm;
+using namespace llm::ch02;
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<int64_t> read_ids(const fs::path& p) {
+    std::istringstream in(read_file(p));
+    std::vector<int64_t> ids;
+    for (int64_t x; in >> x;) ids.push_back(x);
+    return ids;
+}
+}  // namespace
+
+TEST_CASE("encode_ordinary_parallel: tiktoken's ids for every fixture text, cut into small parts") {
+    const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
+    int checked = 0;
+    for (const auto& t : texts) {
+        const std::string stem = t.string().substr(0, t.string().size() - 4);
+        if (!fs::exists(stem + ".gpt2-ordinary.ids")) continue;
+        const std::string text = read_file(t);
+        const auto expected = read_ids(stem + ".gpt2-ordinary.ids");
+        for (size_t part : {size_t{1}, size_t{64}, size_t{4096}}) {
+            INFO(t.string() << ", parts of about " << part << " bytes ("
+                            << safe_cuts(text, part).size() << " cuts)");
+            CHECK(encode_ordinary_parallel(gpt2_tokenizer(), text, part) == expected);
+        }
+        ++checked;
+        MESSAGE("parallel encoding checked on " << t.string());
+    }
+    CHECK(checked > 0);
+}
+
+TEST_CASE("safe_cuts: only after a line break between two visible ASCII characters") {
+    // 'a \nb' (space before the break), 'a\n b', 'a\n\nb', CRLF, a break after
+    // a multi-byte character: none of them is a place to cut.
+    const std::string text = "a \nb a\n b a\n\nb a\r\nb \xc3\xa9\nb x\ny";
+    const auto cuts = safe_cuts(text, 1);
+    REQUIRE(cuts.size() == 1);
+    CHECK(text.substr(cuts[0]) == "y");
+    CHECK(encode_ordinary_parallel(gpt2_tokenizer(), text, 1) ==
+          gpt2_tokenizer().encode_ordinary(text));
+    CHECK(safe_cuts("no line breaks at all", 1).empty());
+}
