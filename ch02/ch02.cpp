@@ -2,6 +2,7 @@
 // subcommands encode, decode, tokens, compare, train-bpe.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "bpe_train.hpp"
 #include "embeddings.hpp"
 #include "error.hpp"
+#include "encode_parallel.hpp"
 #include "gpt_dataset.hpp"
 #include "ops.hpp"
 #include "paths.hpp"
@@ -167,10 +169,16 @@ void walkthrough() {
     std::printf("%s\n", torch_size(input_embeddings.shape()).c_str());
 }
 
-void print_ids(const std::vector<int64_t>& ids) {
-    for (size_t i = 0; i < ids.size(); ++i)
-        std::printf(i ? " %lld" : "%lld", static_cast<long long>(ids[i]));
-    std::printf("\n");
+void print_ids(const std::vector<int64_t>& ids) {  // space-separated, one line
+    std::string out;
+    out.reserve(ids.size() * 6 + 1);
+    char buf[24];
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (i) out += ' ';
+        out.append(buf, std::to_chars(buf, buf + sizeof buf, ids[i]).ptr);
+    }
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
 }  // namespace
@@ -221,8 +229,9 @@ int main(int argc, char** argv) {
             if (tokenizer == "bert")
                 print_ids(BertWordPiece::from_data_dir().encode(input));
             else
-                print_ids(ordinary ? gpt2_tokenizer().encode_ordinary(input)
-                                   : gpt2_tokenizer().encode(input, {"<|endoftext|>"}));
+                print_ids(ordinary  // both cores (encode_parallel.hpp): the same ids
+                              ? encode_ordinary_parallel(gpt2_tokenizer(), input)
+                              : encode_parallel(gpt2_tokenizer(), input, {"<|endoftext|>"}));
         } else if (dec->parsed()) {
             std::istringstream in(read_input(file));
             std::vector<int64_t> ids;

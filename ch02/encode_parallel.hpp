@@ -1,9 +1,12 @@
 // GPT-2 BPE on every core: a long text is cut into parts at places where
 // encoding the parts one by one gives exactly the ids of the whole, the
 // parts are encoded in parallel (OpenMP, the one thread pool), and their
-// ids are joined in order. Used by chapter 5's corpus pipeline.
+// ids are joined in order. Used by `ch02 encode` and chapter 5's corpus
+// pipeline.
 #pragma once
 #include <cstdint>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,7 +23,13 @@ namespace llm::ch02 {
 std::vector<size_t> safe_cuts(std::string_view text, size_t target_bytes);
 
 // encode_ordinary(text), computed part by part on every thread; the same ids.
+// Invalid UTF-8 is reported with its offset in the whole text.
 std::vector<int64_t> encode_ordinary_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,
                                               size_t part_bytes = size_t{1} << 20);
+// encode(text, allowed_special) the same way (no cut falls inside a special
+// token: none contains a line break).
+std::vector<int64_t> encode_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,
+                                     const std::set<std::string>& allowed_special,
+                                     size_t part_bytes = size_t{1} << 20);
 
 }  // namespace llm::ch02

@@ -32,10 +32,15 @@ TEST_CASE("encode_ordinary_parallel: tiktoken's ids for every fixture text, cut 
         if (!fs::exists(stem + ".gpt2-ordinary.ids")) continue;
         const std::string text = read_file(t);
         const auto expected = read_ids(stem + ".gpt2-ordinary.ids");
+        const bool with_special = fs::exists(stem + ".gpt2.ids");
+        const auto expected_special = with_special ? read_ids(stem + ".gpt2.ids") : expected;
         for (size_t part : {size_t{1}, size_t{64}, size_t{4096}}) {
             INFO(t.string() << ", parts of about " << part << " bytes ("
                             << safe_cuts(text, part).size() << " cuts)");
             CHECK(encode_ordinary_parallel(gpt2_tokenizer(), text, part) == expected);
+            if (with_special)
+                CHECK(encode_parallel(gpt2_tokenizer(), text, {"<|endoftext|>"}, part) ==
+                      expected_special);
         }
         ++checked;
         MESSAGE("parallel encoding checked on " << t.string());

@@ -227,9 +227,10 @@ std::unique_ptr<ch04::GPTModel> run_training(const RunSettings& s, const Data& d
                 dt / static_cast<double>(std::max<int64_t>(r.steps, 1)),
                 static_cast<double>(r.steps * s.batch_size * s.context_length) / dt);
     if (dp.active() && dp.allreduce_calls() > 0)
-        std::printf("gradient all-reduce on rank 0: %.3f s per step (%.1f MB of gradients, %d ranks)\n",
-                    dp.allreduce_seconds() / static_cast<double>(dp.allreduce_calls()),
-                    static_cast<double>(dp.gradient_bytes()) / 1e6, dp.world());
+        std::printf(
+            "gradient all-reduce on rank 0: %.3f s per step (%.1f MB of gradients, %d ranks)\n",
+            dp.allreduce_seconds() / static_cast<double>(dp.allreduce_calls()),
+            static_cast<double>(dp.gradient_bytes()) / 1e6, dp.world());
     if (!r.train_losses.empty())
         std::printf("final losses: train %.3f, validation %.3f\n", r.train_losses.back(),
                     r.val_losses.back());

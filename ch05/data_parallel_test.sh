@@ -90,7 +90,7 @@ else
 fi
 
 # 3. Ctrl-C on one rank: both stop after the same step, one checkpoint; resume with one process
-$mpirun 2 "$ch05" "${small[@]}" "${short[@]}" --epochs 6 --eval-freq 1 --out "$work/int" >"$work/int.log" 2>&1 &
+$mpirun 2 "$ch05" "${small[@]}" "${short[@]}" --epochs 2 --eval-freq 1 --out "$work/int" >"$work/int.log" 2>&1 &
 job=$!
 for _ in $(seq 100); do [ -n "$(rank_pid 1)" ] && grep -q '^Ep ' "$work/int.log" && break; sleep 0.2; done
 kill -INT "$(rank_pid 1)" 2>/dev/null
@@ -100,7 +100,7 @@ wait $job; rc=$?
 grep -q "Interrupted after step .*saved a resumable checkpoint" "$work/int.log" && [ $rc -ne 0 ] &&
   [ "$(grep -c 'Interrupted after step' "$work/int.log")" -eq 1 ] && [ -d "$work/int/checkpoint" ]
 check $? "Ctrl-C on rank 1 stops both ranks with one checkpoint (exit $rc): $(grep -m1 Interrupted "$work/int.log")"
-"$ch05" "${small[@]}" "${short[@]}" --epochs 6 --eval-freq 1 --out "$work/int" --resume "$work/int/checkpoint" >"$work/resume.log" 2>&1
+"$ch05" "${small[@]}" "${short[@]}" --epochs 2 --eval-freq 1 --out "$work/int" --resume "$work/int/checkpoint" >"$work/resume.log" 2>&1
 check $? "one process resumes the two ranks' checkpoint and finishes: $(grep -m1 resuming "$work/resume.log")"
 grep -q "^wrote " "$work/resume.log"
 check $? "the resumed run writes its model"

@@ -40,7 +40,7 @@ std::string entry_repr(const Entry& e) {  // Python's repr of the entry's dict
 }
 
 struct Settings {
-    std::string data, style_name = "alpaca", weights, out = "output/ch07", responses, save;
+    std::string data, style_name = "alpaca", weights, out = "output/ch07", responses, save, resume;
     int64_t num_epochs = 2, max_steps = 0, max_new_tokens = 256, batch_size = 16;
     double lr = 5e-5;
     bool lr_given = false, length_given = false, one_by_one = false;
@@ -277,6 +277,10 @@ int main(int argc, char** argv) {
         "evaluate", "7.8 only: score a responses file with an Ollama server (--ollama)");
     auto* talk = app.add_subcommand(
         "chat", "one response per line typed, from a finetuned model (--weights)");
+    tune->add_option("--resume", st.resume,
+                     "continue an interrupted finetuning from its checkpoint folder "
+                     "(OUT/checkpoint; give the same --weights and settings)")
+        ->check(CLI::ExistingDirectory);
     for (auto* sub : {tune, resp, eval, talk}) sub->fallthrough();
     CLI11_PARSE(app, argc, argv);
     st.lr_given = lr->count() > 0;
@@ -347,8 +351,17 @@ int main(int argc, char** argv) {
         fs_.max_steps = st.max_steps;
         fs_.lr = static_cast<float>(st.lr);
         fs_.progress_line = isatty(STDERR_FILENO) != 0;
+        fs_.checkpoint_dir = fs::path(st.out) / "checkpoint";  // where Ctrl-C saves
+        fs_.resume = st.resume;
         fs::create_directories(st.out);
-        finetune_instructions(*model, loaders, input_text, fs_, st.out);
+        ch05::install_interrupt_handler();
+        if (finetune_instructions(*model, loaders, input_text, fs_, st.out).interrupted) {
+            std::fprintf(stderr,
+                         "ch07: finetuning interrupted; continue with `ch07 finetune --resume %s` "
+                         "and the same options\n",
+                         fs_.checkpoint_dir.string().c_str());
+            return 1;
+        }
         const fs::path saved = model_file(st, pretrained);
         if (tune->parsed() || !walk) {
             ch05::save_model(*model, saved);

@@ -1,9 +1,11 @@
 #include "instruction_finetuning.hpp"
 
 #include <cstdio>
+#include <optional>
 
 #include "autograd.hpp"
 #include "bench.hpp"
+#include "checkpoint.hpp"
 #include "error.hpp"
 #include "gpt2_weights.hpp"
 #include "gpt_dataset.hpp"
@@ -99,17 +101,27 @@ ch05::TrainResult finetune_instructions(ch04::GPTModel& model, const Instruction
     const double t0 = bench::now();
     manual_seed(123);
     AdamW optimizer(model.parameters(), s.lr, s.weight_decay);
+    std::optional<ch05::TrainingState> state;
+    if (!s.resume.empty()) {
+        state = ch05::load_checkpoint(model, optimizer, s.resume);
+        std::printf("resuming from %s at epoch %ld, step %ld\n", s.resume.string().c_str(),
+                    state->epoch + 1, state->global_step);
+    }
     ch05::TrainOptions o;
     o.num_epochs = s.num_epochs;
     o.eval_freq = 5;
     o.eval_iter = 5;
     o.start_context = start_context;
     o.progress_line = s.progress_line;
-    const ch05::TrainResult r = ch05::train_model_simple(model, train_loader, val_loader, optimizer,
-                                                         ch02::gpt2_tokenizer(), o);
+    o.checkpoint_dir = s.checkpoint_dir;
+    o.print = s.print;
+    const ch05::TrainResult r =
+        ch05::train_model_simple(model, train_loader, val_loader, optimizer, ch02::gpt2_tokenizer(),
+                                 o, state ? &*state : nullptr);
     const double seconds = bench::now() - t0;
     const double tokens = r.final_state.tokens_seen;
-    std::printf("Training completed in %.2f minutes (%.0f tokens/s).\n", seconds / 60.0,
+    std::printf("Training %s in %.2f minutes (%.0f tokens/s).\n",
+                r.interrupted ? "interrupted" : "completed", seconds / 60.0,
                 tokens / std::max(seconds, 1e-9));
     if (!r.track_tokens_seen.empty()) {
         const auto per_epoch = static_cast<int64_t>(tokens / std::max<int64_t>(1, s.num_epochs));

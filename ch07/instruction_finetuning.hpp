@@ -3,6 +3,7 @@
 // (its cross-entropy skips the -100 targets of custom_collate_fn).
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -42,11 +43,18 @@ struct FinetuneSettings {
     float lr = 5e-5f;
     float weight_decay = 0.1f;
     bool progress_line = false;
+    // Ctrl-C writes a resumable checkpoint here (empty: none), as chapter 5's loop does.
+    std::filesystem::path checkpoint_dir;
+    // A checkpoint folder to continue from (model, AdamW's moments, the batch order, the generator).
+    std::filesystem::path resume;
+    std::function<void(const std::string&)> print = nullptr;  // the log lines (default: stdout)
 };
 
 // 7.6: losses before training (seed 123, 5 batches each), then seed 123,
 // AdamW, train_model_simple (eval_freq 5, eval_iter 5, the first validation
 // entry's prompt as start context), the time taken, loss-plot.svg in out.
+// With settings.resume, the model, the optimizer and the loop's state come
+// from that checkpoint and the run continues exactly where it stopped.
 ch05::TrainResult finetune_instructions(ch04::GPTModel& model, const InstructionLoaders& loaders,
                                         const std::string& start_context,
                                         const FinetuneSettings& settings,
