@@ -43,12 +43,7 @@ inline void record_finetune_step(GPTModel& model, AdamW& opt, const std::string&
     };
     step();  // warm-up (and the moments of what trains)
     storage_reset_peak();
-    double best = 1e30;
-    for (int i = 0; i < reps; ++i) {
-        const double t0 = bench::now();
-        step();
-        best = std::min(best, bench::now() - t0);
-    }
+    const double best = bench::fastest_of(reps, step);
     bench::record(prefix + "_s", best, "s");
     bench::record(prefix + "_peak_tensor_mb", static_cast<double>(storage_peak_bytes()) / 1e6,
                   "MB");

@@ -61,12 +61,7 @@ void measure_step(const std::string& size, const char* name, const ch05::TokenLo
     };
     step();  // warm-up, and AdamW's moments
     storage_reset_peak();
-    double best = 1e30;
-    for (int i = 0; i < reps; ++i) {
-        const double t0 = bench::now();
-        step();
-        best = std::min(best, bench::now() - t0);
-    }
+    const double best = bench::fastest_of(reps, step);
     const std::string prefix = std::string(name) + "_instruction_step_b" +
         std::to_string(batch.inputs.size(0)) + "t" + std::to_string(batch.inputs.size(1));
     bench::record(prefix + "_s", best, "s");

@@ -16,6 +16,16 @@ double now() {
         .count();
 }
 
+double fastest_of(int reps, const std::function<void()>& run) {
+    double best = 1e30;
+    for (int i = 0; i < reps; ++i) {
+        const double t0 = now();
+        run();
+        best = std::min(best, now() - t0);
+    }
+    return best;
+}
+
 double fma_peak_gflops() {
     using v8 = float __attribute__((vector_size(32)));  // 8 floats: one AVX2 register
     constexpr int kAcc = 12;  // independent chains: enough to cover the FMA latency on two pipes

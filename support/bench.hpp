@@ -2,6 +2,7 @@
 // the same run (so figures are ratios, robust on a noisy machine), and
 // recording "BENCH name value unit" lines into build/bench.json.
 #pragma once
+#include <functional>
 #include <string>
 
 namespace llm::bench {
@@ -16,6 +17,8 @@ double sgemm_gflops();
 double mem_bandwidth_gbs();
 // Seconds of wall-clock time since an arbitrary start.
 double now();
+// The shortest wall-clock time of `reps` runs of `run` (seconds).
+double fastest_of(int reps, const std::function<void()>& run);
 // Prints "BENCH name value unit" and appends it to $LLM_BENCH_JSON (if set).
 void record(const std::string& name, double value, const std::string& unit);
 
