@@ -133,7 +133,11 @@ int main(int argc, char** argv) {
 
         shorten_without_weights(what, epochs_opt->count() + steps_opt->count() > 0, num_epochs,
                                 max_steps);
-        finetune_classifier(*model, loaders, num_epochs, max_steps, out, static_cast<float>(lr));
+        if (!finetune_classifier(*model, loaders, num_epochs, max_steps, out,
+                                 static_cast<float>(lr))) {
+            std::fprintf(stderr, "appendix-e: interrupted\n");
+            return 1;
+        }
         if (until == "E.4") return 0;
 
         section("E.5 (not in the book) Merging the LoRA weights into the model");

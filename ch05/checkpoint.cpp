@@ -36,6 +36,8 @@ void save_checkpoint(const ch04::GPTModel& model, const AdamW& opt, const Traini
                      {"train_losses", s.train_losses},
                      {"val_losses", s.val_losses},
                      {"track_tokens_seen", s.track_tokens_seen},
+                     {"train_accs", s.train_accs},
+                     {"val_accs", s.val_accs},
                      {"lr", o.lr},
                      {"weight_decay", o.weight_decay}};
     save_safetensors(dir / "training-state.safetensors", tensors,
@@ -76,6 +78,8 @@ TrainingState load_checkpoint(ch04::GPTModel& model, AdamW& opt, const std::file
         s.train_losses = j.at("train_losses").get<std::vector<double>>();
         s.val_losses = j.at("val_losses").get<std::vector<double>>();
         s.track_tokens_seen = j.at("track_tokens_seen").get<std::vector<double>>();
+        s.train_accs = j.value("train_accs", std::vector<double>{});  // older checkpoints: none
+        s.val_accs = j.value("val_accs", std::vector<double>{});
         opt.set_steps(j.at("optimizer_steps"));
     } catch (const nlohmann::json::exception& e) {
         throw FormatError(path.string() + ": training_state metadata is malformed: " + e.what());

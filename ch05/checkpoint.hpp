@@ -24,6 +24,7 @@ struct TrainingState {
     std::vector<std::vector<int64_t>> epoch_batches;  // this epoch's batch order
     std::string rng_state;  // the default generator
     std::vector<double> train_losses, val_losses, track_tokens_seen;
+    std::vector<double> train_accs, val_accs;  // chapter 6's classifier (empty otherwise)
 };
 
 // model.safetensors + training-state.safetensors in a folder.

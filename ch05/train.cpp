@@ -25,6 +25,7 @@ void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
 void install_terminate_as_interrupt() { std::signal(SIGTERM, on_sigint); }
 bool interrupt_requested() { return g_interrupt.load(); }
 void request_interrupt() { g_interrupt.store(true); }
+void clear_interrupt() { g_interrupt.store(false); }
 
 std::pair<double, double> evaluate_model(ch04::GPTModel& model, const TokenLoader& train_loader,
                                          const TokenLoader& val_loader, int64_t eval_iter) {

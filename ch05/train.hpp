@@ -76,5 +76,6 @@ void install_interrupt_handler();
 void install_terminate_as_interrupt();
 bool interrupt_requested();
 void request_interrupt();  // what the handler does; tests call it directly
+void clear_interrupt();  // handled (a loop that saved its checkpoint)
 
 }  // namespace llm::ch05

@@ -103,6 +103,11 @@ int main(int argc, char** argv) {
     tune->add_option(
         "--save", save,
         "where the classifier is written (default: OUT/review_classifier.safetensors)");
+    std::string resume;
+    tune->add_option("--resume", resume,
+                     "continue an interrupted finetuning from its checkpoint folder "
+                     "(OUT/checkpoint; give the same options)")
+        ->check(CLI::ExistingDirectory);
     tune->fallthrough();
     auto* classify =
         app.add_subcommand("classify", "6.8: spam or not spam, with a saved classifier");
@@ -137,7 +142,13 @@ int main(int argc, char** argv) {
             shorten_without_weights(what, asked_length(), num_epochs, max_steps);
             manual_seed(123);
             add_classification_head(*model, 2, parse_trainable(trainable));
-            finetune_classifier(*model, loaders, num_epochs, max_steps, out);
+            if (!finetune_classifier(*model, loaders, num_epochs, max_steps, out, 5e-5f, resume)) {
+                std::fprintf(stderr,
+                             "ch06: finetuning interrupted; continue with `ch06 finetune --resume "
+                             "%s` and the same options\n",
+                             (fs::path(out) / "checkpoint").c_str());
+                return 1;
+            }
             const fs::path file =
                 save.empty() ? fs::path(out) / "review_classifier.safetensors" : fs::path(save);
             save_classifier(*model, file);
@@ -229,7 +240,13 @@ int main(int argc, char** argv) {
         if (until == "6.6") return 0;
 
         section("6.7 Finetuning the model on supervised data");
-        finetune_classifier(*model, loaders, num_epochs, max_steps, out);
+        if (!finetune_classifier(*model, loaders, num_epochs, max_steps, out)) {
+            std::fprintf(stderr,
+                         "ch06: interrupted; `ch06 finetune --resume %s` with the same options "
+                         "finishes the finetuning\n",
+                         (fs::path(out) / "checkpoint").c_str());
+            return 1;
+        }
         if (until == "6.7") return 0;
 
         section("6.8 Using the LLM as a spam classifier");

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <tuple>
 
 #include "autograd.hpp"
+#include "train.hpp"
 #include "error.hpp"
 #include "gpt_dataset.hpp"
 #include "gpt2_weights.hpp"
@@ -100,16 +102,56 @@ std::pair<double, double> evaluate_model(GPTModel& model, const SpamLoader& trai
     return losses;
 }
 
+namespace {
+
+// Ctrl-C after a step: everything the rest of the run needs, written once.
+void save_classifier_checkpoint(GPTModel& model, const AdamW& optimizer, const ClassifierHistory& h,
+                                int64_t epoch, int64_t batches_done, int64_t global_step,
+                                const std::vector<std::vector<int64_t>>& batches,
+                                const std::filesystem::path& dir) {
+    ch05::TrainingState s;
+    s.epoch = epoch;
+    s.step_in_epoch = batches_done;
+    s.global_step = global_step;
+    s.tokens_seen = h.examples_seen;
+    s.epoch_batches = batches;
+    s.rng_state = default_generator().state();
+    s.train_losses = h.train_losses;
+    s.val_losses = h.val_losses;
+    s.train_accs = h.train_accs;
+    s.val_accs = h.val_accs;
+    ch05::save_checkpoint(model, optimizer, s, dir);
+    std::printf("Interrupted after step %ld; saved a resumable checkpoint in %s\n", global_step,
+                dir.string().c_str());
+}
+
+}  // namespace
+
 ClassifierHistory train_classifier_simple(GPTModel& model, const SpamLoader& train_loader,
                                           const SpamLoader& val_loader, AdamW& optimizer,
                                           int64_t num_epochs, int64_t eval_freq, int64_t eval_iter,
-                                          Position position) {
+                                          Position position, const ClassifierCheckpoints* ckpt) {
     ClassifierHistory h;
     int64_t global_step = -1;
-    for (int64_t epoch = 0; epoch < num_epochs; ++epoch) {
+    int64_t first_epoch = 0, first_batch = 0;  // where a resumed run goes on
+    std::vector<std::vector<int64_t>> resumed_batches;
+    if (ckpt && ckpt->resume) {
+        const ch05::TrainingState& r = *ckpt->resume;
+        std::tie(first_epoch, first_batch, global_step, h.examples_seen) =
+            std::tuple(r.epoch, r.step_in_epoch, r.global_step, r.tokens_seen);
+        std::tie(h.train_losses, h.val_losses, h.train_accs, h.val_accs) =
+            std::tuple(r.train_losses, r.val_losses, r.train_accs, r.val_accs);
+        resumed_batches = r.epoch_batches;
+        default_generator().set_state(r.rng_state);
+    }
+    for (int64_t epoch = first_epoch; epoch < num_epochs; ++epoch) {
         model.train();
-        for (const auto& indices : train_loader.epoch_indices()) {
-            const auto batch = train_loader.make_batch(indices);
+        const auto batches = epoch == first_epoch && !resumed_batches.empty()
+            ? resumed_batches
+            : train_loader.epoch_indices();
+        for (auto b = static_cast<size_t>(epoch == first_epoch ? first_batch : 0);
+             b < batches.size(); ++b) {
+            const auto batch = train_loader.make_batch(batches[b]);
             optimizer.zero_grad();
             const Tensor loss =
                 calc_loss_batch(batch.input_batch, batch.target_batch, model, position);
@@ -126,6 +168,13 @@ ClassifierHistory train_classifier_simple(GPTModel& model, const SpamLoader& tra
                 std::printf("Ep %ld (Step %06ld): Train loss %.3f, Val loss %.3f\n", epoch + 1,
                             global_step, train_loss, val_loss);
                 std::fflush(stdout);
+            }
+            if (ckpt && ch05::interrupt_requested()) {
+                ch05::clear_interrupt();
+                save_classifier_checkpoint(model, optimizer, h, epoch, static_cast<int64_t>(b) + 1,
+                                           global_step, batches, ckpt->dir);
+                h.interrupted = true;
+                return h;
             }
         }
         const double train_accuracy =

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint.hpp"
 #include "gpt_model.hpp"
 #include "optim.hpp"
 #include "spam_dataset.hpp"
@@ -61,6 +62,16 @@ struct ClassifierHistory {
     std::vector<double> train_losses, val_losses, train_accs, val_accs;
     int64_t examples_seen = 0;
     std::vector<double> step_losses;  // each step's training loss (not in the book's return)
+    bool interrupted = false;  // Ctrl-C: stopped after a step, checkpoint written
+};
+
+// Beyond the listing, as chapter 5's loop does: Ctrl-C finishes the step and
+// writes a checkpoint to `dir` (the model, AdamW's moments, the counters, the
+// epoch's batch order, the generator, the history so far); `resume` continues
+// from one exactly as the uninterrupted run would have gone on.
+struct ClassifierCheckpoints {
+    std::filesystem::path dir;
+    const ch05::TrainingState* resume = nullptr;
 };
 // Listing 6.10: for each epoch, a step per training batch (zero_grad, loss,
 // backward, AdamW step), an evaluation every eval_freq steps printing the
@@ -69,7 +80,8 @@ struct ClassifierHistory {
 ClassifierHistory train_classifier_simple(GPTModel& model, const SpamLoader& train_loader,
                                           const SpamLoader& val_loader, AdamW& optimizer,
                                           int64_t num_epochs, int64_t eval_freq, int64_t eval_iter,
-                                          Position position = Position::Last);
+                                          Position position = Position::Last,
+                                          const ClassifierCheckpoints* checkpoints = nullptr);
 
 // A finetuned classifier saved in the book's state-dict names (6.8's
 // torch.save(model.state_dict(), "review_classifier.pth")): the GPT with

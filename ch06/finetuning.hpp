@@ -17,7 +17,10 @@ void shorten_without_weights(const std::string& what, bool asked, int64_t& num_e
 // manual_seed(123), AdamW(lr, weight decay 0.1), train_classifier_simple
 // (eval_freq 50, eval_iter 5; each epoch cut to max_steps batches if > 0),
 // loss-plot.svg and accuracy-plot.svg in out, the three accuracies.
-void finetune_classifier(GPTModel& model, const SpamLoaders& loaders, int64_t num_epochs,
-                         int64_t max_steps, const std::filesystem::path& out, float lr = 5e-5f);
+// Ctrl-C writes a checkpoint to out/checkpoint and returns false; `resume`
+// (such a folder) continues from it, with the same settings.
+bool finetune_classifier(GPTModel& model, const SpamLoaders& loaders, int64_t num_epochs,
+                         int64_t max_steps, const std::filesystem::path& out, float lr = 5e-5f,
+                         const std::filesystem::path& resume = {});
 
 }  // namespace llm::ch06
