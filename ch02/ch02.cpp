@@ -9,6 +9,7 @@
 
 #include "blas.hpp"
 #include "bpe_train.hpp"
+#include "compare.hpp"
 #include "embeddings.hpp"
 #include "error.hpp"
 #include "encode_parallel.hpp"
@@ -267,43 +268,20 @@ int main(int argc, char** argv) {
             }
         } else if (compare->parsed()) {
             const std::string verdict = read_file(data_dir() / "the-verdict.txt");
-            const auto& gpt2 = gpt2_tokenizer();
-            const auto g = gpt2.encode(text, {"<|endoftext|>"});
-            std::vector<std::string> gp;
-            for (auto id : g) gp.push_back(gpt2.decode({id}));
             const auto bert = BertWordPiece::from_data_dir();
-            const auto b = bert.encode(text);
-            std::vector<std::string> bp;
-            int64_t bert_unk = 0;
-            for (auto id : b) {
-                bp.push_back(bert.token(id));
-                bert_unk += id == bert.unk_id();
-            }
             const WordTokenizer words(verdict);
             const CharTokenizer chars(verdict);
-            auto count_unk = [](const std::vector<int64_t>& ids) {
-                int64_t n = 0;
-                for (auto i : ids) n += i == 1;
-                return n;
-            };
-            const auto w = words.encode(text), c = chars.encode(text);
             std::printf("%s\n\n", text.c_str());
-            std::printf("GPT-2 BPE (50257 tokens)       %3zu tokens, 0 unknown\n  %s\n  ids %s\n",
-                        g.size(), quoted(gp).c_str(), join(g, " ").c_str());
-            std::printf(
-                "BERT WordPiece (30522 tokens)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n",
-                b.size(), static_cast<long long>(bert_unk), quoted(bp).c_str(),
-                join(b, " ").c_str());
-            std::printf(
-                "word-level (%lld words of the-verdict)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n",
-                static_cast<long long>(words.vocab_size()), w.size(),
-                static_cast<long long>(count_unk(w)), quoted(words.tokenize(text)).c_str(),
-                join(w, " ").c_str());
-            std::printf(
-                "character-level (%lld characters of the-verdict)  %3zu tokens, %lld unknown\n  %s\n  ids %s\n",
-                static_cast<long long>(chars.vocab_size()), c.size(),
-                static_cast<long long>(count_unk(c)), quoted(chars.tokenize(text)).c_str(),
-                join(c, " ").c_str());
+            for (const Tokenization& t :
+                 compare_tokenizers(text, {gpt2_tokenizer(), bert, words, chars})) {
+                const std::string vocab =
+                    t.name == "word-level"        ? std::to_string(t.vocab_size) + " words of the-verdict"
+                    : t.name == "character-level" ? std::to_string(t.vocab_size) + " characters of the-verdict"
+                                                  : std::to_string(t.vocab_size) + " tokens";
+                const std::string head = t.name + " (" + vocab + ")";
+                std::printf("%-29s  %3zu tokens, %lld unknown\n  %s\n  ids %s\n", head.c_str(), t.ids.size(), static_cast<long long>(t.unknown),
+                            quoted(t.pieces).c_str(), join(t.ids, " ").c_str());
+            }
         } else if (train->parsed()) {
             BPETokenizerSimple bpe;
             bpe.train(read_input(file), vocab_size);

@@ -106,12 +106,14 @@ IntTensor generate(ch04::GPTModel& model, const IntTensor& idx_in, const Generat
         }
         if (opt.eos_id && next == *opt.eos_id) break;
         ids.push_back(next);
+        if (opt.on_token && !opt.on_token(next, logits)) break;
     }
     return IntTensor({1, static_cast<int64_t>(ids.size())}, ids);
 }
 
 IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_new_tokens,
-                      int64_t context_size, int64_t num_beams, std::optional<int64_t> eos_id) {
+                      int64_t context_size, int64_t num_beams, std::optional<int64_t> eos_id,
+                      const std::function<bool(const std::vector<int64_t>& best)>& on_step) {
     if (num_beams < 1)
         throw ValueError("beam_search: the number of beams must be at least 1, got " +
                          std::to_string(num_beams));
@@ -158,6 +160,7 @@ IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_n
             if (!c.done && !taken.insert(c.decoder.get()).second)
                 c.decoder = std::make_shared<ch04::CachedDecoder>(c.decoder->clone());
         beams = std::move(candidates);
+        if (on_step && !on_step(beams[0].ids)) break;
         if (std::all_of(beams.begin(), beams.end(), [](const Beam& b) { return b.done; })) break;
     }
     return IntTensor({1, static_cast<int64_t>(beams[0].ids.size())}, beams[0].ids);

@@ -3,6 +3,7 @@
 // repetition penalty and beam search (what HuggingFace's generate offers).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct GenerateOptions {
     std::optional<int64_t> eos_id;  // stop early when this id is produced
     float top_p = 1.0f;  // 1: off
     float repetition_penalty = 1.0f;  // 1: off
+    // Called after each new token with the logits it was chosen from (after
+    // the penalty and the filters, before temperature); returning false stops
+    // the generation there. The playground streams tokens this way.
+    std::function<bool(int64_t next, const std::vector<float>& logits)> on_token;
 };
 
 // Listing 5.4's generate, with the optional top-p and repetition penalty
@@ -41,9 +46,11 @@ IntTensor generate(ch04::GPTModel& model, const IntTensor& idx, const GenerateOp
 
 // Beam search: keeps the num_beams sequences with the highest total
 // log-probability, extends each by its best tokens every step, and returns
-// the best one. Deterministic. idx: [1, T].
+// the best one. Deterministic. idx: [1, T]. on_step sees the best sequence
+// after every step (returning false stops).
 IntTensor beam_search(ch04::GPTModel& model, const IntTensor& idx, int64_t max_new_tokens,
                       int64_t context_size, int64_t num_beams,
-                      std::optional<int64_t> eos_id = std::nullopt);
+                      std::optional<int64_t> eos_id = std::nullopt,
+                      const std::function<bool(const std::vector<int64_t>& best)>& on_step = {});
 
 }  // namespace llm::ch05
