@@ -274,12 +274,14 @@ int main(int argc, char** argv) {
             std::printf("%s\n\n", text.c_str());
             for (const Tokenization& t :
                  compare_tokenizers(text, {gpt2_tokenizer(), bert, words, chars})) {
-                const std::string vocab =
-                    t.name == "word-level"        ? std::to_string(t.vocab_size) + " words of the-verdict"
-                    : t.name == "character-level" ? std::to_string(t.vocab_size) + " characters of the-verdict"
-                                                  : std::to_string(t.vocab_size) + " tokens";
+                const std::string vocab = t.name == "word-level"
+                    ? std::to_string(t.vocab_size) + " words of the-verdict"
+                    : t.name == "character-level"
+                    ? std::to_string(t.vocab_size) + " characters of the-verdict"
+                    : std::to_string(t.vocab_size) + " tokens";
                 const std::string head = t.name + " (" + vocab + ")";
-                std::printf("%-29s  %3zu tokens, %lld unknown\n  %s\n  ids %s\n", head.c_str(), t.ids.size(), static_cast<long long>(t.unknown),
+                std::printf("%-29s  %3zu tokens, %lld unknown\n  %s\n  ids %s\n", head.c_str(),
+                            t.ids.size(), static_cast<long long>(t.unknown),
                             quoted(t.pieces).c_str(), join(t.ids, " ").c_str());
             }
         } else if (train->parsed()) {

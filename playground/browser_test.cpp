@@ -96,19 +96,27 @@ void load_page() {
 }
 
 void click(const std::string& id) {
-    const json xy = eval("(() => { const e = document.getElementById('" + id +
-                         "'); e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect();"
-                         " return [b.x + b.width / 2, b.y + b.height / 2]; })()");
+    const json xy =
+        eval("(() => { const e = document.getElementById('" + id +
+             "'); e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect();"
+             " return [b.x + b.width / 2, b.y + b.height / 2]; })()");
     for (const char* type : {"mousePressed", "mouseReleased"})
-        g_browser->call("Input.dispatchMouseEvent",
-                        {{"type", type}, {"x", xy[0]}, {"y", xy[1]}, {"button", "left"}, {"clickCount", 1}}, g_page);
+        g_browser->call(
+            "Input.dispatchMouseEvent",
+            {{"type", type}, {"x", xy[0]}, {"y", xy[1]}, {"button", "left"}, {"clickCount", 1}},
+            g_page);
 }
 
 void press(const std::string& key, int code, const std::string& text = "") {
-    json down{{"type", text.empty() ? "rawKeyDown" : "keyDown"}, {"key", key}, {"code", key}, {"windowsVirtualKeyCode", code}};
+    json down{{"type", text.empty() ? "rawKeyDown" : "keyDown"},
+              {"key", key},
+              {"code", key},
+              {"windowsVirtualKeyCode", code}};
     if (!text.empty()) down["text"] = text;
     g_browser->call("Input.dispatchKeyEvent", down, g_page);
-    g_browser->call("Input.dispatchKeyEvent", {{"type", "keyUp"}, {"key", key}, {"code", key}, {"windowsVirtualKeyCode", code}}, g_page);
+    g_browser->call(
+        "Input.dispatchKeyEvent",
+        {{"type", "keyUp"}, {"key", key}, {"code", key}, {"windowsVirtualKeyCode", code}}, g_page);
 }
 
 // Types into the prompt as a user does: focus, select all, insert.
@@ -126,12 +134,18 @@ std::string base64_decode(const std::string& in) {
     int val = 0, bits = -8;
     for (unsigned char c : in) {
         int d;
-        if (c >= 'A' && c <= 'Z') d = c - 'A';
-        else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') d = c - '0' + 52;
-        else if (c == '+') d = 62;
-        else if (c == '/') d = 63;
-        else continue;
+        if (c >= 'A' && c <= 'Z')
+            d = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            d = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            d = c - '0' + 52;
+        else if (c == '+')
+            d = 62;
+        else if (c == '/')
+            d = 63;
+        else
+            continue;
         val = (val << 6) | d;
         bits += 6;
         if (bits >= 0) {
@@ -143,7 +157,8 @@ std::string base64_decode(const std::string& in) {
 }
 
 void screenshot(const std::string& name) {
-    const std::string png = base64_decode(g_browser->call("Page.captureScreenshot", {{"format", "png"}}, g_page)["data"]);
+    const std::string png = base64_decode(
+        g_browser->call("Page.captureScreenshot", {{"format", "png"}}, g_page)["data"]);
     REQUIRE(png.size() > 1000);
     CHECK(png.compare(1, 3, "PNG") == 0);
     std::ofstream(g_out_dir / name, std::ios::binary) << png;
@@ -154,9 +169,11 @@ std::string status_state() { return eval("document.getElementById('status').data
 
 }  // namespace
 
-TEST_CASE("typing a prompt and pressing Generate streams what ch05 generate prints (sampling, seed)") {
-    g_browser->call("Emulation.setDeviceMetricsOverride",
-                    {{"width", 1200}, {"height", 1100}, {"deviceScaleFactor", 1}, {"mobile", false}}, g_page);
+TEST_CASE(
+    "typing a prompt and pressing Generate streams what ch05 generate prints (sampling, seed)") {
+    g_browser->call(
+        "Emulation.setDeviceMetricsOverride",
+        {{"width", 1200}, {"height", 1100}, {"deviceScaleFactor", 1}, {"mobile", false}}, g_page);
     load_page();
     type_prompt("Every effort moves you");
     set_field("max_new_tokens", "20");
@@ -167,15 +184,18 @@ TEST_CASE("typing a prompt and pressing Generate streams what ch05 generate prin
     REQUIRE(wait_for("document.getElementById('status').dataset.state !== 'running'", 60));
     CHECK(status_state() == "done");
     const std::string shown = eval("document.getElementById('output').textContent");
-    const std::string expected = cli_generate({"--prompt", "Every effort moves you", "--max-new-tokens", "20",
-                                               "--temperature", "1.4", "--top-k", "25", "--seed", "5"});
+    const std::string expected =
+        cli_generate({"--prompt", "Every effort moves you", "--max-new-tokens", "20",
+                      "--temperature", "1.4", "--top-k", "25", "--seed", "5"});
     CHECK(shown == expected);
     CHECK(eval("steps.length") == 20);  // one streamed event per token reached the page
-    CHECK(std::string(eval("document.getElementById('status').textContent")).find("tokens/s") != std::string::npos);
+    CHECK(std::string(eval("document.getElementById('status').textContent")).find("tokens/s") !=
+          std::string::npos);
     CHECK(eval("document.querySelectorAll('#dist .bar').length").get<int>() == 20);
     CHECK(eval("document.querySelectorAll('#tokens .tokrow').length") == 4);
     click("show-attention");
-    CHECK(wait_for("document.querySelectorAll('#heatmap rect').length === 16", 30));  // 4 prompt tokens
+    CHECK(wait_for("document.querySelectorAll('#heatmap rect').length === 16",
+                   30));  // 4 prompt tokens
     screenshot("playground-desktop.png");
     g_browser->call("Emulation.clearDeviceMetricsOverride", json::object(), g_page);
 }
@@ -194,9 +214,10 @@ TEST_CASE("greedy decoding and top-p with a repetition penalty match the command
     set_field("seed", "77");
     click("generate");
     REQUIRE(wait_for("document.getElementById('status').dataset.state === 'done'", 60));
-    CHECK(std::string(eval("document.getElementById('output').textContent")) ==
-          cli_generate({"--prompt", "I HAD always thought", "--max-new-tokens", "12", "--temperature", "0.9",
-                        "--top-p", "0.6", "--repetition-penalty", "1.5", "--seed", "77"}));
+    CHECK(
+        std::string(eval("document.getElementById('output').textContent")) ==
+        cli_generate({"--prompt", "I HAD always thought", "--max-new-tokens", "12", "--temperature",
+                      "0.9", "--top-p", "0.6", "--repetition-penalty", "1.5", "--seed", "77"}));
 }
 
 TEST_CASE("the attention heatmap draws one cell per pair of prompt tokens") {
@@ -222,10 +243,14 @@ TEST_CASE("Stop ends the server's generation, not only the page's reading") {
 
 TEST_CASE("at a phone's width nothing runs off the side, and Generate still works") {
     g_browser->call("Emulation.setDeviceMetricsOverride",
-                    {{"width", 390}, {"height", 844}, {"deviceScaleFactor", 2}, {"mobile", true}}, g_page);
+                    {{"width", 390}, {"height", 844}, {"deviceScaleFactor", 2}, {"mobile", true}},
+                    g_page);
     load_page();
     CHECK(eval("document.documentElement.scrollWidth <= window.innerWidth") == true);
-    CHECK(eval("document.getElementById('generate').getBoundingClientRect().right <= window.innerWidth") == true);
+    CHECK(
+        eval(
+            "document.getElementById('generate').getBoundingClientRect().right <= window.innerWidth") ==
+        true);
     type_prompt("Every effort moves you");
     set_field("max_new_tokens", "8");
     click("generate");
@@ -276,7 +301,9 @@ int main(int argc, char** argv) {
     const char* require = std::getenv("LLM_REQUIRE_BROWSER");
     if (chromium.empty()) {
         std::printf("no Chromium found (install Debian's chromium, or set CHROMIUM)%s\n",
-                    require && std::string(require) == "1" ? ": LLM_REQUIRE_BROWSER=1, so this fails" : ": skipped");
+                    require && std::string(require) == "1"
+                        ? ": LLM_REQUIRE_BROWSER=1, so this fails"
+                        : ": skipped");
         return require && std::string(require) == "1" ? 1 : 77;
     }
     g_ch05 = LLM_CH05_PROGRAM;
@@ -286,9 +313,10 @@ int main(int argc, char** argv) {
     g_weights = g_work / "model" / "model.safetensors";
 
     // A small untrained model, from the command line as a reader would make one.
-    auto [log, made] = run({g_ch05, "train", "--text", (fs::path(LLM_DATA) / "the-verdict.txt").string(), "--epochs", "0",
-                            "--emb-dim", "32", "--n-layers", "2", "--n-heads", "2", "--context-length", "32",
-                            "--out", (g_work / "model").string()});
+    auto [log, made] =
+        run({g_ch05, "train", "--text", (fs::path(LLM_DATA) / "the-verdict.txt").string(),
+             "--epochs", "0", "--emb-dim", "32", "--n-layers", "2", "--n-heads", "2",
+             "--context-length", "32", "--out", (g_work / "model").string()});
     if (made != 0) {
         std::printf("could not make the model:\n%s\n", log.c_str());
         return 1;
@@ -299,8 +327,9 @@ int main(int argc, char** argv) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    std::vector<std::string> args = {LLM_PLAYGROUND_PROGRAM, "--weights", g_weights.string(), "--port", "0",
-                                     "--max-new-tokens", "100000"};
+    std::vector<std::string> args = {
+        LLM_PLAYGROUND_PROGRAM, "--weights", g_weights.string(), "--port", "0",
+        "--max-new-tokens",     "100000"};
     std::vector<char*> sargv;
     for (auto& a : args) sargv.push_back(a.data());
     sargv.push_back(nullptr);
@@ -310,7 +339,8 @@ int main(int argc, char** argv) {
     g_server_stdout = p[0];
     std::string banner;
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (banner.find("/ (Ctrl-C") == std::string::npos && std::chrono::steady_clock::now() < end) {
+    while (banner.find("/ (Ctrl-C") == std::string::npos &&
+           std::chrono::steady_clock::now() < end) {
         pollfd pf{g_server_stdout, POLLIN, 0};
         if (poll(&pf, 1, 1000) <= 0) continue;
         char buf[512];
@@ -329,13 +359,12 @@ int main(int argc, char** argv) {
     int rc = 1;
     try {
         g_browser = std::make_unique<HeadlessChromium>(chromium, g_work / "profile");
-        std::printf("browser: %s\n", std::string(g_browser->call("Browser.getVersion")["product"]).c_str());
+        std::printf("browser: %s\n",
+                    std::string(g_browser->call("Browser.getVersion")["product"]).c_str());
         g_page = g_browser->open_page("about:blank");
         doctest::Context ctx(argc, argv);
         rc = ctx.run();
-    } catch (const std::exception& e) {
-        std::printf("browser test could not run: %s\n", e.what());
-    }
+    } catch (const std::exception& e) { std::printf("browser test could not run: %s\n", e.what()); }
     g_browser.reset();
     if (g_server > 0) {
         kill(g_server, SIGKILL);

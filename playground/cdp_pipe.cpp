@@ -37,7 +37,8 @@ std::string HeadlessChromium::find() {
 
 HeadlessChromium::HeadlessChromium(const std::string& chromium, const fs::path& profile_dir) {
     int in[2], out[2];  // in: we write, the browser reads (its fd 3); out: the other way (its fd 4)
-    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe failed");
     fs::create_directories(profile_dir);
     const std::string log = (profile_dir / "chromium.log").string();
     posix_spawn_file_actions_t fa;
@@ -48,11 +49,20 @@ HeadlessChromium::HeadlessChromium(const std::string& chromium, const fs::path& 
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
     // The flags a closed network needs (no background connections, no
     // sandbox when run as root in a container), and a fresh profile.
-    std::vector<std::string> args = {chromium, "--headless", "--remote-debugging-pipe", "--no-sandbox",
-                                     "--disable-gpu", "--disable-quic", "--no-first-run",
-                                     "--no-default-browser-check", "--disable-background-networking",
-                                     "--disable-component-update", "--disable-sync", "--disable-extensions",
-                                     "--disable-dev-shm-usage", "--user-data-dir=" + profile_dir.string(),
+    std::vector<std::string> args = {chromium,
+                                     "--headless",
+                                     "--remote-debugging-pipe",
+                                     "--no-sandbox",
+                                     "--disable-gpu",
+                                     "--disable-quic",
+                                     "--no-first-run",
+                                     "--no-default-browser-check",
+                                     "--disable-background-networking",
+                                     "--disable-component-update",
+                                     "--disable-sync",
+                                     "--disable-extensions",
+                                     "--disable-dev-shm-usage",
+                                     "--user-data-dir=" + profile_dir.string(),
                                      "about:blank"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -74,8 +84,7 @@ HeadlessChromium::~HeadlessChromium() {
     if (pid_ > 0) {
         try {
             call("Browser.close", json::object(), "", std::chrono::seconds(5));
-        } catch (...) {
-        }
+        } catch (...) {}
         for (int i = 0; i < 100; ++i) {  // up to 5 s to go by itself
             if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
                 pid_ = -1;
@@ -92,8 +101,8 @@ HeadlessChromium::~HeadlessChromium() {
     if (from_browser_ >= 0) close(from_browser_);
 }
 
-json HeadlessChromium::call(const std::string& method, const json& params, const std::string& session,
-                            std::chrono::milliseconds timeout) {
+json HeadlessChromium::call(const std::string& method, const json& params,
+                            const std::string& session, std::chrono::milliseconds timeout) {
     const int64_t id = next_id_++;
     json msg{{"id", id}, {"method", method}, {"params", params}};
     if (!session.empty()) msg["sessionId"] = session;
@@ -111,11 +120,15 @@ json HeadlessChromium::call(const std::string& method, const json& params, const
             buffer_.erase(0, end + 1);
             if (!reply.contains("id") || reply["id"] != id) continue;  // an event or an older reply
             if (reply.contains("error"))
-                throw std::runtime_error(method + ": " + reply["error"].value("message", reply["error"].dump()));
+                throw std::runtime_error(method + ": " +
+                                         reply["error"].value("message", reply["error"].dump()));
             return reply.value("result", json::object());
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) throw std::runtime_error(method + ": no reply within " + std::to_string(timeout.count()) + " ms");
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            throw std::runtime_error(method + ": no reply within " +
+                                     std::to_string(timeout.count()) + " ms");
         pollfd p{from_browser_, POLLIN, 0};
         if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
         char chunk[65536];
@@ -131,8 +144,9 @@ std::string HeadlessChromium::open_page(const std::string& url) {
 }
 
 json HeadlessChromium::evaluate(const std::string& session, const std::string& expression) {
-    const json r = call("Runtime.evaluate",
-                        {{"expression", expression}, {"awaitPromise", true}, {"returnByValue", true}}, session);
+    const json r = call(
+        "Runtime.evaluate",
+        {{"expression", expression}, {"awaitPromise", true}, {"returnByValue", true}}, session);
     if (r.contains("exceptionDetails"))
         throw std::runtime_error("in the page: " + r["exceptionDetails"].dump());
     return r["result"].value("value", json());

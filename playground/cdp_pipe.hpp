@@ -23,7 +23,8 @@ public:
 
     // Sends a command and waits for its reply's "result"; throws with the
     // protocol's error message, or when no reply comes within `timeout`.
-    nlohmann::json call(const std::string& method, const nlohmann::json& params = nlohmann::json::object(),
+    nlohmann::json call(const std::string& method,
+                        const nlohmann::json& params = nlohmann::json::object(),
                         const std::string& session = "",
                         std::chrono::milliseconds timeout = std::chrono::seconds(30));
     // A new tab at `url`, attached: returns its session id.

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const auto r = llm::playground::parse_generate_request(body, limits);
         if (r.prompt.empty() || r.prompt.size() > limits.max_prompt_bytes) __builtin_trap();
         if (r.max_new_tokens < 0 || r.max_new_tokens > limits.max_new_tokens) __builtin_trap();
-        if (!(r.temperature >= 0) || !(r.top_p > 0) || r.top_p > 1 || r.beams > limits.max_beams) __builtin_trap();
+        if (!(r.temperature >= 0) || !(r.top_p > 0) || r.top_p > 1 || r.beams > limits.max_beams)
+            __builtin_trap();
     } catch (const llm::Error&) {}
     try {
         llm::playground::parse_text_request(body, limits);

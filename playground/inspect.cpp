@@ -43,16 +43,17 @@ LoadedModel load_playground_model(const fs::path& weights) {
         manual_seed(123);
         m.model = std::make_unique<ch04::GPTModel>(ch04::GPT_CONFIG_124M());
         m.source = "no weights given and no output/ch05/model.safetensors here";
-        m.kind = "untrained GPT-2 124M (random weights, seed 123): its text is noise. "
-                 "./book run ch05 trains one on the-verdict; --weights loads a "
-                 "model.safetensors (ours, a chapter 7 finetune or HuggingFace's GPT-2)";
+        m.kind =
+            "untrained GPT-2 124M (random weights, seed 123): its text is noise. "
+            "./book run ch05 trains one on the-verdict; --weights loads a "
+            "model.safetensors (ours, a chapter 7 finetune or HuggingFace's GPT-2)";
     } else {
         m.model = ch05::load_model(w);
         m.source = w.string();
         const std::string header = safetensors_header(w);
         m.kind = header.find("\"wte.weight\"") != std::string::npos
-                     ? "HuggingFace GPT-2 layout (OpenAI's weights)"
-                     : "the book's names (a chapter 5 checkpoint or a chapter 7 finetune)";
+            ? "HuggingFace GPT-2 layout (OpenAI's weights)"
+            : "the book's names (a chapter 5 checkpoint or a chapter 7 finetune)";
     }
     m.model->eval();
     return m;
@@ -72,7 +73,9 @@ std::vector<float> attention_map(ch04::GPTModel& model, const std::vector<int64_
     const std::vector<int64_t> ids(ids_in.end() - static_cast<std::ptrdiff_t>(keep), ids_in.end());
     auto block = std::dynamic_pointer_cast<ch04::TransformerBlock>(
         model.trf_blocks->named_children()[static_cast<size_t>(layer)].second);
-    if (!block) throw ValueError("attention: block " + std::to_string(layer) + " is not a TransformerBlock");
+    if (!block)
+        throw ValueError("attention: block " + std::to_string(layer) +
+                         " is not a TransformerBlock");
     auto& att = *block->att;
     NoGradGuard no_grad;
     att.keep_attn_weights = true;

@@ -34,14 +34,16 @@ int main(int argc, char** argv) {
     std::string weights, host = "127.0.0.1", page = LLM_PLAYGROUND_PAGE;
     int port = 8000;
     playground::Limits limits;
-    app.add_option("--weights", weights,
-                   "model.safetensors: ours (book names), a chapter 7 finetune or HuggingFace's GPT-2 "
-                   "(default: output/ch05/model.safetensors if present, else an untrained GPT-2 124M)")
+    app.add_option(
+           "--weights", weights,
+           "model.safetensors: ours (book names), a chapter 7 finetune or HuggingFace's GPT-2 "
+           "(default: output/ch05/model.safetensors if present, else an untrained GPT-2 124M)")
         ->check(CLI::ExistingFile);
     app.add_option("--host", host, "address to listen on (default loopback only)");
     app.add_option("--port", port, "port (0: any free port)")->check(CLI::Range(0, 65535));
     app.add_option("--page", page, "the page to serve")->check(CLI::ExistingFile);
-    app.add_option("--max-new-tokens", limits.max_new_tokens, "the most tokens one request may ask for")
+    app.add_option("--max-new-tokens", limits.max_new_tokens,
+                   "the most tokens one request may ask for")
         ->check(CLI::Range(int64_t{1}, int64_t{100000}));
     CLI11_PARSE(app, argc, argv);
 
@@ -68,11 +70,13 @@ int main(int argc, char** argv) {
         std::thread([&server, signals] {
             int sig = 0;
             sigwait(&signals, &sig);
-            std::fprintf(stderr, "playground: %s: stopping\n", sig == SIGINT ? "Ctrl-C" : "SIGTERM");
+            std::fprintf(stderr, "playground: %s: stopping\n",
+                         sig == SIGINT ? "Ctrl-C" : "SIGTERM");
             server.stop();
         }).detach();
         std::printf("playground: serving http://%s:%d/ (Ctrl-C stops)\n",
-                    host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(), bound);
+                    host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(),
+                    bound);
         std::fflush(stdout);
         server.run();
         std::printf("playground: stopped\n");

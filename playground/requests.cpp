@@ -43,8 +43,7 @@ std::string text_field(const json& j, const char* key, size_t max_bytes, bool re
 int64_t int_field(const json& j, const char* key, int64_t fallback, int64_t lo, int64_t hi) {
     if (!j.contains(key)) return fallback;
     const json& v = j[key];
-    if (!v.is_number_integer())
-        throw ValueError(std::string("'") + key + "' must be an integer");
+    if (!v.is_number_integer()) throw ValueError(std::string("'") + key + "' must be an integer");
     // a negative number is stored signed, a large positive one unsigned
     if (v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(hi)
                                : (v.get<int64_t>() < lo || v.get<int64_t>() > hi))
@@ -69,9 +68,9 @@ float float_field(const json& j, const char* key, float fallback, double lo, dou
 }  // namespace
 
 GenerateRequest parse_generate_request(const std::string& body, const Limits& limits) {
-    const json j = parse_object(body, {"prompt", "prompt_style", "input", "max_new_tokens",
-                                       "temperature", "top_k", "top_p", "repetition_penalty",
-                                       "beams", "seed", "top"});
+    const json j = parse_object(body,
+                                {"prompt", "prompt_style", "input", "max_new_tokens", "temperature",
+                                 "top_k", "top_p", "repetition_penalty", "beams", "seed", "top"});
     GenerateRequest r;
     r.prompt = text_field(j, "prompt", limits.max_prompt_bytes, true);
     if (r.prompt.empty()) throw ValueError("'prompt' is empty: give a text to continue");

@@ -77,7 +77,8 @@ Server::Server(LoadedModel model, std::string page_html, Limits limits)
 Server::~Server() = default;
 
 int Server::bind(const std::string& host, int port) {
-    const int bound = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
+    const int bound =
+        port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
     if (bound <= 0)
         throw Error("cannot listen on " + host + ":" + std::to_string(port) +
                     " (in use, or not an address of this machine)");
@@ -120,22 +121,22 @@ void Server::routes() {
     h.set_keep_alive_max_count(100);
     h.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;  // a handler's own message
-        const std::string what =
-            res.status == 404   ? "no such path: " + req.method + " " + req.path
-            : res.status == 413 ? "the request body is over " + std::to_string(limits_.max_body_bytes) + " bytes"
-                                : "request refused (HTTP " + std::to_string(res.status) + ")";
+        const std::string what = res.status == 404 ? "no such path: " + req.method + " " + req.path
+            : res.status == 413
+            ? "the request body is over " + std::to_string(limits_.max_body_bytes) + " bytes"
+            : "request refused (HTTP " + std::to_string(res.status) + ")";
         res.set_content(dump(json{{"error", what}}), "application/json");
     });
-    h.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "internal error";
-        try {
-            std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-            what += std::string(": ") + e.what();
-        } catch (...) {
-        }
-        reply_error(res, 500, what);
-    });
+    h.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            std::string what = "internal error";
+            try {
+                std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what += std::string(": ") + e.what();
+            } catch (...) {}
+            reply_error(res, 500, what);
+        });
 
     h.Get("/", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(page_, "text/html; charset=utf-8");
@@ -165,9 +166,7 @@ void Server::routes() {
                                {"ids", k.ids},
                                {"unknown", k.unknown}});
             reply(res, 200, out);
-        } catch (const Error& e) {
-            reply_error(res, 400, e.what());
-        }
+        } catch (const Error& e) { reply_error(res, 400, e.what()); }
     });
 
     h.Post("/api/attention", [this](const httplib::Request& req, httplib::Response& res) {
@@ -176,11 +175,11 @@ void Server::routes() {
         try {
             r = parse_attention_request(req.body, limits_);
             ids = ch05::text_to_token_ids(r.text, tokenizers_->gpt2).data;
-        } catch (const Error& e) {
-            return reply_error(res, 400, e.what());
-        }
+        } catch (const Error& e) { return reply_error(res, 400, e.what()); }
         std::unique_lock<std::mutex> lock(model_mutex_, std::try_to_lock);
-        if (!lock.owns_lock()) return reply_error(res, 503, "busy: the model is generating; try again when it is done");
+        if (!lock.owns_lock())
+            return reply_error(res, 503,
+                               "busy: the model is generating; try again when it is done");
         try {
             const auto w = attention_map(*model_.model, ids, r.layer, r.head);
             const size_t t = static_cast<size_t>(std::min<int64_t>(
@@ -189,12 +188,13 @@ void Server::routes() {
             for (size_t i = ids.size() - t; i < ids.size(); ++i)
                 tokens.push_back(tokenizers_->gpt2.decode({ids[i]}));
             for (size_t i = 0; i < t; ++i)
-                rows.push_back(std::vector<float>(w.begin() + static_cast<std::ptrdiff_t>(i * t),
-                                                  w.begin() + static_cast<std::ptrdiff_t>((i + 1) * t)));
-            reply(res, 200, json{{"layer", r.layer}, {"head", r.head}, {"tokens", tokens}, {"weights", rows}});
-        } catch (const Error& e) {
-            reply_error(res, 400, e.what());
-        }
+                rows.push_back(
+                    std::vector<float>(w.begin() + static_cast<std::ptrdiff_t>(i * t),
+                                       w.begin() + static_cast<std::ptrdiff_t>((i + 1) * t)));
+            reply(
+                res, 200,
+                json{{"layer", r.layer}, {"head", r.head}, {"tokens", tokens}, {"weights", rows}});
+        } catch (const Error& e) { reply_error(res, 400, e.what()); }
     });
 
     h.Post("/api/generate", [this](const httplib::Request& req, httplib::Response& res) {
@@ -203,14 +203,15 @@ void Server::routes() {
         std::vector<int64_t> prompt_ids;
         try {
             r = parse_generate_request(req.body, limits_);
-            input_text = r.style ? ch07::format_prompt({r.prompt, r.input, ""}, *r.style) : r.prompt;
+            input_text =
+                r.style ? ch07::format_prompt({r.prompt, r.input, ""}, *r.style) : r.prompt;
             prompt_ids = ch05::text_to_token_ids(input_text, tokenizers_->gpt2).data;
-        } catch (const Error& e) {
-            return reply_error(res, 400, e.what());
-        }
+        } catch (const Error& e) { return reply_error(res, 400, e.what()); }
         auto lock = std::make_shared<std::unique_lock<std::mutex>>(model_mutex_, std::try_to_lock);
         if (!lock->owns_lock())
-            return reply_error(res, 503, "busy: another generation is running; stop it or try again when it is done");
+            return reply_error(
+                res, 503,
+                "busy: another generation is running; stop it or try again when it is done");
         stop_generation_ = false;
         res.set_header("Cache-Control", "no-cache");
         res.set_chunked_content_provider(
@@ -218,7 +219,8 @@ void Server::routes() {
             [this, lock, r, input_text, prompt_ids](size_t, httplib::DataSink& sink) {
                 bool gone = false;
                 auto send = [&](const char* event, const json& data) {
-                    const std::string m = std::string("event: ") + event + "\ndata: " + dump(data) + "\n\n";
+                    const std::string m =
+                        std::string("event: ") + event + "\ndata: " + dump(data) + "\n\n";
                     if (!gone && !sink.write(m.data(), m.size())) gone = true;
                     return !gone;
                 };
@@ -226,7 +228,9 @@ void Server::routes() {
                 const auto& tok = tokenizers_->gpt2;
                 const auto t0 = std::chrono::steady_clock::now();
                 std::vector<int64_t> new_ids;
-                auto text_of = [&](const std::vector<int64_t>& ids) { return complete_utf8_prefix(tok.decode(ids)); };
+                auto text_of = [&](const std::vector<int64_t>& ids) {
+                    return complete_utf8_prefix(tok.decode(ids));
+                };
                 try {
                     auto& model = *model_.model;
                     const IntTensor idx({1, static_cast<int64_t>(prompt_ids.size())}, prompt_ids);
@@ -236,11 +240,15 @@ void Server::routes() {
                             model, idx, r.max_new_tokens, model.cfg.context_length, r.beams,
                             r.style ? std::optional<int64_t>(kEndOfText) : std::nullopt,
                             [&](const std::vector<int64_t>& best) {
-                                new_ids.assign(best.begin() + static_cast<std::ptrdiff_t>(prompt_ids.size()), best.end());
+                                new_ids.assign(
+                                    best.begin() + static_cast<std::ptrdiff_t>(prompt_ids.size()),
+                                    best.end());
                                 const double dt = seconds_since(t0);
-                                send("token", {{"step", new_ids.size()},
-                                               {"text", text_of(new_ids)},
-                                               {"tokens_per_s", static_cast<double>(new_ids.size()) / std::max(dt, 1e-9)}});
+                                send("token",
+                                     {{"step", new_ids.size()},
+                                      {"text", text_of(new_ids)},
+                                      {"tokens_per_s",
+                                       static_cast<double>(new_ids.size()) / std::max(dt, 1e-9)}});
                                 return go_on();
                             });
                     } else {
@@ -256,37 +264,43 @@ void Server::routes() {
                             new_ids.push_back(next);
                             json top = json::array();
                             for (const auto& c : top_tokens(logits, r.temperature, r.top))
-                                top.push_back({{"id", c.id}, {"piece", tok.decode({c.id})}, {"p", c.probability}});
+                                top.push_back({{"id", c.id},
+                                               {"piece", tok.decode({c.id})},
+                                               {"p", c.probability}});
                             const double dt = seconds_since(t0);
-                            send("token", {{"step", new_ids.size()},
-                                           {"id", next},
-                                           {"piece", tok.decode({next})},
-                                           {"text", text_of(new_ids)},
-                                           {"top", top},
-                                           {"tokens_per_s", static_cast<double>(new_ids.size()) / std::max(dt, 1e-9)}});
+                            send("token",
+                                 {{"step", new_ids.size()},
+                                  {"id", next},
+                                  {"piece", tok.decode({next})},
+                                  {"text", text_of(new_ids)},
+                                  {"top", top},
+                                  {"tokens_per_s",
+                                   static_cast<double>(new_ids.size()) / std::max(dt, 1e-9)}});
                             return go_on();
                         };
                         Generator gen(r.seed);  // as `ch05 generate --seed`: manual_seed(seed)
                         out = ch05::generate(model, idx, g, gen);
                     }
                     const std::vector<int64_t>& all = out.data;
-                    const std::string text = ch02::decode_utf8_replace(ch05::token_ids_to_text(out, tok));
-                    const std::vector<int64_t> generated(all.begin() + static_cast<std::ptrdiff_t>(prompt_ids.size()), all.end());
+                    const std::string text =
+                        ch02::decode_utf8_replace(ch05::token_ids_to_text(out, tok));
+                    const std::vector<int64_t> generated(
+                        all.begin() + static_cast<std::ptrdiff_t>(prompt_ids.size()), all.end());
                     const double dt = seconds_since(t0);
                     json done{{"text", text},
                               {"prompt", ch02::decode_utf8_replace(tok.decode(prompt_ids))},
                               {"generated", ch02::decode_utf8_replace(tok.decode(generated))},
                               {"tokens", generated.size()},
                               {"seconds", dt},
-                              {"tokens_per_s", static_cast<double>(generated.size()) / std::max(dt, 1e-9)},
+                              {"tokens_per_s",
+                               static_cast<double>(generated.size()) / std::max(dt, 1e-9)},
                               {"stopped", stop_generation_ || stopping_ || gone}};
                     if (r.style)
-                        done["response"] = ch02::decode_utf8_replace(ch07::extract_response(
-                            ch05::token_ids_to_text(out, tok), input_text, ch07::response_marker(*r.style)));
+                        done["response"] = ch02::decode_utf8_replace(
+                            ch07::extract_response(ch05::token_ids_to_text(out, tok), input_text,
+                                                   ch07::response_marker(*r.style)));
                     send("done", done);
-                } catch (const Error& e) {
-                    send("error", json{{"error", e.what()}});
-                }
+                } catch (const Error& e) { send("error", json{{"error", e.what()}}); }
                 sink.done();
                 return !gone;
             },

@@ -71,8 +71,9 @@ struct Stream {
     int status = 0;
     std::vector<Event> events;
 };
-Stream generate(const Running& r, const json& body,
-                const std::function<bool(const Event&)>& keep = [](const Event&) { return true; }) {
+Stream generate(
+    const Running& r, const json& body,
+    const std::function<bool(const Event&)>& keep = [](const Event&) { return true; }) {
     auto cli = r.client();
     Stream s;
     std::string buffer;
@@ -103,18 +104,20 @@ Stream generate(const Running& r, const json& body,
     const bool ok = cli.send(req, res, err);
     s.status = res.status;
     if (!ok && !hung_up) FAIL("no answer: " << httplib::to_string(err));
-    if (s.status != 200 && s.events.empty() && !res.body.empty()) s.events.push_back({"reply", json::parse(res.body)});
+    if (s.status != 200 && s.events.empty() && !res.body.empty())
+        s.events.push_back({"reply", json::parse(res.body)});
     return s;
 }
 
-std::string cli_text(ch04::GPTModel& model, const std::string& prompt, const ch05::GenerateOptions& g,
-                     uint64_t seed, int64_t beams = 0) {
+std::string cli_text(ch04::GPTModel& model, const std::string& prompt,
+                     const ch05::GenerateOptions& g, uint64_t seed, int64_t beams = 0) {
     // what `ch05 generate` does with these options
     const auto& tok = ch02::gpt2_tokenizer();
     const IntTensor idx = ch05::text_to_token_ids(prompt, tok);
     manual_seed(seed);
-    const IntTensor out = beams > 0 ? ch05::beam_search(model, idx, g.max_new_tokens, g.context_size, beams)
-                                    : ch05::generate(model, idx, g);
+    const IntTensor out = beams > 0
+        ? ch05::beam_search(model, idx, g.max_new_tokens, g.context_size, beams)
+        : ch05::generate(model, idx, g);
     return ch05::token_ids_to_text(out, tok);
 }
 
@@ -177,20 +180,34 @@ TEST_CASE("the streamed generation equals ch05 generate: greedy, sampling, top-p
     ch05::GenerateOptions s = g;
     s.temperature = 1.4f;
     s.top_k = 25;
-    cases.push_back({{{"prompt", "Every effort moves you"}, {"max_new_tokens", 12}, {"temperature", 1.4}, {"top_k", 25}, {"seed", 7}}, s, 0});
+    cases.push_back({{{"prompt", "Every effort moves you"},
+                      {"max_new_tokens", 12},
+                      {"temperature", 1.4},
+                      {"top_k", 25},
+                      {"seed", 7}},
+                     s,
+                     0});
     ch05::GenerateOptions p = g;
     p.temperature = 0.8f;
     p.top_p = 0.5f;
     p.repetition_penalty = 1.3f;
     p.max_new_tokens = 40;  // beyond the context of 32: the window slides
-    cases.push_back({{{"prompt", "I HAD always thought"}, {"max_new_tokens", 40}, {"temperature", 0.8}, {"top_p", 0.5},
-                      {"repetition_penalty", 1.3}, {"seed", 11}}, p, 0});
-    cases.push_back({{{"prompt", "Every effort moves you"}, {"max_new_tokens", 6}, {"beams", 3}}, [] {
-                          ch05::GenerateOptions b;
-                          b.context_size = 32;
-                          b.max_new_tokens = 6;
-                          return b;
-                      }(), 3});
+    cases.push_back({{{"prompt", "I HAD always thought"},
+                      {"max_new_tokens", 40},
+                      {"temperature", 0.8},
+                      {"top_p", 0.5},
+                      {"repetition_penalty", 1.3},
+                      {"seed", 11}},
+                     p,
+                     0});
+    cases.push_back({{{"prompt", "Every effort moves you"}, {"max_new_tokens", 6}, {"beams", 3}},
+                     [] {
+                         ch05::GenerateOptions b;
+                         b.context_size = 32;
+                         b.max_new_tokens = 6;
+                         return b;
+                     }(),
+                     3});
     for (const auto& c : cases) {
         CAPTURE(c.body.dump());
         const uint64_t seed = c.body.value("seed", uint64_t{123});
@@ -205,7 +222,9 @@ TEST_CASE("the streamed generation equals ch05 generate: greedy, sampling, top-p
         CHECK(done.data["tokens"] == c.g.max_new_tokens);
         CHECK(st.events.size() == static_cast<size_t>(c.g.max_new_tokens) + 1);
         // the last streamed text is the generated part of the final text
-        CHECK(std::string(done.data["prompt"]) + std::string(st.events[st.events.size() - 2].data["text"]) == expected);
+        CHECK(std::string(done.data["prompt"]) +
+                  std::string(st.events[st.events.size() - 2].data["text"]) ==
+              expected);
         if (c.beams == 0)
             for (size_t i = 0; i + 1 < st.events.size(); ++i) {
                 const json& top = st.events[i].data["top"];
@@ -217,14 +236,16 @@ TEST_CASE("the streamed generation equals ch05 generate: greedy, sampling, top-p
                     sum += last;
                 }
                 CHECK(sum <= 1.0 + 1e-5);
-                if (c.g.temperature == 0) CHECK(top[0]["id"] == st.events[i].data["id"]);  // greedy takes the top one
+                if (c.g.temperature == 0)
+                    CHECK(top[0]["id"] == st.events[i].data["id"]);  // greedy takes the top one
             }
     }
 }
 
 TEST_CASE("a prompt style formats the prompt as chapter 7 does and extracts the response") {
     Running r;
-    const Stream st = generate(r, {{"prompt", "Name a colour."}, {"prompt_style", "alpaca"}, {"max_new_tokens", 5}});
+    const Stream st = generate(
+        r, {{"prompt", "Name a colour."}, {"prompt_style", "alpaca"}, {"max_new_tokens", 5}});
     REQUIRE(!st.events.empty());
     const json& d = st.events.back().data;
     CHECK(std::string(d["prompt"]).find("### Instruction:\nName a colour.") != std::string::npos);
@@ -242,11 +263,17 @@ TEST_CASE("bad requests get 4xx answers with a message; the server goes on") {
         CHECK(std::string(j["error"]).find(part) != std::string::npos);
     };
     expect(cli.Post("/api/generate", "{not json", "application/json"), 400, "not valid JSON");
-    expect(cli.Post("/api/generate", R"({"prompt": "a", "temperature": -1})", "application/json"), 400, "'temperature'");
-    expect(cli.Post("/api/generate", R"({"prompt": "a", "max_new_tokens": 5000})", "application/json"), 400, "'max_new_tokens'");
-    expect(cli.Post("/api/attention", R"({"text": "a b", "layer": 9})", "application/json"), 400, "layer must be in [0, 2)");
-    expect(cli.Post("/api/attention", R"({"text": "a b", "head": 2})", "application/json"), 400, "head must be in [0, 2)");
-    expect(cli.Post("/api/tokens", std::string(limits.max_body_bytes + 1, ' '), "application/json"), 413, "over");
+    expect(cli.Post("/api/generate", R"({"prompt": "a", "temperature": -1})", "application/json"),
+           400, "'temperature'");
+    expect(
+        cli.Post("/api/generate", R"({"prompt": "a", "max_new_tokens": 5000})", "application/json"),
+        400, "'max_new_tokens'");
+    expect(cli.Post("/api/attention", R"({"text": "a b", "layer": 9})", "application/json"), 400,
+           "layer must be in [0, 2)");
+    expect(cli.Post("/api/attention", R"({"text": "a b", "head": 2})", "application/json"), 400,
+           "head must be in [0, 2)");
+    expect(cli.Post("/api/tokens", std::string(limits.max_body_bytes + 1, ' '), "application/json"),
+           413, "over");
     expect(cli.Get("/no/such/page"), 404, "no such path: GET /no/such/page");
     expect(cli.Get("/api/generate"), 404, "no such path");
     auto ok = cli.Get("/api/model");
@@ -256,8 +283,9 @@ TEST_CASE("bad requests get 4xx answers with a message; the server goes on") {
 
 TEST_CASE("attention weights: causal rows that sum to 1, over the prompt's tokens") {
     Running r;
-    auto res = r.client().Post("/api/attention", R"({"text": "Your journey starts with one step", "layer": 1, "head": 1})",
-                               "application/json");
+    auto res = r.client().Post(
+        "/api/attention", R"({"text": "Your journey starts with one step", "layer": 1, "head": 1})",
+        "application/json");
     REQUIRE(res);
     REQUIRE(res->status == 200);
     const json j = json::parse(res->body);
@@ -281,10 +309,11 @@ TEST_CASE("one generation at a time: the second is told 'busy'; stop ends the fi
     std::atomic<bool> started{false};
     Stream first;
     std::thread t([&] {
-        first = generate(r, {{"prompt", "Every effort moves you"}, {"max_new_tokens", 1000}}, [&](const Event&) {
-            started = true;
-            return true;
-        });
+        first = generate(r, {{"prompt", "Every effort moves you"}, {"max_new_tokens", 1000}},
+                         [&](const Event&) {
+                             started = true;
+                             return true;
+                         });
     });
     while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     auto cli = r.client();
@@ -318,7 +347,8 @@ TEST_CASE("a client that hangs up mid-stream ends its generation; the next one r
     CHECK(next.events.back().name == "done");
 }
 
-TEST_CASE("many clients at once (a bounded load from 16 threads): every answer is 2xx, 4xx or busy") {
+TEST_CASE(
+    "many clients at once (a bounded load from 16 threads): every answer is 2xx, 4xx or busy") {
     Running r;
     const std::vector<std::pair<std::string, std::string>> requests = {
         {"/api/tokens", R"({"text": "Hello, world"})"},
@@ -336,11 +366,16 @@ TEST_CASE("many clients at once (a bounded load from 16 threads): every answer i
             for (int i = 0; i < 12; ++i) {
                 const auto& [path, body] = requests[static_cast<size_t>(t + i) % requests.size()];
                 auto res = cli.Post(path, body, "application/json");
-                if (!res) ++no_answer;
-                else if (res->status == 200) ++ok;
-                else if (res->status == 503) ++busy;
-                else if (res->status >= 400 && res->status < 500) ++client_error;
-                else ++other;
+                if (!res)
+                    ++no_answer;
+                else if (res->status == 200)
+                    ++ok;
+                else if (res->status == 503)
+                    ++busy;
+                else if (res->status >= 400 && res->status < 500)
+                    ++client_error;
+                else
+                    ++other;
             }
         });
     for (auto& t : threads) t.join();
@@ -359,10 +394,11 @@ TEST_CASE("stop() while a client is streaming: the generation ends and run() ret
     std::atomic<bool> started{false};
     Stream s;
     std::thread t([&] {
-        s = generate(*r, {{"prompt", "Every effort moves you"}, {"max_new_tokens", 1000}}, [&](const Event&) {
-            started = true;
-            return true;
-        });
+        s = generate(*r, {{"prompt", "Every effort moves you"}, {"max_new_tokens", 1000}},
+                     [&](const Event&) {
+                         started = true;
+                         return true;
+                     });
     });
     while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     const auto t0 = std::chrono::steady_clock::now();
