@@ -8,6 +8,7 @@
 #include "autograd.hpp"
 #include "bench.hpp"
 #include "blas.hpp"
+#include "blas_startup.hpp"
 #include "walkthrough.hpp"
 #include "error.hpp"
 #include "ops.hpp"

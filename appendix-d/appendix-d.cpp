@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "cli_checks.hpp"
 #include "error.hpp"
 #include "gpt_dataset.hpp"

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "autograd.hpp"
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "classifier.hpp"
 #include "finetuning.hpp"
 #include "cli_checks.hpp"

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "blas.hpp"
+#include "blas_startup.hpp"
 #include "finetune_step_bench.hpp"
 #include "lora.hpp"
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "cli_checks.hpp"
 #include "error.hpp"
 #include "next_word.hpp"

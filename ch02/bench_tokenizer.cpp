@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "bench.hpp"
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "gpt2_bpe.hpp"
 #include "paths.hpp"
 

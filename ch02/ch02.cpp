@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "bpe_train.hpp"
 #include "compare.hpp"
 #include "embeddings.hpp"

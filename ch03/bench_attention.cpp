@@ -5,6 +5,7 @@
 
 #include "bench.hpp"
 #include "blas.hpp"
+#include "blas_startup.hpp"
 #include "multihead_attention.hpp"
 #include "ops.hpp"
 #include "random.hpp"

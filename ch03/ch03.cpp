@@ -8,7 +8,7 @@
 
 #include "attention_softmax_fused.hpp"
 #include "autograd.hpp"
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "cli_checks.hpp"
 #include "walkthrough.hpp"
 #include "causal_attention.hpp"

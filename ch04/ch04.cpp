@@ -8,7 +8,7 @@
 
 #include "autograd.hpp"
 #include "bench.hpp"
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "cli_checks.hpp"
 #include "walkthrough.hpp"
 #include "dummy_gpt.hpp"

@@ -18,16 +18,18 @@ GPTConfig gpt_config_of(const std::map<std::string, std::string>& metadata,
 }
 
 std::unique_ptr<GPTModel> load_gpt_model(const std::filesystem::path& path) {
-    const auto st = load_safetensors(path);
-    const GPTConfig cfg = gpt_config_of(st.metadata, path);
-    if (!st.tensors.count("tok_emb.weight"))
+    const SafeTensorsFile file(path);  // tensors are read as they are copied in
+    const GPTConfig cfg = gpt_config_of(file.metadata(), path);
+    if (!file.contains("tok_emb.weight"))
         throw FormatError(path.string() +
                           ": not a GPTModel in the book's layout (no tok_emb.weight)");
     auto model = std::make_unique<GPTModel>(cfg);
-    if (!st.tensors.count("out_head.weight"))
+    if (!file.contains("out_head.weight"))
         model->tie_weights();  // a tied checkpoint may store the head once
     try {
-        model->load_state_dict(st.tensors);
+        model->load_state_dict(
+            file.names(), [&](const std::string& n) { return file.shape(n); },
+            [&](const std::string& n, float* dst) { file.load_into(n, dst); });
     } catch (const Error& e) { throw FormatError(path.string() + ": " + e.what()); }
     return model;
 }

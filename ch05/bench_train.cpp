@@ -7,6 +7,7 @@
 
 #include "bench.hpp"
 #include "blas.hpp"
+#include "blas_startup.hpp"
 #include "loss.hpp"
 #include "optim.hpp"
 #include "random.hpp"

@@ -18,11 +18,65 @@ std::string strip_prefix(const std::string& name) {
     return name.rfind("transformer.", 0) == 0 ? name.substr(12) : name;
 }
 
-std::map<std::string, Tensor> without_prefix(const std::map<std::string, Tensor>& t) {
-    std::map<std::string, Tensor> out;
-    for (const auto& [k, v] : t) out[strip_prefix(k)] = v;
-    return out;
-}
+// Where load_weights_into_gpt reads tensors from, by HuggingFace's names
+// without the "transformer." prefix: a dict already in memory, or a file read
+// tensor by tensor (nothing but the model holds all the weights at once).
+struct WeightSource {
+    virtual ~WeightSource() = default;
+    virtual std::vector<std::string> names() const = 0;
+    virtual const Shape* shape(const std::string& name) const = 0;  // nullptr: absent
+    virtual void load_into(const std::string& name, float* dst) const = 0;
+    Tensor load(const std::string& name) const {
+        Tensor t = Tensor::empty(*shape(name));
+        load_into(name, t.data());
+        return t;
+    }
+};
+
+struct DictSource : WeightSource {
+    std::map<std::string, Tensor> t;
+    explicit DictSource(const std::map<std::string, Tensor>& raw) {
+        for (const auto& [k, v] : raw) t[strip_prefix(k)] = v;
+    }
+    std::vector<std::string> names() const override {
+        std::vector<std::string> n;
+        for (const auto& [k, v] : t) n.push_back(k);
+        return n;
+    }
+    const Shape* shape(const std::string& name) const override {
+        auto it = t.find(name);
+        return it == t.end() ? nullptr : &it->second.shape();
+    }
+    void load_into(const std::string& name, float* dst) const override {
+        const Tensor& v = t.at(name);
+        std::copy(v.data(), v.data() + v.numel(), dst);
+    }
+};
+
+struct FileSource : WeightSource {
+    const SafeTensorsFile& file;
+    std::map<std::string, std::string> stored;  // name without prefix -> name in the file
+    explicit FileSource(const SafeTensorsFile& f) : file(f) {
+        for (const auto& n : f.names()) stored[strip_prefix(n)] = n;
+    }
+    std::vector<std::string> names() const override {
+        std::vector<std::string> n;
+        for (const auto& [k, v] : stored) n.push_back(k);
+        return n;
+    }
+    const Shape* shape(const std::string& name) const override {
+        auto it = stored.find(name);
+        return it == stored.end() ? nullptr : &file.shape(it->second);
+    }
+    void load_into(const std::string& name, float* dst) const override {
+        file.load_into(stored.at(name), dst);
+    }
+};
+
+ch04::GPTConfig infer_config(const WeightSource& t, const std::string& config_json,
+                             const std::string& where);
+void load_weights(ch04::GPTModel& model, const WeightSource& hf, bool tie,
+                  const std::string& where);
 
 }  // namespace
 
@@ -32,25 +86,36 @@ bool is_hf_gpt2_layout(const std::map<std::string, Tensor>& tensors) {
 
 ch04::GPTConfig infer_hf_config(const std::map<std::string, Tensor>& raw,
                                 const std::string& config_json, const std::string& where) {
-    const auto t = without_prefix(raw);
+    return infer_config(DictSource(raw), config_json, where);
+}
+
+void load_weights_into_gpt(ch04::GPTModel& model, const std::map<std::string, Tensor>& raw,
+                           bool tie, const std::string& where) {
+    load_weights(model, DictSource(raw), tie, where);
+}
+
+namespace {
+
+ch04::GPTConfig infer_config(const WeightSource& t, const std::string& config_json,
+                             const std::string& where) {
     ch04::GPTConfig c;
     c.qkv_bias = true;
     c.drop_rate = 0.0f;
-    auto need = [&](const std::string& n) -> const Tensor& {
-        auto it = t.find(n);
-        if (it == t.end())
+    auto need = [&](const std::string& n) -> const Shape& {
+        const Shape* s = t.shape(n);
+        if (!s)
             throw FormatError(where + ": tensor '" + n + "' is missing (not a GPT-2 checkpoint?)");
-        return it->second;
+        return *s;
     };
-    const Tensor& wte = need("wte.weight");
-    const Tensor& wpe = need("wpe.weight");
-    if (wte.dim() != 2 || wpe.dim() != 2)
+    const Shape& wte = need("wte.weight");
+    const Shape& wpe = need("wpe.weight");
+    if (wte.size() != 2 || wpe.size() != 2)
         throw ShapeError(where + ": wte.weight and wpe.weight must be 2-d");
-    c.vocab_size = wte.size(0);
-    c.emb_dim = wte.size(1);
-    c.context_length = wpe.size(0);
+    c.vocab_size = wte[0];
+    c.emb_dim = wte[1];
+    c.context_length = wpe[0];
     int64_t layers = 0;
-    while (t.count("h." + std::to_string(layers) + ".ln_1.weight")) ++layers;
+    while (t.shape("h." + std::to_string(layers) + ".ln_1.weight")) ++layers;
     c.n_layers = layers;
     c.n_heads =
         c.emb_dim % 64 == 0 ? c.emb_dim / 64 : 1;  // every GPT-2 size uses 64-dimensional heads
@@ -91,27 +156,34 @@ ch04::GPTConfig infer_hf_config(const std::map<std::string, Tensor>& raw,
     return c;
 }
 
-void load_weights_into_gpt(ch04::GPTModel& model, const std::map<std::string, Tensor>& raw,
-                           bool tie, const std::string& where) {
-    const auto hf = without_prefix(raw);
+void load_weights(ch04::GPTModel& model, const WeightSource& hf, bool tie,
+                  const std::string& where) {
     std::set<std::string> used;
-    auto get = [&](const std::string& name, const Shape& shape) -> Tensor {
-        auto it = hf.find(name);
-        if (it == hf.end()) throw FormatError(where + ": tensor '" + name + "' is missing");
-        if (it->second.shape() != shape)
-            throw ShapeError(where + ": tensor '" + name + "' has shape " +
-                             shape_str(it->second.shape()) + ", expected " + shape_str(shape) +
-                             " for this configuration");
+    auto check = [&](const std::string& name, const Shape& shape) {
+        const Shape* s = hf.shape(name);
+        if (!s) throw FormatError(where + ": tensor '" + name + "' is missing");
+        if (*s != shape)
+            throw ShapeError(where + ": tensor '" + name + "' has shape " + shape_str(*s) +
+                             ", expected " + shape_str(shape) + " for this configuration");
         used.insert(name);
-        return it->second;
+    };
+    // a tensor that needs reshaping on the way (Conv1D weights are transposed)
+    auto get = [&](const std::string& name, const Shape& shape) -> Tensor {
+        check(name, shape);
+        return hf.load(name);
     };
     // the book's assign(left, right): a shape check, then the copy
     auto assign = [](Tensor& left, const Tensor& right) { left.copy_(right); };
+    // the same straight from the source into the parameter (no copy in between)
+    auto assign_from = [&](Tensor& left, const std::string& name) {
+        check(name, left.shape());
+        hf.load_into(name, left.data());
+    };
     const auto& c = model.cfg;
     const int64_t E = c.emb_dim;
     NoGradGuard ng;
-    assign(model.pos_emb->weight, get("wpe.weight", {c.context_length, E}));
-    assign(model.tok_emb->weight, get("wte.weight", {c.vocab_size, E}));
+    assign_from(model.pos_emb->weight, "wpe.weight");
+    assign_from(model.tok_emb->weight, "wte.weight");
     for (int64_t i = 0; i < c.n_layers; ++i) {
         const std::string h = "h." + std::to_string(i) + ".";
         auto& b = model.trf_blocks->at<ch04::TransformerBlock>(static_cast<size_t>(i));
@@ -129,49 +201,53 @@ void load_weights_into_gpt(ch04::GPTModel& model, const std::map<std::string, Te
             assign(proj[k]->bias, qkv_b[static_cast<size_t>(k)]);
         }
         assign(att.out_proj->weight, get(h + "attn.c_proj.weight", {E, E}).T());
-        assign(att.out_proj->bias, get(h + "attn.c_proj.bias", {E}));
+        assign_from(att.out_proj->bias, h + "attn.c_proj.bias");
         auto& fc = b.ff->layers->at<Linear>(0);
         auto& fc_out = b.ff->layers->at<Linear>(2);
         assign(fc.weight, get(h + "mlp.c_fc.weight", {E, 4 * E}).T());
-        assign(fc.bias, get(h + "mlp.c_fc.bias", {4 * E}));
+        assign_from(fc.bias, h + "mlp.c_fc.bias");
         assign(fc_out.weight, get(h + "mlp.c_proj.weight", {4 * E, E}).T());
-        assign(fc_out.bias, get(h + "mlp.c_proj.bias", {E}));
-        assign(b.norm1->scale, get(h + "ln_1.weight", {E}));
-        assign(b.norm1->shift, get(h + "ln_1.bias", {E}));
-        assign(b.norm2->scale, get(h + "ln_2.weight", {E}));
-        assign(b.norm2->shift, get(h + "ln_2.bias", {E}));
+        assign_from(fc_out.bias, h + "mlp.c_proj.bias");
+        assign_from(b.norm1->scale, h + "ln_1.weight");
+        assign_from(b.norm1->shift, h + "ln_1.bias");
+        assign_from(b.norm2->scale, h + "ln_2.weight");
+        assign_from(b.norm2->shift, h + "ln_2.bias");
         used.insert(h + "attn.bias");  // HuggingFace's mask buffers: not weights
         used.insert(h + "attn.masked_bias");
     }
-    assign(model.final_norm->scale, get("ln_f.weight", {E}));
-    assign(model.final_norm->shift, get("ln_f.bias", {E}));
-    if (hf.count("lm_head.weight"))
-        get("lm_head.weight", {c.vocab_size, E});  // equal to wte in GPT-2 files
+    assign_from(model.final_norm->scale, "ln_f.weight");
+    assign_from(model.final_norm->shift, "ln_f.bias");
+    const bool has_head = hf.shape("lm_head.weight") != nullptr;
+    if (has_head) check("lm_head.weight", {c.vocab_size, E});  // equal to wte in GPT-2 files
     if (tie)
         model.tie_weights();
     else {
         if (model.weights_tied())
             model.out_head->weight = Tensor::empty({c.vocab_size, E}).requires_grad_();
-        assign(model.out_head->weight,
-               hf.count("lm_head.weight") ? hf.at("lm_head.weight") : hf.at("wte.weight"));
+        if (has_head)
+            assign_from(model.out_head->weight, "lm_head.weight");
+        else  // the book's loader: a copy of wte (already in tok_emb: no second read)
+            assign(model.out_head->weight, model.tok_emb->weight);
     }
-    for (const auto& [name, t] : hf)
+    for (const auto& name : hf.names())
         if (!used.count(name))
             throw FormatError(where + ": unexpected tensor '" + name + "' (not part of GPT-2)");
 }
 
+}  // namespace
+
 std::unique_ptr<ch04::GPTModel> load_model(const std::filesystem::path& path, bool tie_hf_head) {
-    const auto st = load_safetensors(path);
-    if (is_hf_gpt2_layout(st.tensors)) {
+    const SafeTensorsFile file(path);  // the header only; tensors are read as they are copied
+    const FileSource hf(file);
+    if (hf.shape("wte.weight")) {
         const auto config_path = path.parent_path() / "config.json";
         const std::string config_json =
             std::filesystem::exists(config_path) ? read_file(config_path) : "";
-        auto model = std::make_unique<ch04::GPTModel>(
-            infer_hf_config(st.tensors, config_json, path.string()));
-        load_weights_into_gpt(*model, st.tensors, tie_hf_head, path.string());
+        auto model = std::make_unique<ch04::GPTModel>(infer_config(hf, config_json, path.string()));
+        load_weights(*model, hf, tie_hf_head, path.string());
         return model;
     }
-    if (!st.tensors.count("tok_emb.weight"))
+    if (!file.contains("tok_emb.weight"))
         throw FormatError(
             path.string() +
             ": neither the book's layout (tok_emb.weight ...) nor HuggingFace's (wte.weight ...)");

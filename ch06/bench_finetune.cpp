@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "blas.hpp"
+#include "blas_startup.hpp"
 #include "finetune_step_bench.hpp"
 
 using namespace llm;

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "autograd.hpp"
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "checkpoint.hpp"
 #include "classifier.hpp"
 #include "finetuning.hpp"

@@ -5,7 +5,7 @@
 
 #include "error.hpp"
 #include "paths.hpp"
-#include "random.hpp"
+#include "numpy_random.hpp"
 
 namespace llm::ch06 {
 

@@ -19,6 +19,7 @@
 
 #include "bench.hpp"
 #include "blas.hpp"
+#include "blas_startup.hpp"
 #include "decoding.hpp"
 #include "instruction_finetuning.hpp"
 #include "optim.hpp"

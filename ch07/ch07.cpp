@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "bench.hpp"
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "checkpoint.hpp"
 #include "cli_checks.hpp"
 #include "error.hpp"

@@ -1,22 +1,9 @@
-// OpenBLAS start-up and the one matrix product everything goes through.
+// The one matrix product everything goes through (CBLAS), and the
+// matrix-vector product of batch-1 generation.
 #pragma once
 #include <cstdint>
-#include <string>
 
 namespace llm {
-
-// Call first thing in main(). Debian's OpenBLAS 0.3.21 does not know some
-// recent CPUs and falls back to generic kernels ("Prescott"), several times
-// slower. If the core OpenBLAS chose is weaker than what this CPU supports,
-// and the user has not set OPENBLAS_CORETYPE, restart the program with the
-// best core set, printing one line saying so. OpenBLAS reads the variable
-// when the library loads, hence the restart.
-void blas_startup(int argc, char** argv);
-
-// The core OpenBLAS runs on ("Haswell", "SkylakeX", "Zen", "Prescott" ...).
-std::string blas_core_name();
-// The best OpenBLAS core this CPU's features allow.
-std::string best_core_for_cpu();
 
 // Row-major C[M,N] = alpha * op(A)[M,K] @ op(B)[K,N] + beta * C.
 // op(X) is X or X^T as the flags say; lda/ldb/ldc are row strides.

@@ -60,30 +60,45 @@ std::vector<std::pair<std::string, Tensor>> Module::state_dict() const {
 }
 
 void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool strict) {
+    std::vector<std::string> names;
+    for (const auto& [name, t] : state) names.push_back(name);
+    load_state_dict(
+        names, [&](const std::string& n) { return state.at(n).shape(); },
+        [&](const std::string& n, float* dst) {
+            std::copy(state.at(n).data(), state.at(n).data() + state.at(n).numel(), dst);
+        },
+        strict);
+}
+
+void Module::load_state_dict(const std::vector<std::string>& names,
+                             const std::function<Shape(const std::string&)>& shape_of,
+                             const std::function<void(const std::string&, float*)>& read,
+                             bool strict) {
+    const std::set<std::string> stored(names.begin(), names.end());
     std::set<std::string> used;
     std::string missing;
     std::vector<std::pair<std::string, Tensor>> params, buffers;
     collect("", params, true, false);
     collect("", buffers, false, true);
     auto load = [&](const std::string& name, const Tensor& t, bool required) {
-        auto it = state.find(name);
-        if (it == state.end()) {
+        if (!stored.count(name)) {
             if (required) missing += (missing.empty() ? "" : ", ") + name;
             return;
         }
         used.insert(name);
-        if (it->second.shape() != t.shape())
+        const Shape s = shape_of(name);
+        if (s != t.shape())
             throw ShapeError("load_state_dict: size mismatch for " + name +
-                             ": the checkpoint has shape " + shape_str(it->second.shape()) +
-                             ", the model has " + shape_str(t.shape()));
-        Tensor(t).copy_(it->second);
+                             ": the checkpoint has shape " + shape_str(s) + ", the model has " +
+                             shape_str(t.shape()));
+        read(name, Tensor(t).data());  // a handle to the same storage
     };
     for (const auto& [name, t] : params) load(name, t, true);
     // Buffers (causal masks) are fixed by the configuration: files may leave them out.
     for (const auto& [name, t] : buffers) load(name, t, false);
     if (!strict) return;
     std::string unexpected;
-    for (auto& [name, t] : state)
+    for (const auto& name : names)
         if (!used.count(name)) unexpected += (unexpected.empty() ? "" : ", ") + name;
     if (!missing.empty() || !unexpected.empty())
         throw ValueError("load_state_dict: " + (missing.empty() ? "" : "missing keys: " + missing) +

@@ -37,6 +37,12 @@ public:
     // means missing parameters and unexpected names are errors. Buffers may
     // be missing (they are fixed by the configuration, like causal masks).
     void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
+    // The same from a store read one tensor at a time (a weight file): `names`
+    // are its tensors, `shape_of` a stored shape, `read` copies one into dst.
+    void load_state_dict(const std::vector<std::string>& names,
+                         const std::function<Shape(const std::string&)>& shape_of,
+                         const std::function<void(const std::string&, float* dst)>& read,
+                         bool strict = true);
     int64_t num_parameters() const;  // sum of numel over parameters()
 
     // `model.out_head = new_module`: the child registered under name becomes m

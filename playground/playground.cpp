@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <thread>
 
-#include "blas.hpp"
+#include "blas_startup.hpp"
 #include "cli_checks.hpp"
 #include "error.hpp"
 #include "paths.hpp"

@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
@@ -77,11 +78,20 @@ Server::Server(LoadedModel model, std::string page_html, Limits limits)
 Server::~Server() = default;
 
 int Server::bind(const std::string& host, int port) {
+    // cpp-httplib 0.11 listens with a backlog of 5: a burst of connections
+    // overflows it and the kernel drops some (the client sees its connection
+    // die after a second). listen() again on the bound socket raises it.
+    int listening = -1;
+    http_->set_socket_options([&listening](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listening = sock;
+    });
     const int bound =
         port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
     if (bound <= 0)
         throw Error("cannot listen on " + host + ":" + std::to_string(port) +
                     " (in use, or not an address of this machine)");
+    if (listening >= 0) ::listen(listening, SOMAXCONN);
     return bound;
 }
 

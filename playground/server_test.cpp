@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -359,16 +360,24 @@ TEST_CASE(
         {"/nowhere", "{}"},
     };
     std::atomic<int> ok{0}, client_error{0}, busy{0}, other{0}, no_answer{0};
+    std::mutex errors_mutex;
+    std::vector<std::string> errors;
     std::vector<std::thread> threads;
     for (int t = 0; t < 16; ++t)
         threads.emplace_back([&, t] {
             auto cli = r.client();
             for (int i = 0; i < 12; ++i) {
                 const auto& [path, body] = requests[static_cast<size_t>(t + i) % requests.size()];
+                const auto t0 = std::chrono::steady_clock::now();
                 auto res = cli.Post(path, body, "application/json");
-                if (!res)
+                const double waited =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                if (!res) {
                     ++no_answer;
-                else if (res->status == 200)
+                    std::lock_guard<std::mutex> lock(errors_mutex);
+                    errors.push_back(httplib::to_string(res.error()) + " on " + path + " after " +
+                                     std::to_string(waited) + " s");
+                } else if (res->status == 200)
                     ++ok;
                 else if (res->status == 503)
                     ++busy;
@@ -380,6 +389,7 @@ TEST_CASE(
         });
     for (auto& t : threads) t.join();
     MESSAGE(ok.load() << " ok, " << client_error.load() << " 4xx, " << busy.load() << " busy");
+    for (const auto& e : errors) MESSAGE("no answer: " << e);
     CHECK(no_answer == 0);
     CHECK(other == 0);
     CHECK(ok + client_error + busy == 16 * 12);

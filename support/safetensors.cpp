@@ -57,15 +57,13 @@ float bf16_to_float(uint16_t h) {
     return f;
 }
 
-struct Entry {
-    std::string name, dtype;
-    Shape shape;
-    uint64_t begin, end;
-};
-
-}  // namespace
-
-SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std::string& file) {
+// The header's entries (checked: dtypes, shapes, offsets inside the data and
+// not overlapping) and its metadata. Any malformation is a FormatError naming
+// the file and, where it applies, the tensor.
+std::vector<SafeTensorsEntry> parse_header(const unsigned char* bytes, size_t size,
+                                           const std::string& file,
+                                           std::map<std::string, std::string>& metadata,
+                                           size_t& data_start) {
     auto fail = [&](const std::string& what) -> FormatError {
         return FormatError(file + ": " + what);
     };
@@ -87,15 +85,14 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
     }
     if (!header.is_object()) throw fail("header is not a JSON object");
     const uint64_t data_size = size - 8 - n;
-    SafeTensors out;
-    std::vector<Entry> entries;
+    std::vector<SafeTensorsEntry> entries;
     for (auto it = header.begin(); it != header.end(); ++it) {
         if (it.key() == "__metadata__") {
             if (!it->is_object()) throw fail("__metadata__ is not an object");
             for (auto m = it->begin(); m != it->end(); ++m) {
                 if (!m->is_string())
                     throw fail("__metadata__ value of '" + m.key() + "' is not a string");
-                out.metadata[m.key()] = m->get<std::string>();
+                metadata[m.key()] = m->get<std::string>();
             }
             continue;
         }
@@ -105,7 +102,7 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
             !v.contains("data_offsets"))
             throw fail(where + "entry needs dtype, shape and data_offsets");
         if (!v["dtype"].is_string()) throw fail(where + "dtype is not a string");
-        Entry e{it.key(), v["dtype"].get<std::string>(), {}, 0, 0};
+        SafeTensorsEntry e{it.key(), v["dtype"].get<std::string>(), {}, 0, 0};
         if (!dtype_size(e.dtype)) throw fail(where + "unknown dtype '" + e.dtype + "'");
         if (!v["shape"].is_array()) throw fail(where + "shape is not an array");
         uint64_t numel = 1;
@@ -135,9 +132,12 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
             throw fail(where + "shape " + shape_str(e.shape) + " of " + e.dtype + " needs " +
                        std::to_string(numel * dtype_size(e.dtype)) +
                        " bytes, but data_offsets span " + std::to_string(e.end - e.begin));
+        if (e.dtype != "F32" && e.dtype != "F16" && e.dtype != "BF16" && e.dtype != "F64")
+            throw fail(where + "dtype " + e.dtype +
+                       " is not a floating-point type (expected F32, F16, BF16 or F64)");
         entries.push_back(std::move(e));
     }
-    std::vector<const Entry*> by_offset;
+    std::vector<const SafeTensorsEntry*> by_offset;
     for (const auto& e : entries) by_offset.push_back(&e);
     std::sort(by_offset.begin(), by_offset.end(),
               [](auto a, auto b) { return a->begin < b->begin; });
@@ -145,37 +145,45 @@ SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std
         if (by_offset[i]->begin < by_offset[i - 1]->end)
             throw fail("tensors '" + by_offset[i - 1]->name + "' and '" + by_offset[i]->name +
                        "' overlap in the data");
-    const unsigned char* data = bytes + 8 + n;
-    for (const auto& e : entries) {
-        Tensor t = Tensor::empty(e.shape);
-        float* dst = t.data();
-        const unsigned char* src = data + e.begin;
-        const int64_t count = t.numel();
-        if (e.dtype == "F32")
-            std::memcpy(dst, src, static_cast<size_t>(count) * 4);
-        else if (e.dtype == "F16" || e.dtype == "BF16") {
-            for (int64_t i = 0; i < count; ++i) {
-                uint16_t h;
-                std::memcpy(&h, src + 2 * i, 2);
-                dst[i] = e.dtype == "F16" ? half_to_float(h) : bf16_to_float(h);
-            }
-        } else if (e.dtype == "F64") {
-            for (int64_t i = 0; i < count; ++i) {
-                double d;
-                std::memcpy(&d, src + 8 * i, 8);
-                dst[i] = static_cast<float>(d);
-            }
-        } else {
-            throw fail("tensor '" + e.name + "': dtype " + e.dtype +
-                       " is not a floating-point type (expected F32, F16, BF16 or F64)");
+    data_start = 8 + n;
+    return entries;
+}
+
+// count elements of `dtype` at src to float32 at dst.
+void convert(const std::string& dtype, const unsigned char* src, float* dst, int64_t count) {
+    if (dtype == "F32") {
+        std::memcpy(dst, src, static_cast<size_t>(count) * 4);
+    } else if (dtype == "F16" || dtype == "BF16") {
+        const bool f16 = dtype == "F16";
+        for (int64_t i = 0; i < count; ++i) {
+            uint16_t h;
+            std::memcpy(&h, src + 2 * i, 2);
+            dst[i] = f16 ? half_to_float(h) : bf16_to_float(h);
         }
+    } else {  // F64 (parse_header allows nothing else)
+        for (int64_t i = 0; i < count; ++i) {
+            double d;
+            std::memcpy(&d, src + 8 * i, 8);
+            dst[i] = static_cast<float>(d);
+        }
+    }
+}
+
+}  // namespace
+
+SafeTensors parse_safetensors(const unsigned char* bytes, size_t size, const std::string& file) {
+    SafeTensors out;
+    size_t data_start = 0;
+    for (const auto& e : parse_header(bytes, size, file, out.metadata, data_start)) {
+        Tensor t = Tensor::empty(e.shape);
+        convert(e.dtype, bytes + data_start + e.begin, t.data(), t.numel());
         out.tensors[e.name] = t;
         out.dtypes[e.name] = e.dtype;
     }
     return out;
 }
 
-SafeTensors load_safetensors(const std::filesystem::path& path) {
+SafeTensorsFile::SafeTensorsFile(const std::filesystem::path& path) : path_(path.string()) {
     const int fd = ::open(path.c_str(), O_RDONLY);
     if (fd < 0)
         throw FileError(path.string() + ": cannot open safetensors file (missing or unreadable)");
@@ -184,23 +192,77 @@ SafeTensors load_safetensors(const std::filesystem::path& path) {
         ::close(fd);
         throw FileError(path.string() + ": not a regular file");
     }
-    const size_t size = static_cast<size_t>(st.st_size);
-    if (size == 0) {
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ == 0) {
         ::close(fd);
         throw FormatError(path.string() + ": empty file, not a safetensors file");
     }
-    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void* map = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
     if (map == MAP_FAILED) throw FileError(path.string() + ": cannot map the file into memory");
+    bytes_ = static_cast<const unsigned char*>(map);
     try {
-        SafeTensors st_out =
-            parse_safetensors(static_cast<const unsigned char*>(map), size, path.string());
-        ::munmap(map, size);
-        return st_out;
+        for (auto& e : parse_header(bytes_, size_, path_, metadata_, data_start_))
+            entries_.emplace(e.name, std::move(e));
     } catch (...) {
-        ::munmap(map, size);
+        ::munmap(const_cast<unsigned char*>(bytes_), size_);
         throw;
     }
+}
+
+SafeTensorsFile::~SafeTensorsFile() { ::munmap(const_cast<unsigned char*>(bytes_), size_); }
+
+std::vector<std::string> SafeTensorsFile::names() const {
+    std::vector<std::string> out;
+    for (const auto& [name, e] : entries_) out.push_back(name);
+    return out;
+}
+
+const SafeTensorsEntry& SafeTensorsFile::entry(const std::string& name) const {
+    auto it = entries_.find(name);
+    if (it == entries_.end()) throw FormatError(path_ + ": tensor '" + name + "' is missing");
+    return it->second;
+}
+
+bool SafeTensorsFile::contains(const std::string& name) const { return entries_.count(name) > 0; }
+const Shape& SafeTensorsFile::shape(const std::string& name) const { return entry(name).shape; }
+const std::string& SafeTensorsFile::dtype(const std::string& name) const {
+    return entry(name).dtype;
+}
+
+void SafeTensorsFile::load_into(const std::string& name, float* dst) const {
+    const SafeTensorsEntry& e = entry(name);
+    const int64_t count = numel_of(e.shape);
+    const size_t width = dtype_size(e.dtype);
+    const unsigned char* src = bytes_ + data_start_ + e.begin;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    constexpr int64_t kPiece = 4 << 20;  // elements per piece: at most 32 MB of the file resident
+    for (int64_t at = 0; at < count; at += kPiece) {
+        const int64_t n = std::min(kPiece, count - at);
+        convert(e.dtype, src + static_cast<size_t>(at) * width, dst + at, n);
+        // give the pages read so far back (whole pages inside this tensor only)
+        const auto first = reinterpret_cast<uintptr_t>(src);
+        const auto done = reinterpret_cast<uintptr_t>(src + static_cast<size_t>(at + n) * width);
+        const uintptr_t lo = (first + page - 1) / page * page, hi = done / page * page;
+        if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+    }
+}
+
+Tensor SafeTensorsFile::load(const std::string& name) const {
+    Tensor t = Tensor::empty(entry(name).shape);
+    load_into(name, t.data());
+    return t;
+}
+
+SafeTensors load_safetensors(const std::filesystem::path& path) {
+    const SafeTensorsFile file(path);
+    SafeTensors out;
+    out.metadata = file.metadata();
+    for (const auto& name : file.names()) {
+        out.tensors[name] = file.load(name);
+        out.dtypes[name] = file.dtype(name);
+    }
+    return out;
 }
 
 void save_safetensors(const std::filesystem::path& path,

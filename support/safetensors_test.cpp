@@ -101,3 +101,28 @@ TEST_CASE("malformed files get a FormatError naming the file, the tensor and wha
               .find("bad.safetensors") == std::string::npos);  // a valid file: no error
     CHECK_THROWS_AS(load_safetensors("/nonexistent/model.safetensors"), FileError);
 }
+
+TEST_CASE("SafeTensorsFile reads tensor by tensor what load_safetensors reads at once") {
+    // a tensor of 5M floats spans several of load_into's pieces (and pages released)
+    const fs::path path = fs::temp_directory_path() / "llm_lazy.safetensors";
+    Tensor big = Tensor::empty({5 << 20});
+    for (int64_t i = 0; i < big.numel(); ++i) big.data()[i] = static_cast<float>(i % 9973) * 0.5f;
+    const Tensor small = Tensor::from({{1, 2}, {3, 4}});
+    save_safetensors(path, {{"big", big}, {"small", small}}, {{"gpt_config", "{}"}});
+    const SafeTensorsFile file(path);
+    CHECK(file.names() == std::vector<std::string>{"big", "small"});
+    CHECK(file.shape("small") == Shape{2, 2});
+    CHECK(file.dtype("big") == "F32");
+    CHECK(file.metadata().at("gpt_config") == "{}");
+    CHECK(file.contains("big"));
+    CHECK_FALSE(file.contains("nope"));
+    CHECK(file.load("small").to_vector() == small.to_vector());
+    std::vector<float> dst(static_cast<size_t>(big.numel()));
+    file.load_into("big", dst.data());
+    CHECK(dst == big.to_vector());
+    CHECK(file.load("big").to_vector() == big.to_vector());  // again, after its pages were released
+    CHECK_THROWS_WITH_AS(file.shape("nope"), (path.string() + ": tensor 'nope' is missing").c_str(),
+                         FormatError);
+    fs::remove(path);
+    CHECK_THROWS_AS(SafeTensorsFile{path}, FileError);
+}

@@ -2,7 +2,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
-#include "blas.hpp"
+#include "blas_startup.hpp"
 
 int main(int argc, char** argv) {
     llm::blas_startup(argc, argv);
