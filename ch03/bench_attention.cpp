@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
             fused_both = both;
             bench::record("mha_fwd_ms", fwd * 1e3, "ms");
             bench::record("mha_fwd_gflops", fwd_flops / fwd / 1e9, "GFLOP/s");
-            bench::record("mha_fwd_bwd_gflops", (fwd_flops + bwd_flops) / both / 1e9, "GFLOP/s");
+            bench::record_shares("mha_fwd_bwd", fwd_flops + bwd_flops, both);
             std::printf("  forward at %.0f%% of sgemm, forward+backward at %.0f%% of sgemm\n",
                         100 * fwd_flops / fwd / 1e9 / sgemm,
                         100 * (fwd_flops + bwd_flops) / both / 1e9 / sgemm);

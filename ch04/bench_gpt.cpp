@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
         2.0 * 2.0 * B * cfg.n_layers * static_cast<double>(T) * T * cfg.emb_dim;
     const double gflops = (weight_flops + attn_flops) / fwd / 1e9;
     bench::record("gpt124m_forward_b8t256_s", fwd, "s");
-    bench::record("gpt124m_forward_gflops", gflops, "GFLOP/s");
-    std::printf("  forward at %.0f%% of sgemm\n", 100 * gflops / sgemm);
+    bench::record("fma_peak_gflops", bench::fma_peak_gflops(), "GFLOP/s");
+    bench::record_shares("gpt124m_forward", gflops * fwd * 1e9, fwd);
 
     const IntTensor prompt({1, 4}, {15496, 11, 314, 716});
     const int64_t n = 200;
@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
     const double bytes_per_token = 4.0 *
         static_cast<double>(count_parameters(cfg) -
                             (cfg.vocab_size + cfg.context_length) * cfg.emb_dim);
+    bench::record("gpt124m_generate_kv_share_of_bandwidth", kv * bytes_per_token / 1e9 / bw,
+                  "ratio");
     std::printf(
         "  KV cache: %.0f%% of the memory-bandwidth limit (%.0f MB of weights read per token)\n",
         100 * kv * bytes_per_token / 1e9 / bw, bytes_per_token / 1e6);
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
     for (int64_t L = prompt.numel(); L < prompt.numel() + n2; ++L)
         limit_s += std::max(bytes_per_token / 1e9 / bw,
                             2.0 * static_cast<double>(L) * bytes_per_token / 4.0 / 1e9 / sgemm);
+    bench::record("gpt124m_generate_nocache_share_of_limit", limit_s / nocache_s, "ratio");
     std::printf("  no cache: %.0f%% of the limit set by memory bandwidth and sgemm\n",
                 100 * limit_s / nocache_s);
 }

@@ -45,6 +45,7 @@ inline void record_finetune_step(GPTModel& model, AdamW& opt, const std::string&
     storage_reset_peak();
     const double best = bench::fastest_of(reps, step);
     bench::record(prefix + "_s", best, "s");
+    bench::record_shares(prefix, bench::flops_of(step), best);
     bench::record(prefix + "_peak_tensor_mb", static_cast<double>(storage_peak_bytes()) / 1e6,
                   "MB");
     int64_t moments = 0;

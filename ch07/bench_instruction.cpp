@@ -66,6 +66,7 @@ void measure_step(const std::string& size, const char* name, const ch05::TokenLo
     const std::string prefix = std::string(name) + "_instruction_step_b" +
         std::to_string(batch.inputs.size(0)) + "t" + std::to_string(batch.inputs.size(1));
     bench::record(prefix + "_s", best, "s");
+    bench::record_shares(prefix, bench::flops_of(step), best);
     bench::record(prefix + "_tokens_per_s",
                   static_cast<double>(batch.inputs.size(0) * batch.inputs.size(1)) / best,
                   "tokens/s");

@@ -1,5 +1,6 @@
 #include "blas.hpp"
 
+#include <atomic>
 #include <cblas.h>
 #include <limits>
 
@@ -15,19 +16,28 @@ int blas_int(int64_t v) {
                          " does not fit the library's int");
     return static_cast<int>(v);
 }
+std::atomic<double> g_flops{0.0};
+void count(double flops) {
+    double old = g_flops.load(std::memory_order_relaxed);
+    while (!g_flops.compare_exchange_weak(old, old + flops, std::memory_order_relaxed)) {}
+}
 }  // namespace
+
+double blas_flops() { return g_flops.load(std::memory_order_relaxed); }
 
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
            int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, blas_int(M), blas_int(N), blas_int(K), alpha,
                 A, blas_int(lda), B, blas_int(ldb), beta, C, blas_int(ldc));
+    count(2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K));
 }
 
 void sgemv(int64_t M, int64_t N, float alpha, const float* A, int64_t lda, const float* x,
            float beta, float* y) {
     cblas_sgemv(CblasRowMajor, CblasNoTrans, blas_int(M), blas_int(N), alpha, A, blas_int(lda), x,
                 1, beta, y, 1);
+    count(2.0 * static_cast<double>(M) * static_cast<double>(N));
 }
 
 }  // namespace llm

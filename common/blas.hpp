@@ -17,4 +17,9 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
 void sgemv(int64_t M, int64_t N, float alpha, const float* A, int64_t lda, const float* x,
            float beta, float* y);
 
+// Floating-point operations done by sgemm and sgemv since the program started
+// (2 per multiply-add): what the benchmarks divide by time to report how
+// close the products of a step come to the machine's limits.
+double blas_flops();
+
 }  // namespace llm

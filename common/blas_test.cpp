@@ -45,3 +45,14 @@ TEST_CASE("sgemm takes int64_t sizes and refuses one that CBLAS's int cannot hol
     sgemm(false, false, 1, 1, 1, 2.0f, &a, 1, &b, 1, 0.0f, &c, 1);
     CHECK(c == 2.0f);
 }
+
+TEST_CASE("blas_flops counts 2 M N K per sgemm and 2 M N per sgemv") {
+    std::vector<float> A(6 * 4, 1.0f), B(4 * 5, 1.0f), C(6 * 5), x(4, 1.0f), y(6);
+    const double before = blas_flops();
+    sgemm(false, false, 6, 5, 4, 1.0f, A.data(), 4, B.data(), 5, 0.0f, C.data(), 5);
+    CHECK(blas_flops() - before == 2.0 * 6 * 5 * 4);
+    sgemv(6, 4, 1.0f, A.data(), 4, x.data(), 0.0f, y.data());
+    CHECK(blas_flops() - before == 2.0 * 6 * 5 * 4 + 2.0 * 6 * 4);
+    CHECK(C[0] == 4.0f);
+    CHECK(y[5] == 4.0f);
+}

@@ -26,6 +26,10 @@ double fastest_of(int reps, const std::function<void()>& run) {
     return best;
 }
 
+namespace {
+double g_last_peak = 0, g_last_sgemm = 0;  // this run's limits, once measured
+}  // namespace
+
 double fma_peak_gflops() {
     using v8 = float __attribute__((vector_size(32)));  // 8 floats: one AVX2 register
     constexpr int kAcc = 12;  // independent chains: enough to cover the FMA latency on two pipes
@@ -50,7 +54,7 @@ double fma_peak_gflops() {
         if (sink == 12345.0f) std::printf(" ");  // keeps the loop's result alive
         best = std::max(best, flops / secs / 1e9);
     }
-    return best;
+    return g_last_peak = best;
 }
 
 double sgemm_gflops() {
@@ -82,7 +86,7 @@ double sgemm_gflops() {
         }
         best = std::max(best, flops / secs / 1e9);
     }
-    return best;
+    return g_last_sgemm = best;
 }
 
 double mem_bandwidth_gbs() {
@@ -109,6 +113,24 @@ void record(const std::string& name, double value, const std::string& unit) {
         out << "{\"name\": \"" << name << "\", \"value\": " << value << ", \"unit\": \"" << unit
             << "\"}\n";
     }
+}
+
+double flops_of(const std::function<void()>& run) {
+    const double before = blas_flops();
+    run();
+    return blas_flops() - before;
+}
+
+void record_shares(const std::string& name, double flops, double seconds) {
+    if (g_last_peak == 0) record("fma_peak_gflops", fma_peak_gflops(), "GFLOP/s");
+    if (g_last_sgemm == 0) record("sgemm_gflops", sgemm_gflops(), "GFLOP/s");
+    const double gflops = flops / seconds / 1e9;
+    record(name + "_gflops", gflops, "GFLOP/s");
+    record(name + "_share_of_sgemm", gflops / g_last_sgemm, "ratio");
+    record(name + "_share_of_fma_peak", gflops / g_last_peak, "ratio");
+    std::printf(
+        "  %s: %.1f GFLOP of products per step, %.0f GFLOP/s: %.0f%% of sgemm, %.0f%% of the FMA peak\n",
+        name.c_str(), flops / 1e9, gflops, 100 * gflops / g_last_sgemm, 100 * gflops / g_last_peak);
 }
 
 }  // namespace llm::bench

@@ -21,5 +21,12 @@ double now();
 double fastest_of(int reps, const std::function<void()>& run);
 // Prints "BENCH name value unit" and appends it to $LLM_BENCH_JSON (if set).
 void record(const std::string& name, double value, const std::string& unit);
+// A step's products as shares of this run's limits: `flops` done in
+// `seconds`, recorded as NAME_gflops, NAME_share_of_sgemm and
+// NAME_share_of_fma_peak against the last sgemm_gflops() and
+// fma_peak_gflops() this process measured (measured now if it has not).
+void record_shares(const std::string& name, double flops, double seconds);
+// The sgemm/sgemv work of one call of `run` (blas_flops() before and after).
+double flops_of(const std::function<void()>& run);
 
 }  // namespace llm::bench

@@ -1,6 +1,6 @@
 // The machine's own limits, which every other benchmark is a share of:
 // sgemm_gflops (GPT-shaped products) and mem_bandwidth_gbs (a triad); and
-// the run's own noise: how far five measurements of the same products in this
+// the run's own noise: how far three measurements of the same products in this
 // run lie apart, which `./book bench --compare` takes as the change a figure
 // may show without being called a regression.
 #include <algorithm>
@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     llm::blas_startup(argc, argv);
     std::printf("OpenBLAS core: %s\n", llm::blas_core_name().c_str());
     std::vector<double> rates;
-    for (int i = 0; i < 5; ++i) rates.push_back(llm::bench::sgemm_gflops());
+    for (int i = 0; i < 3; ++i) rates.push_back(llm::bench::sgemm_gflops());
     const auto [lo, hi] = std::minmax_element(rates.begin(), rates.end());
     llm::bench::record("sgemm_gflops", *hi, "GFLOP/s");
     llm::bench::record("run_noise", (*hi - *lo) / *hi, "fraction");
