@@ -23,19 +23,18 @@ std::vector<Tokenization> compare_tokenizers(const std::string& text, const Comp
     for (auto id : b.ids) b.pieces.push_back(t.bert.token(id));
     b.unknown = count(b.ids, t.bert.unk_id());
 
-    Tokenization& w = out[2];
-    w.name = "word-level";
-    w.vocab_size = t.words.vocab_size();
-    w.ids = t.words.encode(text);
-    w.pieces = t.words.tokenize(text);
-    w.unknown = count(w.ids, WordTokenizer::unk_id);
-
-    Tokenization& c = out[3];
-    c.name = "character-level";
-    c.vocab_size = t.chars.vocab_size();
-    c.ids = t.chars.encode(text);
-    c.pieces = t.chars.tokenize(text);
-    c.unknown = count(c.ids, CharTokenizer::unk_id);
+    // the word and character tokenizers share their interface (unknown id 1)
+    auto simple = [&](const char* name, const auto& tok) {
+        Tokenization k;
+        k.name = name;
+        k.vocab_size = tok.vocab_size();
+        k.ids = tok.encode(text);
+        k.pieces = tok.tokenize(text);
+        k.unknown = count(k.ids, tok.unk_id);
+        return k;
+    };
+    out[2] = simple("word-level", t.words);
+    out[3] = simple("character-level", t.chars);
     return out;
 }
 
