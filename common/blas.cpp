@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "error.hpp"
+#include "packed_sgemm.hpp"
 
 namespace llm {
 
@@ -25,8 +26,31 @@ void count(double flops) {
 
 double blas_flops() { return g_flops.load(std::memory_order_relaxed); }
 
+namespace {
+#ifdef __AVX512F__
+std::atomic<bool> g_packed{true};
+#else
+std::atomic<bool> g_packed{false};  // OpenBLAS is as fast as our AVX2 kernels
+#endif
+}  // namespace
+
+bool use_packed_sgemm(bool on) {
+    if (on && !micro_kernel_available(MicroKernel::k14x32)) return false;
+    g_packed = on;
+    return true;
+}
+bool packed_sgemm_in_use() { return g_packed; }
+
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
            int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+    // Ours for the products of a model (both sides at least 32: the packing
+    // would cost more than it saves on a few rows), OpenBLAS for the rest.
+    if (g_packed && M >= 32 && N >= 32) {
+        packed_sgemm(MicroKernel::k14x32, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta,
+                     C, ldc);
+        count(2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K));
+        return;
+    }
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, blas_int(M), blas_int(N), blas_int(K), alpha,
                 A, blas_int(lda), B, blas_int(ldb), beta, C, blas_int(ldc));

@@ -5,12 +5,19 @@
 
 namespace llm {
 
-// Row-major C[M,N] = alpha * op(A)[M,K] @ op(B)[K,N] + beta * C.
+// Row-major C[M,N] = alpha * op(A)[M,K] @ op(B)[K,N] + beta * C: our packed
+// sgemm (packed_sgemm.hpp) where it is in use, else OpenBLAS's CBLAS.
 // op(X) is X or X^T as the flags say; lda/ldb/ldc are row strides.
 // Sizes are int64_t as everywhere else; the narrowing to CBLAS's int is
 // checked once, here (ValueError when a size does not fit).
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
            int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
+// Our packed AVX-512 sgemm for llm::sgemm (on by default where the build
+// targets AVX-512) or OpenBLAS (false); returns false when asked for the
+// packed one on a build without AVX-512.
+bool use_packed_sgemm(bool on);
+bool packed_sgemm_in_use();
 
 // y[M] = alpha * A[M, N] @ x[N] + beta * y (row-major A with row stride lda):
 // the matrix-vector product of batch-1 generation, bound by memory bandwidth.

@@ -31,7 +31,11 @@ double g_last_peak = 0, g_last_sgemm = 0;  // this run's limits, once measured
 }  // namespace
 
 double fma_peak_gflops() {
-    using v8 = float __attribute__((vector_size(32)));  // 8 floats: one AVX2 register
+#ifdef __AVX512F__
+    using vec = float __attribute__((vector_size(64)));  // 16 floats: one AVX-512 register
+#else
+    using vec = float __attribute__((vector_size(32)));  // 8 floats: one AVX2 register
+#endif
     constexpr int kAcc = 12;  // independent chains: enough to cover the FMA latency on two pipes
     constexpr long kIters = 20'000'000;
     double best = 0;
@@ -41,14 +45,14 @@ double fma_peak_gflops() {
         const double t0 = now();
 #pragma omp parallel reduction(+ : flops, sink)
         {
-            v8 acc[kAcc];
-            for (int k = 0; k < kAcc; ++k) acc[k] = v8{} + static_cast<float>(k) * 1e-3f;
-            const v8 a = v8{} + 0.999999f, b = v8{} + 1e-7f;
+            vec acc[kAcc];
+            for (int k = 0; k < kAcc; ++k) acc[k] = vec{} + static_cast<float>(k) * 1e-3f;
+            const vec a = vec{} + 0.999999f, b = vec{} + 1e-7f;
             for (long i = 0; i < kIters; ++i)
                 for (int k = 0; k < kAcc; ++k) acc[k] = acc[k] * a + b;  // contracted to one FMA
             for (int k = 0; k < kAcc; ++k)
-                for (int j = 0; j < 8; ++j) sink += acc[k][j];
-            flops += 2.0 * 8 * kAcc * static_cast<double>(kIters);
+                for (size_t j = 0; j < sizeof(vec) / sizeof(float); ++j) sink += acc[k][j];
+            flops += 2.0 * (sizeof(vec) / sizeof(float)) * kAcc * static_cast<double>(kIters);
         }
         const double secs = now() - t0;
         if (sink == 12345.0f) std::printf(" ");  // keeps the loop's result alive

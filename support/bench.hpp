@@ -7,9 +7,10 @@
 
 namespace llm::bench {
 
-// The machine's arithmetic peak: a register-only loop of independent 256-bit
-// fused multiply-adds (AVX2 + FMA; what this CPU kind exposes) on every core
-// of the OpenMP pool, GFLOP/s. No product can beat it.
+// The machine's arithmetic peak: a register-only loop of independent fused
+// multiply-adds on every core of the OpenMP pool, GFLOP/s, in the widest
+// registers the build targets (512-bit where AVX-512 is on, else AVX2's
+// 256-bit). No product can beat it.
 double fma_peak_gflops();
 // sgemm throughput on the products of a GPT-2 124M training step, GFLOP/s.
 double sgemm_gflops();

@@ -1,0 +1,188 @@
+// Packed sgemm: the loops of BLIS around a register-blocked micro-kernel.
+//   for jc (NC columns, this thread's share)   B block [KC, NC] packed in NR-wide panels
+//     for pc (KC of the shared dimension)
+//       for ic (MC rows)                        A block [MC, KC] packed in MR-tall panels
+//         for jr, ir: C[MR, NR] += A panel @ B panel   (all in registers)
+// The packed panels are read contiguously, one B panel (KC x NR) stays in L1,
+// the A block in L2. Partial panels are zero-padded, partial tiles written
+// element by element.
+#include "packed_sgemm.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <utility>
+#include <omp.h>
+
+namespace llm {
+
+namespace {
+
+// W floats in one vector register (8: AVX2's ymm, 16: AVX-512's zmm).
+template <int W>
+struct Vec {
+    typedef float type __attribute__((vector_size(4 * W)));
+};
+template <int W, size_t... I>
+typename Vec<W>::type splat(float x, std::index_sequence<I...>) {
+    return typename Vec<W>::type{((void)I, x)...};  // one broadcast instruction
+}
+constexpr int64_t KC = 256, NC = 3072;
+
+// Element (i, p) of op(A), (p, j) of op(B).
+inline float at(const float* X, int64_t ld, bool trans, int64_t r, int64_t c) {
+    return trans ? X[c * ld + r] : X[r * ld + c];
+}
+
+// op(A)[i0:i0+mc, p0:p0+kc] -> panels of MR rows, each [kc][MR].
+template <int MR>
+void pack_a(bool ta, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
+            float* out) {
+    for (int64_t i = 0; i < mc; i += MR, out += MR * kc)
+        for (int64_t p = 0; p < kc; ++p)
+            for (int64_t r = 0; r < MR; ++r)
+                out[p * MR + r] = i + r < mc ? at(A, lda, ta, i0 + i + r, p0 + p) : 0.0f;
+}
+
+// op(B)[p0:p0+kc, j0:j0+nc] -> panels of NR columns, each [kc][NR].
+template <int NR>
+void pack_b(bool tb, const float* B, int64_t ldb, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
+            float* out) {
+    for (int64_t j = 0; j < nc; j += NR, out += NR * kc)
+        for (int64_t p = 0; p < kc; ++p) {
+            if (!tb && j + NR <= nc) {
+                std::memcpy(out + p * NR, B + (p0 + p) * ldb + j0 + j, NR * sizeof(float));
+                continue;
+            }
+            for (int64_t c = 0; c < NR; ++c)
+                out[p * NR + c] = j + c < nc ? at(B, ldb, tb, p0 + p, j0 + j + c) : 0.0f;
+        }
+}
+
+// C[mr, nr] = alpha * (A panel @ B panel) + beta * C; NV vectors of W per row.
+template <int W, int MR, int NV>
+void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* c,
+                  int64_t ldc, float alpha, float beta, int64_t mr, int64_t nr) {
+    using v = typename Vec<W>::type;
+    constexpr int NR = W * NV;
+    v acc[MR][NV] = {};
+    for (int64_t p = 0; p < kc; ++p, a += MR, b += NR) {
+        v bv[NV];
+#pragma GCC unroll 4
+        for (int j = 0; j < NV; ++j) bv[j] = *reinterpret_cast<const v*>(b + W * j);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i) {
+            const v ai = splat<W>(a[i], std::make_index_sequence<W>{});
+#pragma GCC unroll 4
+            for (int j = 0; j < NV; ++j) acc[i][j] += ai * bv[j];
+        }
+    }
+    if (mr == MR && nr == NR) {  // C's rows are not aligned: memcpy is an unaligned load/store
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+            for (int j = 0; j < NV; ++j) {
+                float* cij = c + i * ldc + W * j;
+                v out = alpha * acc[i][j];
+                if (beta != 0.0f) {
+                    v old;
+                    std::memcpy(&old, cij, sizeof old);
+                    out += beta * old;
+                }
+                std::memcpy(cij, &out, sizeof out);
+            }
+        return;
+    }
+    alignas(64) float tile[MR][NR];
+    for (int i = 0; i < MR; ++i)
+        for (int j = 0; j < NV; ++j) *reinterpret_cast<v*>(&tile[i][W * j]) = acc[i][j];
+    for (int64_t i = 0; i < mr; ++i)
+        for (int64_t j = 0; j < nr; ++j) {
+            float& out = c[i * ldc + j];
+            out = beta == 0.0f ? alpha * tile[i][j] : alpha * tile[i][j] + beta * out;
+        }
+}
+
+// Each thread's packing buffers, kept between calls (a training step makes
+// hundreds of products; allocating megabytes each time would fault in fresh pages).
+float* thread_buffer(int which, int64_t floats) {
+    struct Buffer {
+        float* p = nullptr;
+        int64_t size = 0;
+        ~Buffer() { std::free(p); }
+    };
+    thread_local Buffer buffers[2];
+    Buffer& b = buffers[which];
+    if (b.size < floats) {
+        std::free(b.p);
+        b.size = (floats + 15) / 16 * 16;
+        b.p = static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(b.size) * sizeof(float)));
+        if (!b.p) throw std::bad_alloc();
+    }
+    return b.p;
+}
+
+template <int W, int MR, int NV>
+void packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+            int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+    constexpr int64_t NR = W * NV, MC = MR * (W == 8 ? 20 : 10);
+    if (K == 0) {  // no products: C = beta * C
+        for (int64_t i = 0; i < M; ++i)
+            for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == 0.0f ? 0.0f : beta * C[i * ldc + j];
+        return;
+    }
+    // threads only for products worth waking them for (about 1 MFLOP and up)
+#pragma omp parallel if (M * N * K > (1 << 19))
+    {
+        const int64_t t = omp_get_thread_num(), T = omp_get_num_threads();
+        const int64_t panels = (N + NR - 1) / NR;  // this thread's share of C's columns
+        const int64_t j_begin = std::min(N, panels * t / T * NR);
+        const int64_t j_end = std::min(N, panels * (t + 1) / T * NR);
+        const int64_t kc_max = std::min(KC, K);
+        float* bp = thread_buffer(0, kc_max * (std::min(NC, j_end - j_begin) + NR));
+        float* ap = thread_buffer(1, kc_max * (std::min(MC, M) + MR));
+        for (int64_t jc = j_begin; jc < j_end; jc += NC) {
+            const int64_t nc = std::min(NC, j_end - jc);
+            for (int64_t pc = 0; pc < K; pc += KC) {
+                const int64_t kc = std::min(KC, K - pc);
+                const float beta_here = pc == 0 ? beta : 1.0f;  // later blocks add to C
+                pack_b<NR>(tb, B, ldb, pc, kc, jc, nc, bp);
+                for (int64_t ic = 0; ic < M; ic += MC) {
+                    const int64_t mc = std::min(MC, M - ic);
+                    pack_a<MR>(ta, A, lda, ic, mc, pc, kc, ap);
+                    for (int64_t jr = 0; jr < nc; jr += NR)
+                        for (int64_t ir = 0; ir < mc; ir += MR)
+                            micro_kernel<W, MR, NV>(kc, ap + ir * kc, bp + jr * kc,
+                                                 C + (ic + ir) * ldc + jc + jr, ldc, alpha,
+                                                 beta_here, std::min(int64_t{MR}, mc - ir),
+                                                 std::min(NR, nc - jr));
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+bool micro_kernel_available(MicroKernel k) {
+#ifdef __AVX512F__
+    (void)k;
+    return true;
+#else
+    return k == MicroKernel::k6x16;
+#endif
+}
+
+void packed_sgemm(MicroKernel kernel, bool ta, bool tb, int64_t M, int64_t N, int64_t K,
+                  float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
+                  float* C, int64_t ldc) {
+    switch (kernel) {
+        case MicroKernel::k6x16: return packed<8, 6, 2>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        case MicroKernel::k8x24: return packed<8, 8, 3>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        case MicroKernel::k14x32: return packed<16, 14, 2>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        case MicroKernel::k8x48: return packed<16, 8, 3>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    }
+}
+
+}  // namespace llm
