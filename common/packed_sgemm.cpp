@@ -30,34 +30,23 @@ typename Vec<W>::type splat(float x, std::index_sequence<I...>) {
 }
 constexpr int64_t KC = 256, NC = 3072;
 
-// Element (i, p) of op(A), (p, j) of op(B).
-inline float at(const float* X, int64_t ld, bool trans, int64_t r, int64_t c) {
-    return trans ? X[c * ld + r] : X[r * ld + c];
-}
-
-// op(A)[i0:i0+mc, p0:p0+kc] -> panels of MR rows, each [kc][MR].
-template <int MR>
-void pack_a(bool ta, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
-            float* out) {
-    for (int64_t i = 0; i < mc; i += MR, out += MR * kc)
-        for (int64_t p = 0; p < kc; ++p)
-            for (int64_t r = 0; r < MR; ++r)
-                out[p * MR + r] = i + r < mc ? at(A, lda, ta, i0 + i + r, p0 + p) : 0.0f;
-}
-
-// op(B)[p0:p0+kc, j0:j0+nc] -> panels of NR columns, each [kc][NR].
-template <int NR>
-void pack_b(bool tb, const float* B, int64_t ldb, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
-            float* out) {
-    for (int64_t j = 0; j < nc; j += NR, out += NR * kc)
+// Packs nq rows or columns (q) of kc elements (p) into panels of P, each
+// [kc][P], zero-padded: element (q, p) is X[q * q_stride + p * p_stride]
+// (op(A)'s rows and op(B)'s columns either run along memory or across it).
+template <int64_t P>
+void pack_panels(const float* X, int64_t q_stride, int64_t p_stride, int64_t nq, int64_t kc,
+                 float* out) {
+    for (int64_t q0 = 0; q0 < nq; q0 += P, out += P * kc) {
+        const int64_t n = std::min(P, nq - q0);
+        const float* panel = X + q0 * q_stride;
         for (int64_t p = 0; p < kc; ++p) {
-            if (!tb && j + NR <= nc) {
-                std::memcpy(out + p * NR, B + (p0 + p) * ldb + j0 + j, NR * sizeof(float));
-                continue;
-            }
-            for (int64_t c = 0; c < NR; ++c)
-                out[p * NR + c] = j + c < nc ? at(B, ldb, tb, p0 + p, j0 + j + c) : 0.0f;
+            const float* src = panel + p * p_stride;
+            if (n == P)  // a fixed-size loop: the compiler unrolls it
+                for (int64_t q = 0; q < P; ++q) out[p * P + q] = src[q * q_stride];
+            else
+                for (int64_t q = 0; q < P; ++q) out[p * P + q] = q < n ? src[q * q_stride] : 0.0f;
         }
+    }
 }
 
 // C[mr, nr] = alpha * (A panel @ B panel) + beta * C; NV vectors of W per row.
@@ -147,10 +136,14 @@ void packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, cons
             for (int64_t pc = 0; pc < K; pc += KC) {
                 const int64_t kc = std::min(KC, K - pc);
                 const float beta_here = pc == 0 ? beta : 1.0f;  // later blocks add to C
-                pack_b<NR>(tb, B, ldb, pc, kc, jc, nc, bp);
+                // op(B)[pc:pc+kc, jc:jc+nc] in NR-wide panels
+                pack_panels<NR>(tb ? B + jc * ldb + pc : B + pc * ldb + jc, tb ? ldb : 1,
+                                tb ? 1 : ldb, nc, kc, bp);
                 for (int64_t ic = 0; ic < M; ic += MC) {
                     const int64_t mc = std::min(MC, M - ic);
-                    pack_a<MR>(ta, A, lda, ic, mc, pc, kc, ap);
+                    // op(A)[ic:ic+mc, pc:pc+kc] in MR-tall panels
+                    pack_panels<MR>(ta ? A + pc * lda + ic : A + ic * lda + pc, ta ? 1 : lda,
+                                    ta ? lda : 1, mc, kc, ap);
                     for (int64_t jr = 0; jr < nc; jr += NR)
                         for (int64_t ir = 0; ir < mc; ir += MR)
                             micro_kernel<W, MR, NV>(kc, ap + ir * kc, bp + jr * kc,
