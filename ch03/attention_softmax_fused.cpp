@@ -5,6 +5,7 @@
 
 #include "autograd.hpp"
 #include "error.hpp"
+#include "vec_math.hpp"
 
 namespace llm::ch03 {
 
@@ -12,8 +13,10 @@ void softmax_row(const float* s, float* y, int64_t visible, int64_t n, float div
                  float& inv) {
     m = -INFINITY;
     for (int64_t j = 0; j < visible; ++j) m = std::max(m, s[j] / divisor);
+    for (int64_t j = 0; j < visible; ++j) y[j] = s[j] / divisor - m;
+    exp_of(y, y, visible);  // SLEEF, vectorised (vec_math.hpp)
     float sum = 0;
-    for (int64_t j = 0; j < visible; ++j) sum += y[j] = std::exp(s[j] / divisor - m);
+    for (int64_t j = 0; j < visible; ++j) sum += y[j];
     inv = 1.0f / sum;
     for (int64_t j = 0; j < visible; ++j) y[j] *= inv;
     for (int64_t j = visible; j < n; ++j) y[j] = 0.0f;
@@ -21,8 +24,8 @@ void softmax_row(const float* s, float* y, int64_t visible, int64_t n, float div
 
 void recompute_softmax_row(const float* s, float* y, int64_t visible, int64_t n, float divisor,
                            float m, float inv) {
-    for (int64_t j = 0; j < visible; ++j)
-        y[j] = std::exp(s[j] / divisor - m);  // the same two roundings as above
+    for (int64_t j = 0; j < visible; ++j) y[j] = s[j] / divisor - m;  // the same roundings as above
+    exp_of(y, y, visible);
     for (int64_t j = 0; j < visible; ++j) y[j] *= inv;
     for (int64_t j = visible; j < n; ++j) y[j] = 0.0f;
 }

@@ -1,13 +1,13 @@
-// The fast tier's GELU: the tanh formula and its derivative with xsimd
-// vectors, forward and backward beside each other. gelu_test in
-// gpt_model_test.cpp proves it equal to the book's GELU (values and gradients).
+// The fast tier's GELU: the tanh formula and its derivative in one pass
+// each, tanh from SLEEF (vec_math.hpp), forward and backward beside each
+// other. gelu_test in gpt_model_test.cpp proves it equal to the book's GELU
+// (values and gradients).
 #include "gelu_fused.hpp"
 
-#include <cmath>
-#include <numbers>
-#include <xsimd/xsimd.hpp>
+#include <algorithm>
 
 #include "autograd.hpp"
+#include "vec_math.hpp"
 
 namespace llm::ch04 {
 
@@ -17,15 +17,22 @@ namespace llm::ch04 {
 namespace {
 constexpr float k = 0.7978845608028654f;  // sqrt(2 / pi)
 constexpr float c = 0.044715f;
-using batch = xsimd::batch<float>;
+constexpr int64_t kPiece = 1024;
 
-// Elements [begin, end) with xsimd vectors, the tail one at a time.
-template <typename Vec, typename One>
-void vectorised(int64_t n, Vec vec, One one) {
-    constexpr int64_t W = static_cast<int64_t>(batch::size);
+// f(i0, t, len) for pieces t = tanh(u(x[i0 .. i0+len))), in parallel for large n.
+template <typename F>
+void for_tanh_pieces(const float* x, int64_t n, F f) {
 #pragma omp parallel for if (n > 65536)
-    for (int64_t i = 0; i < n / W; ++i) vec(i * W);
-    for (int64_t i = n / W * W; i < n; ++i) one(i);
+    for (int64_t i0 = 0; i0 < n; i0 += kPiece) {
+        const int64_t len = std::min(kPiece, n - i0);
+        float t[kPiece];
+        for (int64_t i = 0; i < len; ++i) {
+            const float v = x[i0 + i];
+            t[i] = k * (v + c * v * v * v);
+        }
+        tanh_of(t, t, len);
+        f(i0, t, len);
+    }
 }
 }  // namespace
 
@@ -34,35 +41,20 @@ Tensor gelu_fused(const Tensor& x) {
     Tensor y = Tensor::empty(x.shape());
     const float* px = x.data();
     float* py = y.data();
-    vectorised(
-        n,
-        [&](int64_t i) {
-            const batch v = batch::load_unaligned(px + i);
-            (0.5f * v * (1.0f + xsimd::tanh(k * (v + c * v * v * v)))).store_unaligned(py + i);
-        },
-        [&](int64_t i) {
-            const float v = px[i];
-            py[i] = 0.5f * v * (1.0f + std::tanh(k * (v + c * v * v * v)));
-        });
+    for_tanh_pieces(px, n, [&](int64_t i0, const float* t, int64_t len) {
+        for (int64_t i = 0; i < len; ++i) py[i0 + i] = 0.5f * px[i0 + i] * (1.0f + t[i]);
+    });
     return record(y, {x}, "GeluBackward", [x, n](const Tensor& g) {
         float* gx = grad_buffer(x);
         const float *px = x.data(), *pg = g.data();
-        vectorised(
-            n,
-            [&](int64_t i) {
-                const batch v = batch::load_unaligned(px + i);
-                const batch t = xsimd::tanh(k * (v + c * v * v * v));
-                const batch d =
-                    0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * c * v * v);
-                (batch::load_unaligned(gx + i) + batch::load_unaligned(pg + i) * d)
-                    .store_unaligned(gx + i);
-            },
-            [&](int64_t i) {
-                const float v = px[i];
-                const float t = std::tanh(k * (v + c * v * v * v));
-                gx[i] += pg[i] *
-                    (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * c * v * v));
-            });
+        for_tanh_pieces(px, n, [&](int64_t i0, const float* t, int64_t len) {
+            for (int64_t i = 0; i < len; ++i) {
+                const float v = px[i0 + i];
+                gx[i0 + i] += pg[i0 + i] *
+                    (0.5f * (1.0f + t[i]) +
+                     0.5f * v * (1.0f - t[i] * t[i]) * k * (1.0f + 3.0f * c * v * v));
+            }
+        });
     });
 }
 

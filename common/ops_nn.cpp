@@ -1,6 +1,7 @@
 // torch.nn.functional: softmax, losses, embedding lookup, dropout.
 // Softmax and cross-entropy are single fused passes with their backward
 // written out next to them.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -8,6 +9,7 @@
 #include "error.hpp"
 #include "ops.hpp"
 #include "random.hpp"
+#include "vec_math.hpp"
 
 namespace llm {
 
@@ -80,6 +82,22 @@ Tensor log_softmax(const Tensor& a, int64_t dim) {
                   });
 }
 
+namespace {
+// f(c0, e, len) for consecutive pieces e = exp(x[c0 .. c0+len) - shift) of
+// a row, computed in a buffer on the stack by SLEEF (vec_math.hpp).
+template <typename F>
+void for_exp_pieces(const float* x, int64_t n, float shift, F f) {
+    constexpr int64_t kPiece = 1024;
+    float e[kPiece];
+    for (int64_t c0 = 0; c0 < n; c0 += kPiece) {
+        const int64_t len = std::min(kPiece, n - c0);
+        for (int64_t k = 0; k < len; ++k) e[k] = x[c0 + k] - shift;
+        exp_of(e, e, len);
+        f(c0, e, len);
+    }
+}
+}  // namespace
+
 // loss = mean_i (logsumexp(x_i) - x_i[t_i]) over rows whose target is not ignored.
 // dL/dx_ic = (softmax(x_i)_c - [c == t_i]) / count. Forward keeps only the
 // per-row logsumexp; backward recomputes exp(x - lse) in the same pass that
@@ -111,8 +129,10 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
         float m = -std::numeric_limits<float>::infinity();
         for (int64_t c = 0; c < C; ++c) m = std::max(m, row[c]);
         float s = 0;
+        for_exp_pieces(row, C, m, [&](int64_t, const float* e, int64_t len) {
 #pragma omp simd reduction(+ : s)
-        for (int64_t c = 0; c < C; ++c) s += std::exp(row[c] - m);
+            for (int64_t k = 0; k < len; ++k) s += e[k];
+        });
         const float l = m + std::log(s);
         (*lse)[static_cast<size_t>(r)] = l;
         total += static_cast<double>(l - row[t]);
@@ -141,13 +161,14 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
                     continue;
                 }
                 const float l = (*lse)[static_cast<size_t>(r)];
-                if (in_place) {
-#pragma omp simd
-                    for (int64_t c = 0; c < C; ++c) grow[c] = std::exp(row[c] - l) * scale;
-                } else {
-#pragma omp simd
-                    for (int64_t c = 0; c < C; ++c) grow[c] += std::exp(row[c] - l) * scale;
-                }
+                // (in place, grow is row: each piece is read before it is written)
+                for_exp_pieces(row, C, l, [&](int64_t c0, const float* e, int64_t len) {
+                    float* out = grow + c0;
+                    if (in_place)
+                        for (int64_t k = 0; k < len; ++k) out[k] = e[k] * scale;
+                    else
+                        for (int64_t k = 0; k < len; ++k) out[k] += e[k] * scale;
+                });
                 grow[t] -= scale;
             }
         });
