@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <immintrin.h>
 #include <new>
 #include <utility>
 #include <omp.h>
@@ -30,6 +31,28 @@ typename Vec<W>::type splat(float x, std::index_sequence<I...>) {
 }
 constexpr int64_t KC = 256, NC = 3072;
 
+#ifdef __AVX__
+// dst[j * ldd + i] = src[i * ld + j] for an 8 x 8 block, in registers.
+inline void transpose_8x8(const float* src, int64_t ld, float* dst, int64_t ldd) {
+    __m256 r[8], t[8], u[8];
+    for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * ld);
+    for (int i = 0; i < 8; i += 2) {  // pairs of rows interleaved
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {  // then pairs of pairs: four rows' columns together
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int j = 0; j < 4; ++j) {  // then the two halves of the eight rows
+        _mm256_storeu_ps(dst + j * ldd, _mm256_permute2f128_ps(u[j], u[j + 4], 0x20));
+        _mm256_storeu_ps(dst + (j + 4) * ldd, _mm256_permute2f128_ps(u[j], u[j + 4], 0x31));
+    }
+}
+#endif
+
 // Packs nq rows or columns (q) of kc elements (p) into panels of P, each
 // [kc][P], zero-padded: element (q, p) is X[q * q_stride + p * p_stride]
 // (op(A)'s rows and op(B)'s columns either run along memory or across it).
@@ -39,13 +62,26 @@ void pack_panels(const float* X, int64_t q_stride, int64_t p_stride, int64_t nq,
     for (int64_t q0 = 0; q0 < nq; q0 += P, out += P * kc) {
         const int64_t n = std::min(P, nq - q0);
         const float* panel = X + q0 * q_stride;
-        for (int64_t p = 0; p < kc; ++p) {
+        int64_t q_done = 0, p_done = 0;
+#ifdef __AVX__
+        if (p_stride == 1 && n == P) {  // across memory: 8 x 8 blocks transposed in registers
+            p_done = kc / 8 * 8;
+            q_done = P / 8 * 8;
+            for (int64_t p = 0; p < p_done; p += 8)
+                for (int64_t q = 0; q < q_done; q += 8)
+                    transpose_8x8(panel + q * q_stride + p, q_stride, out + p * P + q, P);
+            for (int64_t q = q_done; q < P; ++q)  // the rows left over, along p
+                for (int64_t p = 0; p < p_done; ++p) out[p * P + q] = panel[q * q_stride + p];
+        }
+#endif
+        for (int64_t p = p_done; p < kc; ++p) {
             const float* src = panel + p * p_stride;
             if (n == P)  // a fixed-size loop: the compiler unrolls it
                 for (int64_t q = 0; q < P; ++q) out[p * P + q] = src[q * q_stride];
             else
                 for (int64_t q = 0; q < P; ++q) out[p * P + q] = q < n ? src[q * q_stride] : 0.0f;
         }
+        (void)q_done;
     }
 }
 
