@@ -116,6 +116,14 @@ float* grad_buffer(const Edge& t) {
     return g.data();
 }
 
+float* grad_buffer(const Edge& t, float& beta) {
+    if (!t.requires_grad()) return nullptr;
+    Tensor& g = t.meta()->grad;
+    beta = g.defined() ? 1.0f : 0.0f;
+    if (!g.defined()) g = Tensor::empty(t.shape());
+    return g.data();
+}
+
 void accumulate_grad(const Edge& t, const float* g, float alpha) {
     float* dst = grad_buffer(t);
     if (!dst) return;

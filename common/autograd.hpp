@@ -105,6 +105,10 @@ void accumulate_grad(const Edge& t, const float* g, float alpha = 1.0f);
 // t's gradient buffer (allocated and zeroed on first use) for ops that
 // write into it directly; nullptr when t needs no gradient.
 float* grad_buffer(const Edge& t);
+// The same for an op that writes a whole product into it (sgemm's beta):
+// on first use the buffer is not zeroed and beta is 0 (overwrite), after
+// that beta is 1 (add). Saves a pass of zeros over every weight's gradient.
+float* grad_buffer(const Edge& t, float& beta);
 
 // torch.autograd.grad(output, inputs): gradients of a one-element output
 // with respect to the given tensors, without touching their .grad.

@@ -23,10 +23,11 @@ Tensor matmul_2d_rhs(const Tensor& a, const Tensor& b) {
     return record(
         out, {a, b}, a.dim() > 2 ? "UnsafeViewBackward0" : "MmBackward0",
         [a, b, rows, K, N](const Tensor& g) {
-            if (float* ga = grad_buffer(a))  // dA[rows, K] += G[rows, N] @ B^T
-                sgemm(false, true, rows, K, N, 1.0f, g.data(), N, b.data(), N, 1.0f, ga, K);
-            if (float* gb = grad_buffer(b))  // dB[K, N] += A^T @ G
-                sgemm(true, false, K, N, rows, 1.0f, a.data(), K, g.data(), N, 1.0f, gb, N);
+            float beta;  // 0 for a gradient's first writer (grad_buffer), else 1
+            if (float* ga = grad_buffer(a, beta))  // dA[rows, K] += G[rows, N] @ B^T
+                sgemm(false, true, rows, K, N, 1.0f, g.data(), N, b.data(), N, beta, ga, K);
+            if (float* gb = grad_buffer(b, beta))  // dB[K, N] += A^T @ G
+                sgemm(true, false, K, N, rows, 1.0f, a.data(), K, g.data(), N, beta, gb, N);
         });
 }
 
@@ -124,11 +125,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     const char* name = x.dim() > 2 ? (bias.defined() ? "ViewBackward0" : "UnsafeViewBackward0")
                                    : (bias.defined() ? "AddmmBackward0" : "MmBackward0");
     return record(y, inputs, name, [x, weight, bias, rows, in, out_f](const Tensor& g) {
-        if (float* gx = grad_buffer(x))  // dX[rows, in] += G[rows, out] @ W[out, in]
-            sgemm(false, false, rows, in, out_f, 1.0f, g.data(), out_f, weight.data(), in, 1.0f, gx,
+        float beta;  // 0 for a gradient's first writer (grad_buffer), else 1
+        if (float* gx = grad_buffer(x, beta))  // dX[rows, in] += G[rows, out] @ W[out, in]
+            sgemm(false, false, rows, in, out_f, 1.0f, g.data(), out_f, weight.data(), in, beta, gx,
                   in);
-        if (float* gw = grad_buffer(weight))  // dW[out, in] += G^T @ X
-            sgemm(true, false, out_f, in, rows, 1.0f, g.data(), out_f, x.data(), in, 1.0f, gw, in);
+        if (float* gw = grad_buffer(weight, beta))  // dW[out, in] += G^T @ X
+            sgemm(true, false, out_f, in, rows, 1.0f, g.data(), out_f, x.data(), in, beta, gw, in);
         if (float* gb = grad_buffer(bias)) {  // db[out] += column sums of G
             const float* pg = g.data();
             for (int64_t r = 0; r < rows; ++r)
