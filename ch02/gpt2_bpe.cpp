@@ -31,6 +31,15 @@ const std::vector<char32_t>& bytes_to_unicode() {
 // ---- the pre-tokenizer --------------------------------------------------------------
 
 namespace {
+// Hash maps from strings that can be asked with a string_view (no copy of
+// the key for the lookup).
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
+namespace {
 
 enum Class : uint8_t { Letter, Number, Space, Other };
 
@@ -54,20 +63,21 @@ struct Decoded {
     std::vector<uint32_t> off;
 };
 
-Decoded decode_for_pretokenizer(std::string_view text) {
-    Decoded d;
-    const auto cps = decode_utf8(text);
-    d.cp = cps;
-    d.cls.reserve(cps.size());
-    d.off.reserve(cps.size() + 1);
+// Into d, whose buffers are reused: a thread that encodes part after part of
+// a large text then touches no fresh memory (each fresh page is a fault).
+void decode_for_pretokenizer(std::string_view text, Decoded& d) {
+    decode_utf8_into(text, d.cp);
+    d.cls.clear();
+    d.off.clear();
+    d.cls.reserve(d.cp.size());
+    d.off.reserve(d.cp.size() + 1);
     uint32_t o = 0;
-    for (char32_t c : cps) {
+    for (char32_t c : d.cp) {
         d.cls.push_back(classify(c));
         d.off.push_back(o);
         o += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     }
     d.off.push_back(o);
-    return d;
 }
 
 // End (code point index) of the piece that starts at i.
@@ -103,15 +113,24 @@ size_t piece_end(const Decoded& d, size_t i) {
 
 }  // namespace
 
-std::vector<std::string_view> gpt2_pretokenize(std::string_view text) {
-    std::vector<std::string_view> pieces;
-    if (text.empty()) return pieces;
-    const Decoded d = decode_for_pretokenizer(text);
+namespace {
+// f(piece) for each piece of text, in order.
+template <typename F>
+void for_each_piece(std::string_view text, F f) {
+    if (text.empty()) return;
+    thread_local Decoded d;
+    decode_for_pretokenizer(text, d);
     for (size_t i = 0; i < d.cp.size();) {
         const size_t e = piece_end(d, i);
-        pieces.push_back(text.substr(d.off[i], d.off[e] - d.off[i]));
+        f(text.substr(d.off[i], d.off[e] - d.off[i]));
         i = e;
     }
+}
+}  // namespace
+
+std::vector<std::string_view> gpt2_pretokenize(std::string_view text) {
+    std::vector<std::string_view> pieces;
+    for_each_piece(text, [&](std::string_view piece) { pieces.push_back(piece); });
     return pieces;
 }
 
@@ -123,7 +142,7 @@ struct GPT2Tokenizer::Impl {
     std::vector<uint64_t> keys;  // (a << 32 | b) + 1; 0 marks an empty slot
     std::vector<int32_t> values;
     uint64_t mask = 0;
-    std::unordered_map<std::string, int32_t> bytes_to_id;
+    std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> bytes_to_id;
     int32_t byte_id[256] = {};
     // Identifies this table for the word caches (one per thread, below).
     const uint64_t id = next_id.fetch_add(1) + 1;
@@ -220,6 +239,7 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
     if (!enc.is_object() || enc.empty())
         throw FormatError(where + ": expected a JSON object mapping tokens to ids");
     tok.id_to_bytes_.assign(enc.size(), std::string());
+    im.bytes_to_id.reserve(enc.size());
     std::vector<bool> seen(enc.size(), false);
     for (auto it = enc.begin(); it != enc.end(); ++it) {
         if (!it->is_number_integer())
@@ -288,9 +308,10 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
     im.reserve(pairs);
     for (const auto& [bytes, id] : im.bytes_to_id)
         for (size_t k = 1; k < bytes.size(); ++k) {
-            auto l = im.bytes_to_id.find(bytes.substr(0, k));
+            const std::string_view whole = bytes;
+            auto l = im.bytes_to_id.find(whole.substr(0, k));
             if (l == im.bytes_to_id.end()) continue;
-            auto r = im.bytes_to_id.find(bytes.substr(k));
+            auto r = im.bytes_to_id.find(whole.substr(k));
             if (r == im.bytes_to_id.end()) continue;
             im.insert(l->second, r->second, id);
         }
@@ -299,52 +320,56 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
 
 // ---- encoding ----------------------------------------------------------------------
 
+namespace {
+using WordCache = std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>>;
+}  // namespace
+
 void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& out) const {
     const Impl& im = *impl_;
-    std::string key(piece);
-    if (auto it = im.bytes_to_id.find(key);
-        it != im.bytes_to_id.end()) {  // the whole piece is a token
-        out.push_back(it->second);
-        return;
-    }
-    // The word cache: pieces already merged. One per thread, so that several
-    // threads may encode with one tokenizer (the corpus pipeline does);
-    // emptied when the thread moves to another tokenizer.
+    // The word cache: pieces already encoded (most pieces of a text repeat).
+    // One per thread, so that several threads may encode with one tokenizer
+    // (the corpus pipeline does); emptied when the thread moves to another
+    // tokenizer.
     thread_local uint64_t cache_owner = 0;
-    thread_local std::unordered_map<std::string, std::vector<int32_t>> cache;
+    thread_local WordCache cache;
     if (cache_owner != im.id) {
         cache.clear();
         cache_owner = im.id;
     }
-    if (auto it = cache.find(key); it != cache.end()) {
-        out.insert(out.end(), it->second.begin(), it->second.end());
+    if (auto it = cache.find(piece); it != cache.end()) {
+        for (int32_t id : it->second) out.push_back(id);
         return;
     }
     thread_local std::vector<int32_t> parts;
     parts.clear();
-    for (unsigned char c : piece) parts.push_back(im.byte_id[c]);
-    // Merge the adjacent pair whose merged token has the lowest id, leftmost on ties.
-    while (parts.size() > 1) {
-        int32_t best = -1;
-        size_t at = 0;
-        for (size_t i = 0; i + 1 < parts.size(); ++i) {
-            const int32_t m = im.find(parts[i], parts[i + 1]);
-            if (m >= 0 && (best < 0 || m < best)) {
-                best = m;
-                at = i;
+    std::string key(piece);
+    if (auto it = im.bytes_to_id.find(key); it != im.bytes_to_id.end()) {
+        parts.push_back(it->second);  // the whole piece is a token
+    } else {
+        for (unsigned char c : piece) parts.push_back(im.byte_id[c]);
+        // Merge the adjacent pair whose merged token has the lowest id, leftmost on ties.
+        while (parts.size() > 1) {
+            int32_t best = -1;
+            size_t at = 0;
+            for (size_t i = 0; i + 1 < parts.size(); ++i) {
+                const int32_t m = im.find(parts[i], parts[i + 1]);
+                if (m >= 0 && (best < 0 || m < best)) {
+                    best = m;
+                    at = i;
+                }
             }
+            if (best < 0) break;
+            parts[at] = best;
+            parts.erase(parts.begin() + static_cast<long>(at) + 1);
         }
-        if (best < 0) break;
-        parts[at] = best;
-        parts.erase(parts.begin() + static_cast<long>(at) + 1);
     }
     if (cache.size() > 200000) cache.clear();  // bounded memory on huge inputs
     cache.emplace(std::move(key), parts);
-    out.insert(out.end(), parts.begin(), parts.end());
+    for (int32_t id : parts) out.push_back(id);
 }
 
 void GPT2Tokenizer::encode_segment(std::string_view segment, std::vector<int64_t>& out) const {
-    for (std::string_view piece : gpt2_pretokenize(segment)) encode_piece(piece, out);
+    for_each_piece(segment, [&](std::string_view piece) { encode_piece(piece, out); });
 }
 
 std::vector<int64_t> GPT2Tokenizer::encode_ordinary(std::string_view text) const {

@@ -47,6 +47,12 @@ size_t sequence_at(std::string_view s, size_t i, char32_t& cp, size_t& bad) {
 
 std::vector<char32_t> decode_utf8(std::string_view s, const std::string& what) {
     std::vector<char32_t> out;
+    decode_utf8_into(s, out, what);
+    return out;
+}
+
+void decode_utf8_into(std::string_view s, std::vector<char32_t>& out, const std::string& what) {
+    out.clear();
     out.reserve(s.size());
     for (size_t i = 0; i < s.size();) {
         char32_t cp;
@@ -56,7 +62,6 @@ std::vector<char32_t> decode_utf8(std::string_view s, const std::string& what) {
         out.push_back(cp);
         i += n;
     }
-    return out;
 }
 
 void check_utf8(std::string_view s, const std::string& what) {

@@ -11,6 +11,9 @@ namespace llm::ch02 {
 // Code points of valid UTF-8 text; FormatError naming the byte offset of
 // the first invalid sequence otherwise (`what` names the input in the message).
 std::vector<char32_t> decode_utf8(std::string_view text, const std::string& what = "text");
+// The same into `out` (cleared first; its memory is reused).
+void decode_utf8_into(std::string_view text, std::vector<char32_t>& out,
+                      const std::string& what = "text");
 // Throws like decode_utf8 when text is not valid UTF-8.
 void check_utf8(std::string_view text, const std::string& what = "text");
 void append_utf8(std::string& out, char32_t cp);
