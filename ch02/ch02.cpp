@@ -170,7 +170,7 @@ void walkthrough() {
     std::printf("%s\n", torch_size(input_embeddings.shape()).c_str());
 }
 
-void print_ids(const std::vector<int64_t>& ids) {  // space-separated, one line
+std::string format_ids(const std::vector<int64_t>& ids) {  // space-separated
     std::string out;
     out.reserve(ids.size() * 6 + 1);
     char buf[24];
@@ -178,8 +178,29 @@ void print_ids(const std::vector<int64_t>& ids) {  // space-separated, one line
         if (i) out += ' ';
         out.append(buf, std::to_chars(buf, buf + sizeof buf, ids[i]).ptr);
     }
-    out += '\n';
+    return out;
+}
+
+void print_ids(const std::vector<int64_t>& ids) {  // one line
+    const std::string out = format_ids(ids) + '\n';
     std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+// GPT-2 ids of a long text on every core: each part encoded and formatted on
+// its thread (encode_parallel.hpp), the lines' pieces written in order.
+void print_ordinary_ids(std::string_view text) {
+    const std::vector<size_t> bounds = ch02::part_bounds(text);
+    std::vector<std::string> parts(bounds.size() - 1);
+    ch02::encode_ordinary_parts(gpt2_tokenizer(), text, bounds,
+                                [&](size_t k, std::vector<int64_t>& ids) { parts[k] = format_ids(ids); });
+    bool first = true;
+    for (const std::string& p : parts) {
+        if (p.empty()) continue;
+        if (!first) std::fputc(' ', stdout);
+        std::fwrite(p.data(), 1, p.size(), stdout);
+        first = false;
+    }
+    std::fputc('\n', stdout);
 }
 
 }  // namespace
@@ -229,10 +250,10 @@ int main(int argc, char** argv) {
             check_utf8(input, file == "-" ? "standard input" : file);
             if (tokenizer == "bert")
                 print_ids(BertWordPiece::from_data_dir().encode(input));
+            else if (ordinary)
+                print_ordinary_ids(input);  // both cores (encode_parallel.hpp): the same ids
             else
-                print_ids(ordinary  // both cores (encode_parallel.hpp): the same ids
-                              ? encode_ordinary_parallel(gpt2_tokenizer(), input)
-                              : encode_parallel(gpt2_tokenizer(), input, {"<|endoftext|>"}));
+                print_ids(encode_parallel(gpt2_tokenizer(), input, {"<|endoftext|>"}));
         } else if (dec->parsed()) {
             std::istringstream in(read_input(file));
             std::vector<int64_t> ids;

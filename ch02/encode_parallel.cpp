@@ -1,5 +1,6 @@
 #include "encode_parallel.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <functional>
 
@@ -11,33 +12,49 @@ namespace {
 
 bool visible_ascii(char c) { return c > ' ' && c < 0x7f; }
 
-// The text cut at safe places, each part encoded on some thread, the ids joined in order.
-std::vector<int64_t> encode_in_parts(
-    std::string_view text, size_t part_bytes,
-    const std::function<std::vector<int64_t>(std::string_view)>& encode) {
-    std::vector<size_t> bounds{0};
-    for (size_t c : safe_cuts(text, part_bytes)) bounds.push_back(c);
-    bounds.push_back(text.size());
-    const auto parts = static_cast<int64_t>(bounds.size() - 1);
-    if (parts == 1) return encode(text);
-    check_utf8(text);  // offsets of invalid bytes in the whole text, not in a part
-    std::vector<std::vector<int64_t>> ids(static_cast<size_t>(parts));
-    // Errors are caught per part and the first rethrown.
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(parts));
-#pragma omp parallel for schedule(dynamic, 1)
+// Each part encoded on some thread and handed to consume(k, ids) there.
+void encode_parts(std::string_view text, const std::vector<size_t>& bounds,
+                  const std::function<std::vector<int64_t>(std::string_view)>& encode,
+                  const PartConsumer& consume) {
+    const auto parts = static_cast<int64_t>(bounds.size()) - 1;
+    // Errors are caught per part and the first rethrown; invalid UTF-8 is
+    // reported with its offset in the whole text, not in a part.
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(std::max<int64_t>(parts, 0)));
+    bool bad_utf8 = false;
+#pragma omp parallel for schedule(dynamic, 1) reduction(|| : bad_utf8)
     for (int64_t i = 0; i < parts; ++i) {
         const auto k = static_cast<size_t>(i);
+        const std::string_view part = text.substr(bounds[k], bounds[k + 1] - bounds[k]);
         try {
-            ids[k] = encode(text.substr(bounds[k], bounds[k + 1] - bounds[k]));
+            if (parts > 1) check_utf8(part);
+        } catch (...) {
+            bad_utf8 = true;
+            continue;
+        }
+        try {
+            std::vector<int64_t> ids = encode(part);
+            consume(k, ids);
         } catch (...) { errors[k] = std::current_exception(); }
     }
+    if (bad_utf8) check_utf8(text);  // throws, naming the offset in the whole text
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
-    size_t n = 0;
-    for (const auto& v : ids) n += v.size();
-    std::vector<int64_t> out;
-    out.reserve(n);
-    for (auto& v : ids) out.insert(out.end(), v.begin(), v.end());
+}
+
+// The parts' ids joined in order (copied into place in parallel).
+std::vector<int64_t> encode_joined(
+    std::string_view text, size_t part_bytes,
+    const std::function<std::vector<int64_t>(std::string_view)>& encode) {
+    const std::vector<size_t> bounds = part_bounds(text, part_bytes);
+    if (bounds.size() == 2) return encode(text);
+    std::vector<std::vector<int64_t>> ids(bounds.size() - 1);
+    encode_parts(text, bounds, encode, [&](size_t k, std::vector<int64_t>& part) { ids[k].swap(part); });
+    std::vector<size_t> at(ids.size() + 1, 0);
+    for (size_t k = 0; k < ids.size(); ++k) at[k + 1] = at[k] + ids[k].size();
+    std::vector<int64_t> out(at.back());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t k = 0; k < static_cast<int64_t>(ids.size()); ++k)
+        std::copy(ids[size_t(k)].begin(), ids[size_t(k)].end(), out.begin() + static_cast<long>(at[size_t(k)]));
     return out;
 }
 
@@ -59,16 +76,29 @@ std::vector<size_t> safe_cuts(std::string_view text, size_t target_bytes) {
     return cuts;
 }
 
+std::vector<size_t> part_bounds(std::string_view text, size_t part_bytes) {
+    std::vector<size_t> bounds{0};
+    for (size_t c : safe_cuts(text, part_bytes)) bounds.push_back(c);
+    bounds.push_back(text.size());
+    return bounds;
+}
+
+void encode_ordinary_parts(const GPT2Tokenizer& tokenizer, std::string_view text,
+                           const std::vector<size_t>& bounds, const PartConsumer& consume) {
+    encode_parts(text, bounds, [&](std::string_view part) { return tokenizer.encode_ordinary(part); },
+                 consume);
+}
+
 std::vector<int64_t> encode_ordinary_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,
                                               size_t part_bytes) {
-    return encode_in_parts(text, part_bytes,
-                           [&](std::string_view part) { return tokenizer.encode_ordinary(part); });
+    return encode_joined(text, part_bytes,
+                         [&](std::string_view part) { return tokenizer.encode_ordinary(part); });
 }
 
 std::vector<int64_t> encode_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,
                                      const std::set<std::string>& allowed_special,
                                      size_t part_bytes) {
-    return encode_in_parts(text, part_bytes, [&](std::string_view part) {
+    return encode_joined(text, part_bytes, [&](std::string_view part) {
         return tokenizer.encode(part, allowed_special);
     });
 }

@@ -5,6 +5,7 @@
 // pipeline.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,6 +22,17 @@ namespace llm::ch02 {
 // non-space characters, and its pattern looks ahead at most into the
 // whitespace run itself). Fewer cuts when the text has no such places.
 std::vector<size_t> safe_cuts(std::string_view text, size_t target_bytes);
+
+// 0, the safe cuts about part_bytes apart, text.size(): where the parts begin and end.
+std::vector<size_t> part_bounds(std::string_view text, size_t part_bytes = size_t{1} << 20);
+// Receives part k's ids, on the thread that encoded it (parts in any order;
+// it may take the vector's contents).
+using PartConsumer = std::function<void(size_t k, std::vector<int64_t>& ids)>;
+// encode_ordinary of each part between bounds, in parallel, without joining:
+// for a caller that turns each part's ids into something else (ch02 encode
+// formats them as text on the same thread).
+void encode_ordinary_parts(const GPT2Tokenizer& tokenizer, std::string_view text,
+                           const std::vector<size_t>& bounds, const PartConsumer& consume);
 
 // encode_ordinary(text), computed part by part on every thread; the same ids.
 // Invalid UTF-8 is reported with its offset in the whole text.
