@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cblas.h>
 #include <limits>
+#include <string>
 
 #include "error.hpp"
 #include "packed_sgemm.hpp"
@@ -26,12 +27,19 @@ void count(double flops) {
 
 double blas_flops() { return g_flops.load(std::memory_order_relaxed); }
 
+extern "C" char* openblas_get_corename(void);
+
 namespace {
-#ifdef __AVX512F__
-std::atomic<bool> g_packed{true};
-#else
-std::atomic<bool> g_packed{false};  // OpenBLAS is as fast as our AVX2 kernels
-#endif
+// Ours where the build targets AVX-512 and OpenBLAS runs 256-bit kernels
+// (its Haswell/Zen cores: chosen by OpenBLAS 0.3.21 for Zen 4, or forced by
+// the user's OPENBLAS_CORETYPE); OpenBLAS where it runs its own AVX-512
+// kernels (SkylakeX and later: faster still) or the build has no AVX-512.
+bool packed_by_default() {
+    if (!micro_kernel_available(MicroKernel::k14x32)) return false;
+    const std::string core = openblas_get_corename();
+    return core != "SkylakeX" && core != "Cooperlake" && core != "SapphireRapids";
+}
+std::atomic<bool> g_packed{packed_by_default()};
 }  // namespace
 
 bool use_packed_sgemm(bool on) {

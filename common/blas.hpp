@@ -13,9 +13,9 @@ namespace llm {
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
            int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
 
-// Our packed AVX-512 sgemm for llm::sgemm (on by default where the build
-// targets AVX-512) or OpenBLAS (false); returns false when asked for the
-// packed one on a build without AVX-512.
+// Our packed AVX-512 sgemm for llm::sgemm or OpenBLAS (false). On by default
+// where the build targets AVX-512 and OpenBLAS runs 256-bit kernels; returns
+// false when asked for the packed one on a build without AVX-512.
 bool use_packed_sgemm(bool on);
 bool packed_sgemm_in_use();
 

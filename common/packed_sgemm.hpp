@@ -1,7 +1,8 @@
 // A packed sgemm of our own, structured as BLIS structures it (fast tier).
 // llm::sgemm uses it with the 14 x 32 AVX-512 micro-kernel where the compiler
-// targets AVX-512 (1.6x OpenBLAS 0.3.21 there, whose kernels for this CPU
-// stop at AVX2); elsewhere OpenBLAS, which our AVX2 kernels do not beat.
+// targets AVX-512 and OpenBLAS runs its 256-bit kernels (1.6x OpenBLAS 0.3.21
+// then); OpenBLAS where it runs its own AVX-512 kernels (13% faster than
+// ours) or the CPU has only AVX2 (our AVX2 kernels do not beat OpenBLAS's).
 // bench_sgemm_candidates (./book bench sgemm) measures all of them and BLIS;
 // notes/performance.md has the figures.
 #pragma once

@@ -13,7 +13,8 @@
 
 int main(int argc, char** argv) {
     llm::blas_startup(argc, argv);
-    std::printf("OpenBLAS core: %s\n", llm::blas_core_name().c_str());
+    std::printf("OpenBLAS core: %s; llm::sgemm runs %s\n", llm::blas_core_name().c_str(),
+                llm::packed_sgemm_in_use() ? "our packed AVX-512 sgemm" : "OpenBLAS");
     std::vector<double> rates;
     for (int i = 0; i < 3; ++i) rates.push_back(llm::bench::sgemm_gflops());
     const auto [lo, hi] = std::minmax_element(rates.begin(), rates.end());
