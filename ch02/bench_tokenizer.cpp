@@ -61,9 +61,10 @@ int main(int argc, char** argv) {
         rate[k] = big.size() / 1e6 / (bench::now() - start);
     }
     omp_set_num_threads(threads);
-    std::printf("  encode_ordinary_parallel on %.1f MB: 1 thread %.1f MB/s, %d threads %.1f MB/s%s\n",
-                big.size() / 1e6, rate[0], threads, rate[1],
-                by_threads[0] == by_threads[1] ? "" : " (ids DIFFER)");
+    std::printf(
+        "  encode_ordinary_parallel on %.1f MB: 1 thread %.1f MB/s, %d threads %.1f MB/s%s\n",
+        big.size() / 1e6, rate[0], threads, rate[1],
+        by_threads[0] == by_threads[1] ? "" : " (ids DIFFER)");
     bench::record("bpe_encode_parallel_mbps", rate[1], "MB/s");
     bench::record("bpe_encode_parallel_speedup", rate[1] / rate[0], "ratio");
     return ids == ids2 && back == corpus && by_threads[0] == by_threads[1] ? 0 : 1;

@@ -191,8 +191,9 @@ void print_ids(const std::vector<int64_t>& ids) {  // one line
 void print_ordinary_ids(std::string_view text) {
     const std::vector<size_t> bounds = ch02::part_bounds(text);
     std::vector<std::string> parts(bounds.size() - 1);
-    ch02::encode_ordinary_parts(gpt2_tokenizer(), text, bounds,
-                                [&](size_t k, std::vector<int64_t>& ids) { parts[k] = format_ids(ids); });
+    ch02::encode_ordinary_parts(
+        gpt2_tokenizer(), text, bounds,
+        [&](size_t k, std::vector<int64_t>& ids) { parts[k] = format_ids(ids); });
     bool first = true;
     for (const std::string& p : parts) {
         if (p.empty()) continue;

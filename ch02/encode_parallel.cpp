@@ -48,13 +48,15 @@ std::vector<int64_t> encode_joined(
     const std::vector<size_t> bounds = part_bounds(text, part_bytes);
     if (bounds.size() == 2) return encode(text);
     std::vector<std::vector<int64_t>> ids(bounds.size() - 1);
-    encode_parts(text, bounds, encode, [&](size_t k, std::vector<int64_t>& part) { ids[k].swap(part); });
+    encode_parts(text, bounds, encode,
+                 [&](size_t k, std::vector<int64_t>& part) { ids[k].swap(part); });
     std::vector<size_t> at(ids.size() + 1, 0);
     for (size_t k = 0; k < ids.size(); ++k) at[k + 1] = at[k] + ids[k].size();
     std::vector<int64_t> out(at.back());
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t k = 0; k < static_cast<int64_t>(ids.size()); ++k)
-        std::copy(ids[size_t(k)].begin(), ids[size_t(k)].end(), out.begin() + static_cast<long>(at[size_t(k)]));
+        std::copy(ids[size_t(k)].begin(), ids[size_t(k)].end(),
+                  out.begin() + static_cast<long>(at[size_t(k)]));
     return out;
 }
 
@@ -85,8 +87,9 @@ std::vector<size_t> part_bounds(std::string_view text, size_t part_bytes) {
 
 void encode_ordinary_parts(const GPT2Tokenizer& tokenizer, std::string_view text,
                            const std::vector<size_t>& bounds, const PartConsumer& consume) {
-    encode_parts(text, bounds, [&](std::string_view part) { return tokenizer.encode_ordinary(part); },
-                 consume);
+    encode_parts(
+        text, bounds, [&](std::string_view part) { return tokenizer.encode_ordinary(part); },
+        consume);
 }
 
 std::vector<int64_t> encode_ordinary_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,

@@ -321,7 +321,8 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
 // ---- encoding ----------------------------------------------------------------------
 
 namespace {
-using WordCache = std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>>;
+using WordCache =
+    std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>>;
 }  // namespace
 
 void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& out) const {

@@ -54,8 +54,8 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     // Ours for the products of a model (both sides at least 32: the packing
     // would cost more than it saves on a few rows), OpenBLAS for the rest.
     if (g_packed && M >= 32 && N >= 32) {
-        packed_sgemm(MicroKernel::k14x32, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta,
-                     C, ldc);
+        packed_sgemm(MicroKernel::k14x32, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C,
+                     ldc);
         count(2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K));
         return;
     }

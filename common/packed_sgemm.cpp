@@ -142,7 +142,8 @@ float* thread_buffer(int which, int64_t floats) {
     if (b.size < floats) {
         std::free(b.p);
         b.size = (floats + 15) / 16 * 16;
-        b.p = static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(b.size) * sizeof(float)));
+        b.p = static_cast<float*>(
+            std::aligned_alloc(64, static_cast<size_t>(b.size) * sizeof(float)));
         if (!b.p) throw std::bad_alloc();
     }
     return b.p;
@@ -154,7 +155,8 @@ void packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, cons
     constexpr int64_t NR = W * NV, MC = MR * (W == 8 ? 20 : 10);
     if (K == 0) {  // no products: C = beta * C
         for (int64_t i = 0; i < M; ++i)
-            for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == 0.0f ? 0.0f : beta * C[i * ldc + j];
+            for (int64_t j = 0; j < N; ++j)
+                C[i * ldc + j] = beta == 0.0f ? 0.0f : beta * C[i * ldc + j];
         return;
     }
     // threads only for products worth waking them for (about 1 MFLOP and up)
@@ -183,9 +185,9 @@ void packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, cons
                     for (int64_t jr = 0; jr < nc; jr += NR)
                         for (int64_t ir = 0; ir < mc; ir += MR)
                             micro_kernel<W, MR, NV>(kc, ap + ir * kc, bp + jr * kc,
-                                                 C + (ic + ir) * ldc + jc + jr, ldc, alpha,
-                                                 beta_here, std::min(int64_t{MR}, mc - ir),
-                                                 std::min(NR, nc - jr));
+                                                    C + (ic + ir) * ldc + jc + jr, ldc, alpha,
+                                                    beta_here, std::min(int64_t{MR}, mc - ir),
+                                                    std::min(NR, nc - jr));
                 }
             }
         }
@@ -207,10 +209,14 @@ void packed_sgemm(MicroKernel kernel, bool ta, bool tb, int64_t M, int64_t N, in
                   float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
                   float* C, int64_t ldc) {
     switch (kernel) {
-        case MicroKernel::k6x16: return packed<8, 6, 2>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-        case MicroKernel::k8x24: return packed<8, 8, 3>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-        case MicroKernel::k14x32: return packed<16, 14, 2>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-        case MicroKernel::k8x48: return packed<16, 8, 3>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        case MicroKernel::k6x16:
+            return packed<8, 6, 2>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        case MicroKernel::k8x24:
+            return packed<8, 8, 3>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        case MicroKernel::k14x32:
+            return packed<16, 14, 2>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        case MicroKernel::k8x48:
+            return packed<16, 8, 3>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     }
 }
 

@@ -23,15 +23,17 @@ void map(const float* x, float* y, int64_t n, Load load, Store store, F f) {
 #if defined(__AVX512F__)
 template <typename F>
 void map_vec(const float* x, float* y, int64_t n, F f) {
-    map<16, __m512>(x, y, n, [](const float* p) { return _mm512_loadu_ps(p); },
-                    [](float* p, __m512 v) { _mm512_storeu_ps(p, v); }, f);
+    map<16, __m512>(
+        x, y, n, [](const float* p) { return _mm512_loadu_ps(p); },
+        [](float* p, __m512 v) { _mm512_storeu_ps(p, v); }, f);
 }
 #define LLM_SLEEF(name) Sleef_##name##f16_u10avx512f
 #elif defined(__AVX2__)
 template <typename F>
 void map_vec(const float* x, float* y, int64_t n, F f) {
-    map<8, __m256>(x, y, n, [](const float* p) { return _mm256_loadu_ps(p); },
-                   [](float* p, __m256 v) { _mm256_storeu_ps(p, v); }, f);
+    map<8, __m256>(
+        x, y, n, [](const float* p) { return _mm256_loadu_ps(p); },
+        [](float* p, __m256 v) { _mm256_storeu_ps(p, v); }, f);
 }
 #define LLM_SLEEF(name) Sleef_##name##f8_u10avx2
 #else

@@ -8,7 +8,7 @@
 
 namespace llm {
 
-void exp_of(const float* x, float* y, int64_t n);   // y = exp(x); y may be x
+void exp_of(const float* x, float* y, int64_t n);  // y = exp(x); y may be x
 void tanh_of(const float* x, float* y, int64_t n);  // y = tanh(x); y may be x
 
 }  // namespace llm

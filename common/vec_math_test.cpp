@@ -17,7 +17,8 @@ double ulps(float got, double exact) {
     const double ulp = std::nextafter(static_cast<float>(std::fabs(exact)),
                                       std::numeric_limits<float>::infinity()) -
         static_cast<float>(std::fabs(exact));
-    return std::fabs(got - exact) / std::max(ulp, static_cast<double>(std::numeric_limits<float>::denorm_min()));
+    return std::fabs(got - exact) /
+        std::max(ulp, static_cast<double>(std::numeric_limits<float>::denorm_min()));
 }
 }  // namespace
 

@@ -34,8 +34,8 @@ Sgemm load_blis() {
     void* lib = dlopen("/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4",
                        RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
     if (!lib) return nullptr;
-    using CblasSgemm = void (*)(int, int, int, int, int, int, float, const float*, int, const float*,
-                                int, float, float*, int);
+    using CblasSgemm = void (*)(int, int, int, int, int, int, float, const float*, int,
+                                const float*, int, float, float*, int);
     auto sgemm = reinterpret_cast<CblasSgemm>(dlsym(lib, "cblas_sgemm"));
     if (!sgemm) return nullptr;
     // BLIS runs on one thread unless told (BLIS_NUM_THREADS or this call)
@@ -44,8 +44,8 @@ Sgemm load_blis() {
         set(omp_get_max_threads());
     return [sgemm](bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
                    const float* B, int64_t ldb, float* C, int64_t ldc) {
-        sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              int(M), int(N), int(K), 1.0f, A, int(lda), B, int(ldb), 0.0f, C, int(ldc));
+        sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M),
+              int(N), int(K), 1.0f, A, int(lda), B, int(ldb), 0.0f, C, int(ldc));
     };
 }
 
@@ -61,9 +61,9 @@ Sgemm packed(llm::MicroKernel k) {
 int main(int argc, char** argv) {
     llm::blas_startup(argc, argv);
     std::vector<Candidate> cands;
-    cands.push_back({"openblas", [](bool ta, bool tb, int64_t M, int64_t N, int64_t K,
-                                    const float* A, int64_t lda, const float* B, int64_t ldb,
-                                    float* C, int64_t ldc) {
+    cands.push_back({"openblas",
+                     [](bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A,
+                        int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc) {
                          cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
                                      tb ? CblasTrans : CblasNoTrans, int(M), int(N), int(K), 1.0f,
                                      A, int(lda), B, int(ldb), 0.0f, C, int(ldc));
@@ -86,11 +86,11 @@ int main(int argc, char** argv) {
         bool ta, tb;
         int64_t M, N, K;
     };
-    const Shape shapes[] = {{false, true, 512, 2304, 768}, {false, true, 512, 768, 768},
-                            {false, true, 512, 3072, 768}, {false, true, 512, 768, 3072},
-                            {false, true, 512, 50257, 768}, {false, false, 512, 768, 3072},
+    const Shape shapes[] = {{false, true, 512, 2304, 768},   {false, true, 512, 768, 768},
+                            {false, true, 512, 3072, 768},   {false, true, 512, 768, 3072},
+                            {false, true, 512, 50257, 768},  {false, false, 512, 768, 3072},
                             {false, false, 512, 768, 50257}, {true, false, 3072, 768, 512},
-                            {true, false, 768, 3072, 512}, {true, false, 50257, 768, 512}};
+                            {true, false, 768, 3072, 512},   {true, false, 50257, 768, 512}};
     llm::Generator gen(123);
     for (const Shape& s : shapes) {
         const int64_t lda = s.ta ? s.M : s.K, ldb = s.tb ? s.K : s.N;
@@ -102,20 +102,22 @@ int main(int argc, char** argv) {
             for (size_t i = 0; i < C[c].size(); ++i)
                 worst = std::max(worst, std::fabs(C[c][i] - C[0][i]) / (1.0f + std::fabs(C[0][i])));
             if (worst > 1e-4f) {
-                std::fprintf(stderr, "%s differs from OpenBLAS by %g\n", cands[c].name.c_str(), worst);
+                std::fprintf(stderr, "%s differs from OpenBLAS by %g\n", cands[c].name.c_str(),
+                             worst);
                 return 1;
             }
         }
         const double flops = 2.0 * double(s.M) * double(s.N) * double(s.K);
         const int reps = flops > 2e10 ? 1 : 3;
-        std::printf("  %c%c %5ld x %5ld x %5ld:", s.ta ? 'T' : 'N', s.tb ? 'T' : 'N', s.M, s.N, s.K);
+        std::printf("  %c%c %5ld x %5ld x %5ld:", s.ta ? 'T' : 'N', s.tb ? 'T' : 'N', s.M, s.N,
+                    s.K);
         std::vector<double> best(cands.size(), 1e30);
         for (int round = 0; round < 3; ++round)  // alternating, the best round of each
             for (size_t c = 0; c < cands.size(); ++c)
                 best[c] = std::min(best[c], llm::bench::fastest_of(reps, [&] {
-                    cands[c].run(s.ta, s.tb, s.M, s.N, s.K, A.data(), lda, B.data(), ldb,
-                                 C[c].data(), s.N);
-                }));
+                                       cands[c].run(s.ta, s.tb, s.M, s.N, s.K, A.data(), lda,
+                                                    B.data(), ldb, C[c].data(), s.N);
+                                   }));
         for (size_t c = 0; c < cands.size(); ++c) {
             cands[c].flops += flops;
             cands[c].seconds += best[c];
