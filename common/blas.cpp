@@ -6,7 +6,7 @@
 #include <string>
 
 #include "error.hpp"
-#include "packed_sgemm.hpp"
+#include "../support/packed_sgemm.hpp"  // (a BLAS of our own: support/, as OpenBLAS is outside)
 
 namespace llm {
 

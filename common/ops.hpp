@@ -37,8 +37,6 @@ inline Tensor operator/(const Tensor& a, float s) { return mul(a, 1.0f / s); }
 inline Tensor operator-(const Tensor& a) { return neg(a); }
 // The shape two shapes broadcast to; ShapeError when they cannot.
 Shape broadcast_shapes(const Shape& a, const Shape& b);
-// Sum g (of a broadcast shape) back down to shape (the backward of broadcasting).
-Tensor sum_to(const Tensor& g, const Shape& shape);
 
 // ---- reductions along a dimension (ops_reduce.cpp)
 Tensor sum(const Tensor& a);  // all elements -> []
@@ -75,7 +73,6 @@ Tensor log_softmax(const Tensor& a, int64_t dim);
 // Mean cross-entropy of logits [N, C] against class ids [N]; ids equal to
 // ignore_index do not count (PyTorch's default -100).
 Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ignore_index = -100);
-Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targets);
 // On probabilities: mean of -(y log p + (1 - y) log(1 - p)) (F.binary_cross_entropy).
 Tensor binary_cross_entropy(const Tensor& probs, const Tensor& targets);
 Tensor mse_loss(const Tensor& input, const Tensor& target);

@@ -82,6 +82,23 @@ void for_chunks(int64_t n, F f) {
 
 enum class Bin { Add, Sub, Mul, Div };
 
+float apply(Bin op, float a, float b) {
+    switch (op) {
+        case Bin::Add: return a + b;
+        case Bin::Sub: return a - b;
+        case Bin::Mul: return a * b;
+        case Bin::Div: return a / b;
+    }
+    return 0.0f;
+}
+// g * d(a op b)/da and g * d(a op b)/db (a or b may be 0 where its partial is not needed)
+float partial_a(Bin op, float g, float, float b) {
+    return op == Bin::Mul ? g * b : op == Bin::Div ? g / b : g;
+}
+float partial_b(Bin op, float g, float a, float b) {
+    return op == Bin::Add ? g : op == Bin::Sub ? -g : op == Bin::Mul ? g * a : -g * a / (b * b);
+}
+
 Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
     const Shape out_shape = broadcast_shapes(a.shape(), b.shape());
     Tensor out = Tensor::empty(out_shape);
@@ -90,22 +107,10 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
     const int64_t n = out.numel();
     if (a.shape() == b.shape()) {  // the common case: no broadcasting, split across threads
 #pragma omp parallel for simd if (n > 65536)
-        for (int64_t i = 0; i < n; ++i) {
-            switch (op) {
-                case Bin::Add: po[i] = pa[i] + pb[i]; break;
-                case Bin::Sub: po[i] = pa[i] - pb[i]; break;
-                case Bin::Mul: po[i] = pa[i] * pb[i]; break;
-                case Bin::Div: po[i] = pa[i] / pb[i]; break;
-            }
-        }
+        for (int64_t i = 0; i < n; ++i) po[i] = apply(op, pa[i], pb[i]);
     } else {
         for_each_broadcast(out_shape, a.shape(), b.shape(), [&](int64_t o, int64_t i, int64_t j) {
-            switch (op) {
-                case Bin::Add: po[o] = pa[i] + pb[j]; break;
-                case Bin::Sub: po[o] = pa[i] - pb[j]; break;
-                case Bin::Mul: po[o] = pa[i] * pb[j]; break;
-                case Bin::Div: po[o] = pa[i] / pb[j]; break;
-            }
+            po[o] = apply(op, pa[i], pb[j]);
         });
     }
     static const char* names[] = {"AddBackward0", "SubBackward0", "MulBackward0", "DivBackward0"};
@@ -120,31 +125,16 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
             const bool need_a = a.requires_grad(), need_b = b.requires_grad();
             const float* pa = va.defined() ? va.data() : nullptr;
             const float* pb = vb.defined() ? vb.data() : nullptr;
+            const float* pg = g.data();
             if (a.shape() == b.shape()) {  // no broadcasting: write straight into the grads
                 const int64_t n = g.numel();
-                const float* pg = g.data();
                 float* ga = need_a ? grad_buffer(a) : nullptr;
                 float* gb = need_b ? grad_buffer(b) : nullptr;
 #pragma omp parallel for simd if (n > 65536)
                 for (int64_t i = 0; i < n; ++i) {
-                    switch (op) {
-                        case Bin::Add:
-                            if (ga) ga[i] += pg[i];
-                            if (gb) gb[i] += pg[i];
-                            break;
-                        case Bin::Sub:
-                            if (ga) ga[i] += pg[i];
-                            if (gb) gb[i] -= pg[i];
-                            break;
-                        case Bin::Mul:
-                            if (ga) ga[i] += pg[i] * pb[i];
-                            if (gb) gb[i] += pg[i] * pa[i];
-                            break;
-                        case Bin::Div:
-                            if (ga) ga[i] += pg[i] / pb[i];
-                            if (gb) gb[i] -= pg[i] * pa[i] / (pb[i] * pb[i]);
-                            break;
-                    }
+                    const float x = pa ? pa[i] : 0.0f, y = pb ? pb[i] : 0.0f;
+                    if (ga) ga[i] += partial_a(op, pg[i], x, y);
+                    if (gb) gb[i] += partial_b(op, pg[i], x, y);
                 }
                 return;
             }
@@ -152,27 +142,11 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
             Tensor gb = need_b ? Tensor::zeros(b.shape()) : Tensor();
             float* pga = need_a ? ga.data() : nullptr;
             float* pgb = need_b ? gb.data() : nullptr;
-            const float* pg = g.data();
             for_each_broadcast(out_shape, a.shape(), b.shape(),
                                [&](int64_t o, int64_t i, int64_t j) {
-                                   switch (op) {
-                                       case Bin::Add:
-                                           if (pga) pga[i] += pg[o];
-                                           if (pgb) pgb[j] += pg[o];
-                                           break;
-                                       case Bin::Sub:
-                                           if (pga) pga[i] += pg[o];
-                                           if (pgb) pgb[j] -= pg[o];
-                                           break;
-                                       case Bin::Mul:
-                                           if (pga) pga[i] += pg[o] * pb[j];
-                                           if (pgb) pgb[j] += pg[o] * pa[i];
-                                           break;
-                                       case Bin::Div:
-                                           if (pga) pga[i] += pg[o] / pb[j];
-                                           if (pgb) pgb[j] -= pg[o] * pa[i] / (pb[j] * pb[j]);
-                                           break;
-                                   }
+                                   const float x = pa ? pa[i] : 0.0f, y = pb ? pb[j] : 0.0f;
+                                   if (pga) pga[i] += partial_a(op, pg[o], x, y);
+                                   if (pgb) pgb[j] += partial_b(op, pg[o], x, y);
                                });
             if (need_a) accumulate_grad(a, std::move(ga));
             if (need_b) accumulate_grad(b, std::move(gb));
@@ -213,16 +187,6 @@ Shape broadcast_shapes(const Shape& a, const Shape& b) {
                              " cannot be broadcast together");
         out[nd - 1 - k] = da == 1 ? db : da;
     }
-    return out;
-}
-
-Tensor sum_to(const Tensor& g, const Shape& shape) {
-    if (g.shape() == shape) return g;
-    Tensor out = Tensor::zeros(shape);
-    float* po = out.data();
-    const float* pg = g.data();
-    for_each_broadcast(g.shape(), shape, shape,
-                       [&](int64_t o, int64_t i, int64_t) { po[i] += pg[o]; });
     return out;
 }
 

@@ -174,29 +174,6 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
         });
 }
 
-// Mean over elements of max(x, 0) - x*y + log(1 + exp(-|x|)) (stable form).
-Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targets) {
-    if (logits.shape() != targets.shape())
-        throw ShapeError("binary_cross_entropy_with_logits: logits " + shape_str(logits.shape()) +
-                         " and targets " + shape_str(targets.shape()) + " differ");
-    const int64_t n = logits.numel();
-    double total = 0;
-    for (int64_t i = 0; i < n; ++i) {
-        const float x = logits.data()[i], y = targets.data()[i];
-        total += std::max(x, 0.0f) - x * y + std::log1p(std::exp(-std::fabs(x)));
-    }
-    Tensor loss = Tensor::scalar(static_cast<float>(total / static_cast<double>(n)));
-    return record(loss, {logits, targets}, "BinaryCrossEntropyWithLogitsBackward0",
-                  [logits, targets, n](const Tensor& g) {
-                      Tensor gx = Tensor::empty(logits.shape());  // (sigmoid(x) - y) / n
-                      for (int64_t i = 0; i < n; ++i)
-                          gx.data()[i] =
-                              (1.0f / (1.0f + std::exp(-logits.data()[i])) - targets.data()[i]) *
-                              g.item() / static_cast<float>(n);
-                      accumulate_grad(logits, std::move(gx));
-                  });
-}
-
 Tensor binary_cross_entropy(const Tensor& p, const Tensor& y) {
     if (p.shape() != y.shape())
         throw ShapeError("binary_cross_entropy: probabilities " + shape_str(p.shape()) +

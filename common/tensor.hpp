@@ -51,7 +51,6 @@ public:
     static Tensor from(std::initializer_list<float> values);  // 1-d
     static Tensor from(std::initializer_list<std::initializer_list<float>> rows);  // 2-d
     static Tensor scalar(float value);
-    static Tensor zeros_like(const Tensor& t) { return zeros(t.shape()); }
     // A tensor of the given shape over an existing buffer (views, gradients).
     static Tensor over(const Shape& shape, std::shared_ptr<Storage> storage);
 
