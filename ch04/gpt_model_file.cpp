@@ -23,7 +23,10 @@ std::unique_ptr<GPTModel> load_gpt_model(const std::filesystem::path& path) {
     if (!file.contains("tok_emb.weight"))
         throw FormatError(path.string() +
                           ": not a GPTModel in the book's layout (no tok_emb.weight)");
-    auto model = std::make_unique<GPTModel>(cfg);
+    auto model = [&] {
+        const SkipInit skip;  // load_state_dict writes every parameter (or throws)
+        return std::make_unique<GPTModel>(cfg);
+    }();
     if (!file.contains("out_head.weight"))
         model->tie_weights();  // a tied checkpoint may store the head once
     try {

@@ -243,7 +243,11 @@ std::unique_ptr<ch04::GPTModel> load_model(const std::filesystem::path& path, bo
         const auto config_path = path.parent_path() / "config.json";
         const std::string config_json =
             std::filesystem::exists(config_path) ? read_file(config_path) : "";
-        auto model = std::make_unique<ch04::GPTModel>(infer_config(hf, config_json, path.string()));
+        const ch04::GPTConfig cfg = infer_config(hf, config_json, path.string());
+        auto model = [&] {
+            const SkipInit skip;  // load_weights writes every parameter (or throws)
+            return std::make_unique<ch04::GPTModel>(cfg);
+        }();
         load_weights(*model, hf, tie_hf_head, path.string());
         return model;
     }

@@ -30,6 +30,9 @@ void* BlockPool::take(size_t size) {
         const size_t bytes = std::max(size, segment_bytes_);
         void* m = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (m == MAP_FAILED) throw std::bad_alloc();
+        // 2 MB pages where the kernel offers them (THP in "madvise" mode): one fault
+        // instead of 512 when a segment is first written (loading weights: 1.6 GB)
+        madvise(m, bytes, MADV_HUGEPAGE);
         char* s = static_cast<char*>(m);
         segments_[s] = bytes;
         reserved_ += bytes;

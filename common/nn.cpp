@@ -156,17 +156,23 @@ std::string Module::repr() const {
 
 // ---- layers ----------------------------------------------------------------------
 
+namespace {
+thread_local bool g_skip_init = false;
+}
+SkipInit::SkipInit() : previous_(g_skip_init) { g_skip_init = true; }
+SkipInit::~SkipInit() { g_skip_init = previous_; }
+
 Linear::Linear(int64_t in, int64_t out, bool with_bias) : in_features(in), out_features(out) {
     if (in <= 0 || out <= 0)
         throw ValueError("Linear: sizes must be positive, got " + std::to_string(in) + " -> " +
                          std::to_string(out));
     weight = Tensor::empty({out, in});
-    kaiming_uniform_(weight, std::sqrt(5.0));  // U(-1/sqrt(in), 1/sqrt(in))
+    if (!g_skip_init) kaiming_uniform_(weight, std::sqrt(5.0));  // U(-1/sqrt(in), 1/sqrt(in))
     register_parameter("weight", &weight);
     if (with_bias) {
         const double b = 1.0 / std::sqrt(static_cast<double>(in));
         bias = Tensor::empty({out});
-        uniform_(bias, static_cast<float>(-b), static_cast<float>(b));
+        if (!g_skip_init) uniform_(bias, static_cast<float>(-b), static_cast<float>(b));
         register_parameter("bias", &bias);
     }
 }
@@ -182,7 +188,7 @@ std::string Linear::extra_repr() const {
 Embedding::Embedding(int64_t num, int64_t dim) {
     if (num <= 0 || dim <= 0) throw ValueError("Embedding: sizes must be positive");
     weight = Tensor::empty({num, dim});
-    normal_(weight, 0.0f, 1.0f);
+    if (!g_skip_init) normal_(weight, 0.0f, 1.0f);
     register_parameter("weight", &weight);
 }
 

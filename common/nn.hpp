@@ -104,6 +104,22 @@ private:
     bool training_ = true;
 };
 
+// While a SkipInit lives (on its thread), Linear and Embedding leave their
+// parameters unwritten and draw nothing from the generator: for a model every
+// parameter of which a file is about to fill (HuggingFace's no_init_weights,
+// PyTorch's torch.nn.utils.skip_init). Loading gpt2-medium then skips 406
+// million draws; whoever loads must write every parameter.
+class SkipInit {
+public:
+    SkipInit();
+    ~SkipInit();
+    SkipInit(const SkipInit&) = delete;
+    SkipInit& operator=(const SkipInit&) = delete;
+
+private:
+    bool previous_;
+};
+
 // y = x W^T + b, W [out, in]; initialised as PyTorch: U(-1/sqrt(in), 1/sqrt(in)), weight first.
 class Linear : public Module {
 public:

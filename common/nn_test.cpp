@@ -80,3 +80,20 @@ TEST_CASE("replace_module: a new head takes the old one's place in parameters an
     CHECK(net.forward(Tensor::zeros({1, 3})).shape() == Shape{1, 2});  // and forward uses it
     CHECK_THROWS_AS(net.replace_module("9", std::make_shared<Linear>(1, 1)), ValueError);
 }
+
+TEST_CASE("SkipInit: Linear and Embedding made under it draw nothing from the generator") {
+    manual_seed(5);
+    {
+        const SkipInit skip;
+        Linear fc(4, 3);
+        Embedding emb(6, 2);
+        CHECK(fc.weight.shape() == Shape{3, 4});
+        CHECK(emb.weight.shape() == Shape{6, 2});
+    }
+    const float after_skip = rand({1}).item();
+    manual_seed(5);
+    CHECK(rand({1}).item() == after_skip);  // the generator did not move
+    manual_seed(5);
+    Linear drawn(4, 3);  // the guard is gone: the usual draws again
+    CHECK(rand({1}).item() != after_skip);
+}

@@ -158,3 +158,20 @@ TEST_CASE(
         check_grad();
     }
 }
+
+TEST_CASE("transposing the last two axes: element (b, i, j) lands at (b, j, i), tiles and edges") {
+    // 37 x 21 is not a multiple of the 16 x 16 tiles; 3 matrices side by side
+    const Tensor x = rand({3, 37, 21});
+    const Tensor y = x.transpose(-1, -2), z = x.transpose(1, 2);
+    REQUIRE(y.shape() == Shape{3, 21, 37});
+    int wrong = 0;
+    for (int64_t b = 0; b < 3; ++b)
+        for (int64_t i = 0; i < 37; ++i)
+            for (int64_t j = 0; j < 21; ++j) {
+                const float v = x.data()[(b * 37 + i) * 21 + j];
+                wrong += y.data()[(b * 21 + j) * 37 + i] != v;
+                wrong += z.data()[(b * 21 + j) * 37 + i] != v;
+            }
+    CHECK(wrong == 0);
+    GRADCHECK([](const V& in) { return in[0].transpose(-1, -2); }, r({2, 17, 19}, 4));
+}
