@@ -24,7 +24,7 @@ namespace llm::ch02 {
 const std::vector<char32_t>& bytes_to_unicode();
 // Raw bytes written in that alphabet, and back (false when a character is not in it).
 std::string bytes_to_unicode_string(std::string_view bytes);
-bool unicode_to_bytes(const std::string& s, std::string& out);
+bool unicode_to_bytes(std::string_view s, std::string& out);
 
 // The GPT-2 pre-tokenizer: tiktoken's pattern
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
