@@ -7,6 +7,7 @@
 #include <iostream>
 #include <malloc.h>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "blas_startup.hpp"
@@ -193,18 +194,20 @@ void print_ids(const std::vector<int64_t>& ids) {  // one line
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
-// GPT-2 ids of a long text on every core: each part encoded and formatted on
+// GPT-2 ids of a long text on every core (encode_ordinary when
+// allowed_special is null): each part encoded and formatted on
 // its thread (encode_parallel.hpp) and written as soon as the parts before it
 // are, so the output streams and its memory is reused.
-void print_ordinary_ids(std::string_view text) {
-    const std::vector<size_t> bounds = ch02::part_bounds(text);
+void print_ids_parallel(std::string_view text, const std::set<std::string>* allowed_special,
+                        const std::string& what) {
+    const std::vector<size_t> bounds = ch02::part_bounds(text, size_t{256} << 10);
     std::vector<std::string> parts(bounds.size() - 1);
     std::vector<char> ready(parts.size(), 0);
     std::mutex writing;
     size_t next = 0;  // the first part not yet written
     bool first = true;
-    ch02::encode_ordinary_parts(
-        gpt2_tokenizer(), text, bounds, [&](size_t k, std::vector<int64_t>& ids) {
+    ch02::encode_parts(
+        gpt2_tokenizer(), text, bounds, allowed_special, [&](size_t k, std::vector<int64_t>& ids) {
             std::string formatted = format_ids(ids);
             const std::lock_guard<std::mutex> lock(writing);
             parts[k].swap(formatted);
@@ -218,7 +221,8 @@ void print_ordinary_ids(std::string_view text) {
                 }
                 std::string().swap(parts[next]);  // its memory goes to the next parts
             }
-        });
+        },
+        what);
     std::fputc('\n', stdout);
 }
 
@@ -272,13 +276,15 @@ int main(int argc, char** argv) {
         if (enc->parsed()) {
             const MappedFile mapped(file);  // a large corpus: mapped, not copied
             const std::string_view input = mapped.bytes();
-            check_utf8(input, file == "-" ? "standard input" : file);
-            if (tokenizer == "bert")
+            const std::string where = file == "-" ? "standard input" : file;
+            const std::set<std::string> eot{"<|endoftext|>"};
+            if (tokenizer == "bert") {
+                check_utf8(input, where);
                 print_ids(BertWordPiece::from_data_dir().encode(input));
-            else if (ordinary)
-                print_ordinary_ids(input);  // both cores (encode_parallel.hpp): the same ids
-            else
-                print_ids(encode_parallel(gpt2_tokenizer(), input, {"<|endoftext|>"}));
+            } else {  // both cores (encode_parallel.hpp): the same ids
+                check_utf8_parallel(input, where);  // before anything is written
+                print_ids_parallel(input, ordinary ? nullptr : &eot, where);
+            }
         } else if (dec->parsed()) {
             std::istringstream in(read_input(file));
             std::vector<int64_t> ids;

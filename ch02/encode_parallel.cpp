@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 
+#include "error.hpp"
 #include "utf8.hpp"
 
 namespace llm::ch02 {
@@ -15,10 +16,11 @@ bool visible_ascii(char c) { return c > ' ' && c < 0x7f; }
 // Each part encoded on some thread and handed to consume(k, ids) there.
 void encode_parts(std::string_view text, const std::vector<size_t>& bounds,
                   const std::function<std::vector<int64_t>(std::string_view)>& encode,
-                  const PartConsumer& consume) {
+                  const PartConsumer& consume, const std::string& what) {
     const auto parts = static_cast<int64_t>(bounds.size()) - 1;
-    // Errors are caught per part and the first rethrown; invalid UTF-8 is
-    // reported with its offset in the whole text, not in a part.
+    // Errors are caught per part and the first rethrown; invalid UTF-8 (the
+    // FormatError encoding raises) is reported with its offset in the whole
+    // text, not in a part.
     std::vector<std::exception_ptr> errors(static_cast<size_t>(std::max<int64_t>(parts, 0)));
     bool bad_utf8 = false;
 #pragma omp parallel for schedule(dynamic, 1) reduction(|| : bad_utf8)
@@ -26,30 +28,37 @@ void encode_parts(std::string_view text, const std::vector<size_t>& bounds,
         const auto k = static_cast<size_t>(i);
         const std::string_view part = text.substr(bounds[k], bounds[k + 1] - bounds[k]);
         try {
-            if (parts > 1) check_utf8(part);
-        } catch (...) {
-            bad_utf8 = true;
-            continue;
-        }
-        try {
             std::vector<int64_t> ids = encode(part);
             consume(k, ids);
+        } catch (const FormatError&) {
+            bad_utf8 = true;
+            errors[k] = std::current_exception();
         } catch (...) { errors[k] = std::current_exception(); }
     }
-    if (bad_utf8) check_utf8(text);  // throws, naming the offset in the whole text
+    if (bad_utf8) check_utf8(text, what);  // throws, naming the offset in the whole text
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
 }
 
+std::function<std::vector<int64_t>(std::string_view)> encoder(
+    const GPT2Tokenizer& tokenizer, const std::set<std::string>* allowed_special) {
+    if (!allowed_special)
+        return [&](std::string_view part) { return tokenizer.encode_ordinary(part); };
+    return [&tokenizer, allowed_special](std::string_view part) {
+        return tokenizer.encode(part, *allowed_special);
+    };
+}
+
 // The parts' ids joined in order (copied into place in parallel).
-std::vector<int64_t> encode_joined(
-    std::string_view text, size_t part_bytes,
-    const std::function<std::vector<int64_t>(std::string_view)>& encode) {
+std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_view text,
+                                   size_t part_bytes, const std::set<std::string>* allowed_special) {
     const std::vector<size_t> bounds = part_bounds(text, part_bytes);
+    const auto encode = encoder(tokenizer, allowed_special);
     if (bounds.size() == 2) return encode(text);
     std::vector<std::vector<int64_t>> ids(bounds.size() - 1);
-    encode_parts(text, bounds, encode,
-                 [&](size_t k, std::vector<int64_t>& part) { ids[k].swap(part); });
+    encode_parts(
+        text, bounds, encode, [&](size_t k, std::vector<int64_t>& part) { ids[k].swap(part); },
+        "text");
     std::vector<size_t> at(ids.size() + 1, 0);
     for (size_t k = 0; k < ids.size(); ++k) at[k + 1] = at[k] + ids[k].size();
     std::vector<int64_t> out(at.back());
@@ -61,6 +70,29 @@ std::vector<int64_t> encode_joined(
 }
 
 }  // namespace
+
+void check_utf8_parallel(std::string_view text, const std::string& what) {
+    constexpr size_t kChunk = size_t{1} << 20;
+    const auto chunks = static_cast<int64_t>((text.size() + kChunk - 1) / kChunk);
+    // a chunk begins at the first byte at or after k * kChunk that is not a
+    // continuation byte (at most three later), so a valid text splits into
+    // valid chunks, and an invalid one leaves at least one chunk invalid
+    const auto begin = [&](int64_t k) {
+        size_t at = std::min(text.size(), static_cast<size_t>(k) * kChunk);
+        for (int n = 0; n < 3 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80; ++n)
+            ++at;
+        return at;
+    };
+    bool bad = false;
+#pragma omp parallel for schedule(dynamic, 1) reduction(|| : bad)
+    for (int64_t k = 0; k < chunks; ++k) {
+        const size_t from = k == 0 ? 0 : begin(k), to = begin(k + 1);
+        try {
+            check_utf8(text.substr(from, to - from));
+        } catch (const FormatError&) { bad = true; }
+    }
+    if (bad) check_utf8(text, what);  // the first bad offset in the whole text
+}
 
 std::vector<size_t> safe_cuts(std::string_view text, size_t target_bytes) {
     std::vector<size_t> cuts;
@@ -85,25 +117,21 @@ std::vector<size_t> part_bounds(std::string_view text, size_t part_bytes) {
     return bounds;
 }
 
-void encode_ordinary_parts(const GPT2Tokenizer& tokenizer, std::string_view text,
-                           const std::vector<size_t>& bounds, const PartConsumer& consume) {
-    encode_parts(
-        text, bounds, [&](std::string_view part) { return tokenizer.encode_ordinary(part); },
-        consume);
+void encode_parts(const GPT2Tokenizer& tokenizer, std::string_view text,
+                  const std::vector<size_t>& bounds, const std::set<std::string>* allowed_special,
+                  const PartConsumer& consume, const std::string& what) {
+    encode_parts(text, bounds, encoder(tokenizer, allowed_special), consume, what);
 }
 
 std::vector<int64_t> encode_ordinary_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,
                                               size_t part_bytes) {
-    return encode_joined(text, part_bytes,
-                         [&](std::string_view part) { return tokenizer.encode_ordinary(part); });
+    return encode_joined(tokenizer, text, part_bytes, nullptr);
 }
 
 std::vector<int64_t> encode_parallel(const GPT2Tokenizer& tokenizer, std::string_view text,
                                      const std::set<std::string>& allowed_special,
                                      size_t part_bytes) {
-    return encode_joined(text, part_bytes, [&](std::string_view part) {
-        return tokenizer.encode(part, allowed_special);
-    });
+    return encode_joined(tokenizer, text, part_bytes, &allowed_special);
 }
 
 }  // namespace llm::ch02

@@ -15,6 +15,10 @@
 
 namespace llm::ch02 {
 
+// check_utf8 on every core: FormatError naming `what` and the first bad
+// byte offset in the whole text.
+void check_utf8_parallel(std::string_view text, const std::string& what = "text");
+
 // Offsets (ascending, excluding 0 and text.size()) where text can be cut,
 // about target_bytes apart. A cut lies just after a line break that has a
 // visible ASCII character on both sides: GPT-2's pre-tokenizer then ends a
@@ -28,11 +32,14 @@ std::vector<size_t> part_bounds(std::string_view text, size_t part_bytes = size_
 // Receives part k's ids, on the thread that encoded it (parts in any order;
 // it may take the vector's contents).
 using PartConsumer = std::function<void(size_t k, std::vector<int64_t>& ids)>;
-// encode_ordinary of each part between bounds, in parallel, without joining:
-// for a caller that turns each part's ids into something else (ch02 encode
-// formats them as text on the same thread).
-void encode_ordinary_parts(const GPT2Tokenizer& tokenizer, std::string_view text,
-                           const std::vector<size_t>& bounds, const PartConsumer& consume);
+// Each part between bounds encoded in parallel, without joining: with
+// encode(part, *allowed_special), or encode_ordinary(part) when
+// allowed_special is null. For a caller that turns each part's ids into
+// something else (ch02 encode formats them as text on the same thread).
+// Invalid UTF-8 is a FormatError naming `what` and the offset in the whole text.
+void encode_parts(const GPT2Tokenizer& tokenizer, std::string_view text,
+                  const std::vector<size_t>& bounds, const std::set<std::string>* allowed_special,
+                  const PartConsumer& consume, const std::string& what = "text");
 
 // encode_ordinary(text), computed part by part on every thread; the same ids.
 // Invalid UTF-8 is reported with its offset in the whole text.

@@ -9,6 +9,7 @@
 #include "error.hpp"
 #include "paths.hpp"
 #include "utf8.hpp"
+#include "word_cache.hpp"
 
 namespace llm::ch02 {
 
@@ -30,14 +31,6 @@ const std::vector<char32_t>& bytes_to_unicode() {
 
 // ---- the pre-tokenizer --------------------------------------------------------------
 
-namespace {
-// Hash maps from strings that can be asked with a string_view (no copy of
-// the key for the lookup).
-struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-}  // namespace
 
 namespace {
 
@@ -69,8 +62,10 @@ void decode_for_pretokenizer(std::string_view text, Decoded& d) {
     decode_utf8_into(text, d.cp);
     d.cls.clear();
     d.off.clear();
-    d.cls.reserve(d.cp.size());
-    d.off.reserve(d.cp.size() + 1);
+    if (d.cls.capacity() < d.cp.size() + 1) {  // room to spare, as decode_utf8_into keeps
+        d.cls.reserve(d.cp.capacity() + 1);
+        d.off.reserve(d.cp.capacity() + 1);
+    }
     uint32_t o = 0;
     for (char32_t c : d.cp) {
         d.cls.push_back(classify(c));
@@ -136,46 +131,52 @@ std::vector<std::string_view> gpt2_pretokenize(std::string_view text) {
 
 // ---- pair table and cache -----------------------------------------------------------------
 
-// Open-addressing hash map from a pair of token ids to the id of their
-// concatenation: the merge step's only lookup, with no allocation.
+// The vocabulary as an open-addressing hash table from bytes to token id
+// (the merge step's only lookup, with no allocation): a flat array of 1 MB,
+// where a lookup costs one cache miss and a node-based map three. Then the
+// word cache.
 struct GPT2Tokenizer::Impl {
-    std::vector<uint64_t> keys;  // (a << 32 | b) + 1; 0 marks an empty slot
-    std::vector<int32_t> values;
-    uint64_t mask = 0;
-    std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> bytes_to_id;
-    int32_t byte_id[256] = {};
-    // Identifies this table for the word caches (one per thread, below).
-    const uint64_t id = next_id.fetch_add(1) + 1;
-    static inline std::atomic<uint64_t> next_id{0};
+    // bytes -> id: a slot holds (the hash's high half << 32 | id + 1), 0 when
+    // empty; the bytes of token id are pool[start[id], start[id + 1]).
+    std::vector<uint64_t> token_slots;
+    uint64_t token_mask = 0;
+    std::string pool;
+    std::vector<uint32_t> start{0};
 
-    static uint64_t key(int32_t a, int32_t b) {
-        return ((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) |
-                static_cast<uint32_t>(b)) +
-            1;
+    int32_t byte_id[256] = {};
+    WordCache words;
+
+    static uint64_t hash_bytes(std::string_view s) { return std::hash<std::string_view>{}(s); }
+    std::string_view bytes_of(size_t id) const {
+        return std::string_view(pool).substr(start[id], start[id + 1] - start[id]);
     }
-    static uint64_t hash(uint64_t k) { return (k * 0x9E3779B97F4A7C15ull) >> 20; }
-    void reserve(size_t n) {
-        size_t cap = 1;
-        while (cap < 2 * n) cap <<= 1;
-        keys.assign(cap, 0);
-        values.assign(cap, -1);
-        mask = cap - 1;
-    }
-    void insert(int32_t a, int32_t b, int32_t merged) {
-        const uint64_t k = key(a, b);
-        for (uint64_t s = hash(k) & mask;; s = (s + 1) & mask)
-            if (keys[s] == 0 || keys[s] == k) {
-                if (keys[s] == 0 || merged < values[s]) values[s] = merged;
-                keys[s] = k;
-                return;
-            }
-    }
-    int32_t find(int32_t a, int32_t b) const {  // -1 when a and b do not merge
-        const uint64_t k = key(a, b);
-        for (uint64_t s = hash(k) & mask;; s = (s + 1) & mask) {
-            if (keys[s] == k) return values[s];
-            if (keys[s] == 0) return -1;
+    // The id of the token made of these bytes, or -1.
+    int32_t token(std::string_view bytes) const {
+        const uint64_t h = hash_bytes(bytes), tag = h >> 32 << 32;
+        for (uint64_t s = h & token_mask;; s = (s + 1) & token_mask) {
+            const uint64_t slot = token_slots[s];
+            if (slot == 0) return -1;
+            const auto id = static_cast<uint32_t>(slot) - 1;
+            if ((slot & ~0xFFFFFFFFull) == tag && bytes_of(id) == bytes) return static_cast<int32_t>(id);
         }
+    }
+    // Indexes every token that has bytes (the specials have none); -1, or
+    // the id of a token whose bytes an earlier token has.
+    int64_t index_tokens() {
+        size_t cap = 1;
+        while (cap < 2 * start.size()) cap <<= 1;
+        token_slots.assign(cap, 0);
+        token_mask = cap - 1;
+        for (size_t id = 0; id + 1 < start.size(); ++id) {
+            const std::string_view bytes = bytes_of(id);
+            if (bytes.empty()) continue;
+            if (token(bytes) >= 0) return static_cast<int64_t>(id);
+            const uint64_t h = hash_bytes(bytes);
+            uint64_t s = h & token_mask;
+            while (token_slots[s] != 0) s = (s + 1) & token_mask;
+            token_slots[s] = (h >> 32 << 32) | (id + 1);
+        }
+        return -1;
     }
 };
 
@@ -295,8 +296,7 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
         throw FormatError(where + ": expected a JSON object mapping tokens to ids");
     const size_t n = enc.entries.size();
     tok.id_to_bytes_.assign(n, std::string());
-    im.bytes_to_id.reserve(n);
-    std::vector<bool> seen(n, false);
+    std::vector<bool> seen(n, false), special(n, false);
     for (const auto& [token, id] : enc.entries) {
         if (id < 0 || id >= static_cast<int64_t>(n))
             throw FormatError(where + ": token '" + token + "' has id " + std::to_string(id) +
@@ -310,22 +310,26 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
             if (!tok.specials_.emplace(token, id).second)  // <|endoftext|>: never produced by merges
                 throw FormatError(where + ": the special token '" + token + "' appears twice");
             tok.id_to_bytes_[static_cast<size_t>(id)] = token;
+            special[static_cast<size_t>(id)] = true;
             continue;
         }
         std::string bytes;
         if (!unicode_to_bytes(token, bytes) || bytes.empty())
             throw FormatError(where + ": token '" + token + "' (id " + std::to_string(id) +
                               ") is not in GPT-2's byte-level alphabet");
-        tok.id_to_bytes_[static_cast<size_t>(id)] = bytes;
-        if (!im.bytes_to_id.emplace(bytes, static_cast<int32_t>(id)).second)
-            throw FormatError(where + ": two tokens stand for the same bytes (id " +
-                              std::to_string(id) + ")");
+        tok.id_to_bytes_[static_cast<size_t>(id)] = std::move(bytes);
     }
+    for (size_t id = 0; id < n; ++id) {
+        if (!special[id]) im.pool += tok.id_to_bytes_[id];
+        im.start.push_back(static_cast<uint32_t>(im.pool.size()));
+    }
+    if (const int64_t twice = im.index_tokens(); twice >= 0)
+        throw FormatError(where + ": two tokens stand for the same bytes (id " +
+                          std::to_string(twice) + ")");
     for (int b = 0; b < 256; ++b) {
-        auto it = im.bytes_to_id.find(std::string(1, static_cast<char>(b)));
-        if (it == im.bytes_to_id.end())
+        im.byte_id[b] = im.token(std::string(1, static_cast<char>(b)));
+        if (im.byte_id[b] < 0)
             throw FormatError(where + ": no token for the single byte " + std::to_string(b));
-        im.byte_id[b] = it->second;
     }
     if (auto it = tok.specials_.find("<|endoftext|>"); it != tok.specials_.end())
         tok.eot_ = it->second;
@@ -349,8 +353,8 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
                               ": expected two symbols separated by one space, got '" +
                               std::string(line) + "'");
         const bool known = unicode_to_bytes(line.substr(0, sp), a) &&
-            unicode_to_bytes(line.substr(sp + 1), b) && im.bytes_to_id.count(a) &&
-            im.bytes_to_id.count(b) && im.bytes_to_id.count(ab.assign(a).append(b));
+            unicode_to_bytes(line.substr(sp + 1), b) && im.token(a) >= 0 && im.token(b) >= 0 &&
+            im.token(ab.assign(a).append(b)) >= 0;
         if (!known)
             throw FormatError(bpe_name + ":" + std::to_string(line_no) + ": merge '" +
                               std::string(line) + "' uses symbols that are not in " +
@@ -359,92 +363,58 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
     }
     if (tok.merges_ == 0) throw FormatError(bpe_name + ": no merges found");
 
-    // Pair table, as tiktoken ranks a merge: two adjacent parts merge when
-    // their concatenation is a token, and the lowest such token id goes first.
-    // Each token's splits are looked up on every core (read-only), then the
-    // pairs found are inserted in one pass (the lowest merged id wins, so the
-    // order does not matter).
-    std::vector<const std::pair<const std::string, int32_t>*> tokens;
-    tokens.reserve(im.bytes_to_id.size());
-    size_t pairs = 0;
-    for (const auto& entry : im.bytes_to_id) {
-        tokens.push_back(&entry);
-        pairs += entry.first.size() - 1;
-    }
-    im.reserve(pairs);
-    struct Pair {
-        int32_t a, b, merged;
-    };
-    constexpr int64_t kChunks = 32;
-    std::vector<std::vector<Pair>> found(kChunks);
-    const auto count = static_cast<int64_t>(tokens.size());
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int64_t c = 0; c < kChunks; ++c)
-        for (int64_t t = c * count / kChunks; t < (c + 1) * count / kChunks; ++t) {
-            const auto& [bytes, id] = *tokens[static_cast<size_t>(t)];
-            const std::string_view whole = bytes;
-            for (size_t k = 1; k < whole.size(); ++k) {
-                auto l = im.bytes_to_id.find(whole.substr(0, k));
-                if (l == im.bytes_to_id.end()) continue;
-                auto r = im.bytes_to_id.find(whole.substr(k));
-                if (r == im.bytes_to_id.end()) continue;
-                found[static_cast<size_t>(c)].push_back({l->second, r->second, id});
-            }
-        }
-    for (const auto& mine : found)
-        for (const Pair& p : mine) im.insert(p.a, p.b, p.merged);
     return tok;
 }
 
 // ---- encoding ----------------------------------------------------------------------
 
-namespace {
-using WordCache =
-    std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>>;
-}  // namespace
-
 void GPT2Tokenizer::encode_piece(std::string_view piece, std::vector<int64_t>& out) const {
-    const Impl& im = *impl_;
-    // The word cache: pieces already encoded (most pieces of a text repeat).
-    // One per thread, so that several threads may encode with one tokenizer
-    // (the corpus pipeline does); emptied when the thread moves to another
-    // tokenizer.
-    thread_local uint64_t cache_owner = 0;
-    thread_local WordCache cache;
-    if (cache_owner != im.id) {
-        cache.clear();
-        cache_owner = im.id;
-    }
-    if (auto it = cache.find(piece); it != cache.end()) {
-        for (int32_t id : it->second) out.push_back(id);
-        return;
-    }
+    Impl& im = *impl_;
+    // The word cache (word_cache.hpp): pieces already encoded, shared by
+    // every thread that encodes with this tokenizer.
+    const uint64_t hash = Impl::hash_bytes(piece);
+    if (im.words.find(piece, hash, out)) return;
     thread_local std::vector<int32_t> parts;
     parts.clear();
-    std::string key(piece);
-    if (auto it = im.bytes_to_id.find(key); it != im.bytes_to_id.end()) {
-        parts.push_back(it->second);  // the whole piece is a token
+    if (const int32_t whole = im.token(piece); whole >= 0) {
+        parts.push_back(whole);  // the whole piece is a token
     } else {
-        for (unsigned char c : piece) parts.push_back(im.byte_id[c]);
-        // Merge the adjacent pair whose merged token has the lowest id, leftmost on ties.
-        while (parts.size() > 1) {
-            int32_t best = -1;
+        // tiktoken's byte-pair merge: the parts are slices of the piece, one
+        // byte each to begin with; rank[i] is the token id of parts i and i + 1
+        // joined (-1 when that is no token). Merge the pair of lowest rank,
+        // leftmost on ties, until no pair is a token.
+        thread_local std::vector<uint32_t> start;  // part i is piece[start[i], start[i + 1])
+        thread_local std::vector<int32_t> rank;
+        const auto n = static_cast<uint32_t>(piece.size());
+        start.resize(n + 1);
+        for (uint32_t i = 0; i <= n; ++i) start[i] = i;
+        const auto joined = [&](size_t i) {  // rank of parts i and i + 1
+            return i + 2 < start.size() ? im.token(piece.substr(start[i], start[i + 2] - start[i]))
+                                        : -1;
+        };
+        rank.resize(n);
+        for (size_t i = 0; i < n; ++i) rank[i] = joined(i);
+        while (start.size() > 2) {
             size_t at = 0;
-            for (size_t i = 0; i + 1 < parts.size(); ++i) {
-                const int32_t m = im.find(parts[i], parts[i + 1]);
-                if (m >= 0 && (best < 0 || m < best)) {
-                    best = m;
+            int32_t best = -1;
+            for (size_t i = 0; i + 2 < start.size(); ++i)
+                if (rank[i] >= 0 && (best < 0 || rank[i] < best)) {
+                    best = rank[i];
                     at = i;
                 }
-            }
             if (best < 0) break;
-            parts[at] = best;
-            parts.erase(parts.begin() + static_cast<long>(at) + 1);
+            start.erase(start.begin() + static_cast<long>(at) + 1);  // parts at and at + 1 join
+            rank.erase(rank.begin() + static_cast<long>(at) + 1);
+            rank[at] = joined(at);
+            if (at > 0) rank[at - 1] = joined(at - 1);
         }
+        for (size_t i = 0; i + 1 < start.size(); ++i)
+            parts.push_back(start[i + 1] - start[i] == 1
+                                ? im.byte_id[static_cast<unsigned char>(piece[start[i]])]
+                                : im.token(piece.substr(start[i], start[i + 1] - start[i])));
     }
-    if (cache.size() > 200000) cache.clear();  // bounded memory on huge inputs
-    cache.emplace(std::move(key), parts);
-    for (int32_t id : parts) out.push_back(id);
+    im.words.insert(piece, hash, parts);
+    out.insert(out.end(), parts.begin(), parts.end());
 }
 
 void GPT2Tokenizer::encode_segment(std::string_view segment, std::vector<int64_t>& out) const {

@@ -55,7 +55,9 @@ std::vector<char32_t> decode_utf8(std::string_view s, const std::string& what) {
 
 void decode_utf8_into(std::string_view s, std::vector<char32_t>& out, const std::string& what) {
     out.clear();
-    out.reserve(s.size());
+    // room to spare: a buffer reused for parts of slightly different sizes
+    // then keeps its memory (each fresh page is a fault)
+    if (out.capacity() < s.size()) out.reserve(s.size() + s.size() / 4);
     for (size_t i = 0; i < s.size();) {
         char32_t cp;
         size_t bad;
