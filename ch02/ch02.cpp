@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <malloc.h>
 #include <mutex>
@@ -194,6 +195,25 @@ void print_ids(const std::vector<int64_t>& ids) {  // one line
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
+// The vocabulary loads on one core while the other checks that the text is
+// UTF-8 (before anything is written): the serial start of a parallel encode.
+void load_checking_utf8(std::string_view text, const std::string& what) {
+    std::exception_ptr bad_text, bad_vocabulary;
+#pragma omp parallel sections num_threads(2)
+    {
+#pragma omp section
+        try {
+            check_utf8(text, what);
+        } catch (...) { bad_text = std::current_exception(); }
+#pragma omp section
+        try {
+            gpt2_tokenizer();
+        } catch (...) { bad_vocabulary = std::current_exception(); }
+    }
+    if (bad_text) std::rethrow_exception(bad_text);
+    if (bad_vocabulary) std::rethrow_exception(bad_vocabulary);
+}
+
 // GPT-2 ids of a long text on every core (encode_ordinary when
 // allowed_special is null): each part encoded and formatted on
 // its thread (encode_parallel.hpp) and written as soon as the parts before it
@@ -282,7 +302,7 @@ int main(int argc, char** argv) {
                 check_utf8(input, where);
                 print_ids(BertWordPiece::from_data_dir().encode(input));
             } else {  // both cores (encode_parallel.hpp): the same ids
-                check_utf8_parallel(input, where);  // before anything is written
+                load_checking_utf8(input, where);
                 print_ids_parallel(input, ordinary ? nullptr : &eot, where);
             }
         } else if (dec->parsed()) {

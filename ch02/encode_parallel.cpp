@@ -71,29 +71,6 @@ std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_v
 
 }  // namespace
 
-void check_utf8_parallel(std::string_view text, const std::string& what) {
-    constexpr size_t kChunk = size_t{1} << 20;
-    const auto chunks = static_cast<int64_t>((text.size() + kChunk - 1) / kChunk);
-    // a chunk begins at the first byte at or after k * kChunk that is not a
-    // continuation byte (at most three later), so a valid text splits into
-    // valid chunks, and an invalid one leaves at least one chunk invalid
-    const auto begin = [&](int64_t k) {
-        size_t at = std::min(text.size(), static_cast<size_t>(k) * kChunk);
-        for (int n = 0; n < 3 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80; ++n)
-            ++at;
-        return at;
-    };
-    bool bad = false;
-#pragma omp parallel for schedule(dynamic, 1) reduction(|| : bad)
-    for (int64_t k = 0; k < chunks; ++k) {
-        const size_t from = k == 0 ? 0 : begin(k), to = begin(k + 1);
-        try {
-            check_utf8(text.substr(from, to - from));
-        } catch (const FormatError&) { bad = true; }
-    }
-    if (bad) check_utf8(text, what);  // the first bad offset in the whole text
-}
-
 std::vector<size_t> safe_cuts(std::string_view text, size_t target_bytes) {
     std::vector<size_t> cuts;
     size_t last = 0;

@@ -15,10 +15,6 @@
 
 namespace llm::ch02 {
 
-// check_utf8 on every core: FormatError naming `what` and the first bad
-// byte offset in the whole text.
-void check_utf8_parallel(std::string_view text, const std::string& what = "text");
-
 // Offsets (ascending, excluding 0 and text.size()) where text can be cut,
 // about target_bytes apart. A cut lies just after a line break that has a
 // visible ASCII character on both sides: GPT-2's pre-tokenizer then ends a

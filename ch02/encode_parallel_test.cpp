@@ -63,32 +63,6 @@ TEST_CASE("safe_cuts: only after a line break between two visible ASCII characte
     CHECK(safe_cuts("no line breaks at all", 1).empty());
 }
 
-TEST_CASE("check_utf8_parallel: the same verdict and offset as check_utf8, whichever chunk the fault is in") {
-    // 3 MB of two- and three-byte characters, so that chunk starts (every MB)
-    // fall inside characters; faults put at, before and after those starts
-    std::string text;
-    while (text.size() < (size_t{3} << 20)) text += "a\xc3\xa9\xe2\x82\xac ";
-    CHECK_NOTHROW(check_utf8_parallel(text));
-    const size_t mb = size_t{1} << 20;
-    for (size_t at : {size_t{0}, mb - 2, mb - 1, mb, mb + 1, mb + 2, 2 * mb + 3, text.size() - 1}) {
-        for (const char* fault : {"\xff", "\x80", "\xc3"}) {
-            std::string bad = text;
-            bad[at] = fault[0];
-            std::string expected;
-            try {
-                check_utf8(bad, "corpus.txt");
-            } catch (const FormatError& e) { expected = e.what(); }
-            INFO("byte " << at << " set to " << int(static_cast<unsigned char>(fault[0])));
-            if (expected.empty()) {  // the change left the text valid
-                CHECK_NOTHROW(check_utf8_parallel(bad, "corpus.txt"));
-                continue;
-            }
-            CHECK_THROWS_WITH_AS(check_utf8_parallel(bad, "corpus.txt"), expected.c_str(),
-                                 FormatError);
-        }
-    }
-}
-
 TEST_CASE("encode_parts: invalid UTF-8 in any part names the whole text's offset; every valid part's ids") {
     std::string text;
     for (int i = 0; i < 200; ++i) text += "line " + std::to_string(i) + " caf\xc3\xa9.\n";

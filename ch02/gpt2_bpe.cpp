@@ -3,12 +3,12 @@
 #include <atomic>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <array>
 
 #include "error.hpp"
 #include "paths.hpp"
 #include "utf8.hpp"
+#include "encoder_json.hpp"
 #include "word_cache.hpp"
 
 namespace llm::ch02 {
@@ -220,56 +220,6 @@ bool unicode_to_bytes(std::string_view s, std::string& out) {
     return true;
 }
 
-namespace {
-// encoder.json's entries in file order, read through nlohmann's SAX
-// interface: no document tree of 50,257 nodes is built (half the load's time).
-struct EncoderEntries : nlohmann::json_sax<nlohmann::json> {
-    std::vector<std::pair<std::string, int64_t>> entries;
-    std::string where, key_, error;
-    int depth = 0;
-
-    bool fail(const std::string& what) {
-        if (error.empty()) error = what;
-        return false;
-    }
-    bool value(int64_t id) {
-        if (depth != 1) return fail(where + ": expected a JSON object mapping tokens to ids");
-        entries.emplace_back(std::move(key_), id);
-        return true;
-    }
-    bool not_id(const std::string& v) {
-        if (depth != 1) return fail(where + ": expected a JSON object mapping tokens to ids");
-        return fail(where + ": token '" + key_ + "' maps to " + v + ", not an integer id");
-    }
-    bool null() override { return not_id("null"); }
-    bool boolean(bool b) override { return not_id(b ? "true" : "false"); }
-    bool number_integer(number_integer_t v) override { return value(v); }
-    bool number_unsigned(number_unsigned_t v) override {
-        return v > uint64_t(INT64_MAX) ? not_id(std::to_string(v)) : value(int64_t(v));
-    }
-    bool number_float(number_float_t, const string_t& text) override { return not_id(text); }
-    bool string(string_t& v) override { return not_id(nlohmann::json(v).dump()); }
-    bool binary(binary_t&) override { return not_id("binary data"); }
-    bool start_object(std::size_t) override {
-        if (depth == 1) return not_id("an object");
-        ++depth;
-        return true;
-    }
-    bool key(string_t& k) override {
-        key_ = std::move(k);
-        return true;
-    }
-    bool end_object() override {
-        --depth;
-        return true;
-    }
-    bool start_array(std::size_t) override { return not_id("an array"); }
-    bool end_array() override { return true; }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
-        return fail(where + ": not valid JSON: " + e.what());
-    }
-};
-}  // namespace
 
 GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
     return from_files(data_dir() / "gpt2" / "encoder.json", data_dir() / "gpt2" / "vocab.bpe");
@@ -288,16 +238,11 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
                                           const std::string& bpe_name) {
     GPT2Tokenizer tok;
     Impl& im = *tok.impl_;
-    EncoderEntries enc;
-    enc.where = where;
-    if (!nlohmann::json::sax_parse(encoder_json, &enc) || !enc.error.empty())
-        throw FormatError(enc.error.empty() ? where + ": not valid JSON" : enc.error);
-    if (enc.entries.empty())
-        throw FormatError(where + ": expected a JSON object mapping tokens to ids");
-    const size_t n = enc.entries.size();
+    const EncoderEntries entries = read_encoder_json(encoder_json, where);
+    const size_t n = entries.size();
     tok.id_to_bytes_.assign(n, std::string());
     std::vector<bool> seen(n, false), special(n, false);
-    for (const auto& [token, id] : enc.entries) {
+    for (const auto& [token, id] : entries) {
         if (id < 0 || id >= static_cast<int64_t>(n))
             throw FormatError(where + ": token '" + token + "' has id " + std::to_string(id) +
                               ", outside 0.." + std::to_string(n - 1));
