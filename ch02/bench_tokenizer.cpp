@@ -2,7 +2,9 @@
 // throughput, one thread, on every fixture text joined (about 0.8 MB of
 // licences, code, man pages in 11 languages, release notes, Unicode stress).
 // The tokenizer is loaded fresh, so the word cache starts empty. Then
-// bpe_encode_parallel_mbps and _speedup: the batch encode on every core.
+// bpe_encode_parallel_mbps and _speedup: the batch encode on every core
+// against one thread, on 13 MB.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <omp.h>
@@ -47,19 +49,21 @@ int main(int argc, char** argv) {
     std::printf("  the-verdict: %zu tokens in %.2f ms (cold cache): %.1f MB/s\n", v.size(),
                 tv * 1e3, verdict.size() / 1e6 / tv);
     // The library's batch encode on every core against one thread, each with
-    // a fresh tokenizer (cold word caches), on the corpus four times over.
+    // a fresh tokenizer (cold word cache), on the corpus sixteen times over
+    // (13 MB); three rounds alternating, the fastest of each.
     std::string big;
-    for (int r = 0; r < 4; ++r) big += corpus;
+    for (int r = 0; r < 16; ++r) big += corpus;
     const int threads = omp_get_max_threads();
     double rate[2] = {0, 0};
     std::vector<int64_t> by_threads[2];
-    for (int k = 0; k < 2; ++k) {
-        omp_set_num_threads(k == 0 ? 1 : threads);
-        const auto t = ch02::GPT2Tokenizer::from_data_dir();
-        const double start = bench::now();
-        by_threads[k] = ch02::encode_ordinary_parallel(t, big, size_t{256} << 10);
-        rate[k] = big.size() / 1e6 / (bench::now() - start);
-    }
+    for (int round = 0; round < 3; ++round)
+        for (int k = 0; k < 2; ++k) {
+            omp_set_num_threads(k == 0 ? 1 : threads);
+            const auto t = ch02::GPT2Tokenizer::from_data_dir();
+            const double start = bench::now();
+            by_threads[k] = ch02::encode_ordinary_parallel(t, big, size_t{256} << 10);
+            rate[k] = std::max(rate[k], big.size() / 1e6 / (bench::now() - start));
+        }
     omp_set_num_threads(threads);
     std::printf(
         "  encode_ordinary_parallel on %.1f MB: 1 thread %.1f MB/s, %d threads %.1f MB/s%s\n",

@@ -29,14 +29,7 @@ py respond 2 4 32 60
 ours build/ch05/bench_load
 ours build/support/bench_sgemm
 if [ -n "$text" ] && [ -f "$text" ]; then
-  for t in 1 2; do
-    s=$(date +%s.%N)
-    OMP_NUM_THREADS=$t build/ch02/ch02 encode --ordinary "$text" > /tmp/side_by_side_ids.$t
-    e=$(date +%s.%N)
-    echo "ours ch02 encode --ordinary, whole process, $t thread(s): $(echo "$e - $s" | bc) s for $(stat -c %s "$text") bytes"
-  done
-  cmp -s /tmp/side_by_side_ids.1 /tmp/side_by_side_ids.2 && echo "ours: ids identical for 1 and 2 threads"
-  rm -f /tmp/side_by_side_ids.1 /tmp/side_by_side_ids.2
+  bash notes/tools/tokenizer_scaling.sh "$text" 7
   if [ -n "$tk" ] && [ -d "$tk/node_modules/tiktoken-node" ]; then
     (cd "$tk" && node -e '
       const t = require("tiktoken-node"), fs = require("fs");
