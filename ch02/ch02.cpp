@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <sstream>
 
 #include "blas_startup.hpp"
@@ -214,35 +215,63 @@ void load_checking_utf8(std::string_view text, const std::string& what) {
     if (bad_vocabulary) std::rethrow_exception(bad_vocabulary);
 }
 
+// Parts of the output handed in by several threads in any order and written
+// to stdout in order, space-separated. Handing in takes a short lock; the
+// writing is done by one thread at a time under a second lock, which a
+// thread only tries for: while one writes, the others go back to encoding.
+class OrderedWriter {
+public:
+    explicit OrderedWriter(size_t parts) : parts_(parts), ready_(parts, 0) {}
+    void hand_in(size_t k, std::string text) {
+        {
+            const std::lock_guard<std::mutex> lock(state_);
+            parts_[k] = std::move(text);
+            ready_[k] = 1;
+        }
+        // Write what is ready. After letting go of the writing lock, look
+        // again: a part handed in meanwhile found the lock taken and left.
+        while (true) {
+            std::unique_lock<std::mutex> writer(writing_, std::try_to_lock);
+            if (!writer) return;  // the thread that is writing will take it
+            for (std::string p; take_next(p);) {
+                if (p.empty()) continue;
+                if (!first_) std::fputc(' ', stdout);
+                std::fwrite(p.data(), 1, p.size(), stdout);
+                first_ = false;
+            }
+            writer.unlock();
+            const std::lock_guard<std::mutex> lock(state_);
+            if (next_ == parts_.size() || !ready_[next_]) return;
+        }
+    }
+    bool all_written() const { return next_ == parts_.size(); }
+
+private:
+    bool take_next(std::string& p) {
+        const std::lock_guard<std::mutex> lock(state_);
+        if (next_ == parts_.size() || !ready_[next_]) return false;
+        p = std::move(parts_[next_++]);
+        return true;
+    }
+    std::mutex state_, writing_;
+    std::vector<std::string> parts_;
+    std::vector<char> ready_;
+    size_t next_ = 0;   // the first part not yet written
+    bool first_ = true;  // nothing written yet (only the writer reads it)
+};
+
 // GPT-2 ids of a long text on every core (encode_ordinary when
-// allowed_special is null): each part encoded and formatted on
-// its thread (encode_parallel.hpp) and written as soon as the parts before it
-// are, so the output streams and its memory is reused.
+// allowed_special is null): each part encoded and formatted on its thread
+// (encode_parallel.hpp) and written as soon as the parts before it are, so
+// the output streams and its memory is reused.
 void print_ids_parallel(std::string_view text, const std::set<std::string>* allowed_special,
                         const std::string& what) {
     const std::vector<size_t> bounds = ch02::part_bounds(text, size_t{256} << 10);
-    std::vector<std::string> parts(bounds.size() - 1);
-    std::vector<char> ready(parts.size(), 0);
-    std::mutex writing;
-    size_t next = 0;  // the first part not yet written
-    bool first = true;
+    OrderedWriter out(bounds.size() - 1);
     ch02::encode_parts(
-        gpt2_tokenizer(), text, bounds, allowed_special, [&](size_t k, std::vector<int64_t>& ids) {
-            std::string formatted = format_ids(ids);
-            const std::lock_guard<std::mutex> lock(writing);
-            parts[k].swap(formatted);
-            ready[k] = 1;
-            for (; next < parts.size() && ready[next]; ++next) {
-                const std::string& p = parts[next];
-                if (!p.empty()) {
-                    if (!first) std::fputc(' ', stdout);
-                    std::fwrite(p.data(), 1, p.size(), stdout);
-                    first = false;
-                }
-                std::string().swap(parts[next]);  // its memory goes to the next parts
-            }
-        },
-        what);
+        gpt2_tokenizer(), text, bounds, allowed_special,
+        [&](size_t k, std::vector<int64_t>& ids) { out.hand_in(k, format_ids(ids)); }, what);
+    if (!out.all_written()) throw std::logic_error("ch02 encode: a part was not written");
     std::fputc('\n', stdout);
 }
 
