@@ -59,26 +59,6 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
         count(2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K));
         return;
     }
-    // One row or one column: a matrix-vector product, as PyTorch's cpublas
-    // forwards it (OpenBLAS 0.3.21's sgemm would pack both operands for it;
-    // attention over a KV cache is one such product per head per token).
-    // With beta 0, C is not read (BLAS's rule), so it is cleared first.
-    if (M == 1 || N == 1) {
-        blas_int(M), blas_int(N), blas_int(K), blas_int(ldc);  // refused before C is touched
-        const int64_t len = M == 1 ? N : M, inc_c = M == 1 ? 1 : ldc;
-        if (beta == 0.0f)
-            for (int64_t i = 0; i < len; ++i) C[i * inc_c] = 0.0f;
-        if (M == 1)  // C[0, :] = alpha op(B)^T a + beta C, a = A's one row (a column when trans_a)
-            cblas_sgemv(CblasRowMajor, trans_b ? CblasNoTrans : CblasTrans, blas_int(trans_b ? N : K),
-                        blas_int(trans_b ? K : N), alpha, B, blas_int(ldb), A,
-                        blas_int(trans_a ? lda : 1), beta, C, 1);
-        else  // C[:, 0] = alpha op(A) b + beta C, b = op(B)'s one column
-            cblas_sgemv(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, blas_int(trans_a ? K : M),
-                        blas_int(trans_a ? M : K), alpha, A, blas_int(lda), B,
-                        blas_int(trans_b ? 1 : ldb), beta, C, blas_int(ldc));
-        count(2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K));
-        return;
-    }
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, blas_int(M), blas_int(N), blas_int(K), alpha,
                 A, blas_int(lda), B, blas_int(ldb), beta, C, blas_int(ldc));

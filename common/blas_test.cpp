@@ -37,39 +37,6 @@ TEST_CASE(
         }
 }
 
-TEST_CASE("sgemm with one row or one column (a matrix-vector product) matches a plain loop") {
-    // every transpose combination, leading dimensions wider than the matrices,
-    // alpha and beta not 1 and 0, and beta 0 with NaN in C (not read)
-    Generator gen(2);
-    const int K = 37, L = 29, pad = 3;
-    std::vector<float> A((K + pad) * (L + pad)), B((K + pad) * (L + pad));
-    for (auto& v : A) v = gen.uniform_float(-1, 1);
-    for (auto& v : B) v = gen.uniform_float(-1, 1);
-    for (int one_row = 0; one_row < 2; ++one_row)
-        for (int ta = 0; ta < 2; ++ta)
-            for (int tb = 0; tb < 2; ++tb)
-                for (float beta : {0.0f, 0.5f}) {
-                    const int M = one_row ? 1 : L, N = one_row ? L : 1;
-                    const int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
-                    auto a = [&](int i, int k) { return ta ? A[k * lda + i] : A[i * lda + k]; };
-                    auto b = [&](int k, int j) { return tb ? B[j * ldb + k] : B[k * ldb + j]; };
-                    std::vector<float> C(M * ldc, beta == 0.0f ? NAN : 0.25f), ref = C;
-                    for (int i = 0; i < M; ++i)
-                        for (int j = 0; j < N; ++j) {
-                            double s = 0;
-                            for (int k = 0; k < K; ++k) s += double(a(i, k)) * b(k, j);
-                            ref[i * ldc + j] =
-                                float(1.5 * s + (beta == 0.0f ? 0.0 : beta * C[i * ldc + j]));
-                        }
-                    sgemm(ta, tb, M, N, K, 1.5f, A.data(), lda, B.data(), ldb, beta, C.data(), ldc);
-                    INFO("M=" << M << " N=" << N << " trans_a=" << ta << " trans_b=" << tb
-                              << " beta=" << beta);
-                    for (int i = 0; i < M; ++i)
-                        for (int j = 0; j < N; ++j)
-                            CHECK(std::fabs(C[i * ldc + j] - ref[i * ldc + j]) < 1e-4);
-                }
-}
-
 TEST_CASE("sgemm takes int64_t sizes and refuses one that CBLAS's int cannot hold") {
     float a = 1, b = 1, c = 0;
     CHECK_THROWS_WITH_AS(
