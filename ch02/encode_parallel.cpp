@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <functional>
+#include <omp.h>
 
 #include "error.hpp"
 #include "utf8.hpp"
@@ -14,8 +15,9 @@ namespace {
 bool visible_ascii(char c) { return c > ' ' && c < 0x7f; }
 
 // Each part encoded on some thread and handed to consume(k, ids) there.
-void encode_parts(std::string_view text, const std::vector<size_t>& bounds,
-                  const std::function<std::vector<int64_t>(std::string_view)>& encode,
+using Encoder = std::function<void(std::string_view, std::vector<int64_t>&)>;
+
+void encode_parts(std::string_view text, const std::vector<size_t>& bounds, const Encoder& encode,
                   const PartConsumer& consume, const std::string& what) {
     const auto parts = static_cast<int64_t>(bounds.size()) - 1;
     // Errors are caught per part and the first rethrown; invalid UTF-8 (the
@@ -28,7 +30,9 @@ void encode_parts(std::string_view text, const std::vector<size_t>& bounds,
         const auto k = static_cast<size_t>(i);
         const std::string_view part = text.substr(bounds[k], bounds[k + 1] - bounds[k]);
         try {
-            std::vector<int64_t> ids = encode(part);
+            thread_local std::vector<int64_t> ids;  // one buffer for every part of the thread
+            ids.clear();
+            encode(part, ids);
             consume(k, ids);
         } catch (const FormatError&) {
             bad_utf8 = true;
@@ -40,32 +44,54 @@ void encode_parts(std::string_view text, const std::vector<size_t>& bounds,
         if (e) std::rethrow_exception(e);
 }
 
-std::function<std::vector<int64_t>(std::string_view)> encoder(
-    const GPT2Tokenizer& tokenizer, const std::set<std::string>* allowed_special) {
+Encoder encoder(const GPT2Tokenizer& tokenizer, const std::set<std::string>* allowed_special) {
     if (!allowed_special)
-        return [&](std::string_view part) { return tokenizer.encode_ordinary(part); };
-    return [&tokenizer, allowed_special](std::string_view part) {
-        return tokenizer.encode(part, *allowed_special);
+        return [&](std::string_view part, std::vector<int64_t>& out) {
+            tokenizer.encode_ordinary_into(part, out);
+        };
+    return [&tokenizer, allowed_special](std::string_view part, std::vector<int64_t>& out) {
+        tokenizer.encode_into(part, *allowed_special, out);
     };
 }
 
-// The parts' ids joined in order (copied into place in parallel).
+// The parts' ids joined in order. Each thread appends its parts' ids to
+// blocks of its own (1 MB each, which the allocator recycles from call to
+// call; nothing is allocated and freed per part), then the parts are copied
+// into place in parallel.
 std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_view text,
                                    size_t part_bytes, const std::set<std::string>* allowed_special) {
     const std::vector<size_t> bounds = part_bounds(text, part_bytes);
     const auto encode = encoder(tokenizer, allowed_special);
-    if (bounds.size() == 2) return encode(text);
-    std::vector<std::vector<int64_t>> ids(bounds.size() - 1);
+    std::vector<int64_t> out;
+    if (bounds.size() == 2) {
+        out.reserve(text.size() / 3);
+        encode(text, out);
+        return out;
+    }
+    constexpr size_t kBlock = size_t{1} << 17;  // ids
+    std::vector<std::vector<std::vector<int64_t>>> blocks(static_cast<size_t>(omp_get_max_threads()));
+    std::vector<const int64_t*> from(bounds.size() - 1);  // where part k's ids wait
+    std::vector<size_t> count(bounds.size() - 1);
     encode_parts(
-        text, bounds, encode, [&](size_t k, std::vector<int64_t>& part) { ids[k].swap(part); },
+        text, bounds, encode,
+        [&](size_t k, std::vector<int64_t>& ids) {
+            auto& mine = blocks[static_cast<size_t>(omp_get_thread_num())];
+            if (mine.empty() || mine.back().capacity() - mine.back().size() < ids.size()) {
+                mine.emplace_back();
+                mine.back().reserve(std::max(kBlock, ids.size()));
+            }
+            auto& block = mine.back();  // never reallocated: it has room
+            from[k] = block.data() + block.size();
+            count[k] = ids.size();
+            block.insert(block.end(), ids.begin(), ids.end());
+        },
         "text");
-    std::vector<size_t> at(ids.size() + 1, 0);
-    for (size_t k = 0; k < ids.size(); ++k) at[k + 1] = at[k] + ids[k].size();
-    std::vector<int64_t> out(at.back());
+    std::vector<size_t> at(count.size() + 1, 0);
+    for (size_t k = 0; k < count.size(); ++k) at[k + 1] = at[k] + count[k];
+    out.resize(at.back());
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int64_t k = 0; k < static_cast<int64_t>(ids.size()); ++k)
-        std::copy(ids[size_t(k)].begin(), ids[size_t(k)].end(),
-                  out.begin() + static_cast<long>(at[size_t(k)]));
+    for (int64_t k = 0; k < static_cast<int64_t>(count.size()); ++k)
+        std::copy_n(from[size_t(k)], count[size_t(k)], out.begin() + static_cast<long>(at[size_t(k)]));
     return out;
 }
 

@@ -373,8 +373,20 @@ std::vector<int64_t> GPT2Tokenizer::encode_ordinary(std::string_view text) const
     return out;
 }
 
+void GPT2Tokenizer::encode_ordinary_into(std::string_view text, std::vector<int64_t>& out) const {
+    encode_segment(text, out);
+}
+
 std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text,
                                            const std::set<std::string>& allowed) const {
+    std::vector<int64_t> out;
+    out.reserve(text.size() / 3);
+    encode_into(text, allowed, out);
+    return out;
+}
+
+void GPT2Tokenizer::encode_into(std::string_view text, const std::set<std::string>& allowed,
+                                std::vector<int64_t>& out) const {
     check_utf8(text);
     for (const auto& a : allowed)
         if (!specials_.count(a))
@@ -387,8 +399,6 @@ std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text,
                     std::to_string(at) +
                     ", which is not allowed; pass it in allowed_special to encode it as a special token, "
                     "or use encode_ordinary to encode it as plain text");
-    std::vector<int64_t> out;
-    out.reserve(text.size() / 3);
     size_t start = 0;
     while (true) {  // split at the earliest allowed special token
         size_t best = std::string_view::npos;
@@ -408,7 +418,6 @@ std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text,
         out.push_back(specials_.at(*which));
         start = best + which->size();
     }
-    return out;
 }
 
 // ---- decoding -----------------------------------------------------------------------

@@ -50,6 +50,11 @@ public:
                                 const std::set<std::string>& allowed_special = {}) const;
     // tiktoken's encode_ordinary: special-token text is encoded as plain text.
     std::vector<int64_t> encode_ordinary(std::string_view text) const;
+    // The same two, appending to out: a caller that encodes part after part
+    // reuses one buffer (fresh memory costs a page fault per 4 KB).
+    void encode_into(std::string_view text, const std::set<std::string>& allowed_special,
+                     std::vector<int64_t>& out) const;
+    void encode_ordinary_into(std::string_view text, std::vector<int64_t>& out) const;
     // The bytes of the tokens joined, with invalid UTF-8 replaced by U+FFFD (tiktoken's decode).
     std::string decode(const std::vector<int64_t>& ids) const;
     // The raw bytes (tiktoken's decode_bytes). Unknown ids are a ValueError naming id and position.
