@@ -212,3 +212,20 @@ TEST_CASE("malformed or missing vocabulary files are errors naming the file and 
     CHECK(GPT2Tokenizer::from_strings(enc.dump(), "#version: 0.2\na b\n").encode_ordinary("abab") ==
           std::vector<int64_t>{256, 256});
 }
+
+TEST_CASE("encode_into and encode_ordinary_into append the same ids encode and encode_ordinary return") {
+    const std::string text = "Hello, do you like tea? <|endoftext|> In the sunlit terraces";
+    std::vector<int64_t> out{7, 8};
+    tokenizer().encode_into(text, {"<|endoftext|>"}, out);
+    std::vector<int64_t> expected{7, 8};
+    const auto ids = tokenizer().encode(text, {"<|endoftext|>"});
+    expected.insert(expected.end(), ids.begin(), ids.end());
+    CHECK(out == expected);
+    out.assign({9});
+    tokenizer().encode_ordinary_into(text, out);
+    expected.assign({9});
+    const auto plain = tokenizer().encode_ordinary(text);
+    expected.insert(expected.end(), plain.begin(), plain.end());
+    CHECK(out == expected);
+    CHECK_THROWS_AS(tokenizer().encode_into(text, {}, out), ValueError);
+}

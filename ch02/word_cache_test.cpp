@@ -28,7 +28,7 @@ TEST_CASE("WordCache: a piece's ids come back; an unknown piece is a miss") {
     CHECK(cache.size() == 2);
 }
 
-TEST_CASE("WordCache: four threads inserting the same pieces keep each once") {
+TEST_CASE("WordCache: four threads inserting the same pieces (and reading) keep each once") {
     WordCache cache;
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
@@ -36,6 +36,11 @@ TEST_CASE("WordCache: four threads inserting the same pieces keep each once") {
             for (int i = 0; i < 5000; ++i) {
                 const std::string piece = " w" + std::to_string(i);
                 cache.insert(piece, h(piece), {i, i + 1});
+                // meanwhile read what the other threads may be writing: whole or not at all
+                const int j = (i * 7919) % 5000;
+                const std::string other = " w" + std::to_string(j);
+                std::vector<int64_t> out;
+                if (cache.find(other, h(other), out)) CHECK(out == std::vector<int64_t>{j, j + 1});
             }
         });
     for (auto& t : threads) t.join();
