@@ -256,7 +256,7 @@ private:
     std::mutex state_, writing_;
     std::vector<std::string> parts_;
     std::vector<char> ready_;
-    size_t next_ = 0;   // the first part not yet written
+    size_t next_ = 0;  // the first part not yet written
     bool first_ = true;  // nothing written yet (only the writer reads it)
 };
 

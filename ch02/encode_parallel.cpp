@@ -59,7 +59,8 @@ Encoder encoder(const GPT2Tokenizer& tokenizer, const std::set<std::string>* all
 // call; nothing is allocated and freed per part), then the parts are copied
 // into place in parallel.
 std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_view text,
-                                   size_t part_bytes, const std::set<std::string>* allowed_special) {
+                                   size_t part_bytes,
+                                   const std::set<std::string>* allowed_special) {
     const std::vector<size_t> bounds = part_bounds(text, part_bytes);
     const auto encode = encoder(tokenizer, allowed_special);
     std::vector<int64_t> out;
@@ -69,7 +70,8 @@ std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_v
         return out;
     }
     constexpr size_t kBlock = size_t{1} << 17;  // ids
-    std::vector<std::vector<std::vector<int64_t>>> blocks(static_cast<size_t>(omp_get_max_threads()));
+    std::vector<std::vector<std::vector<int64_t>>> blocks(
+        static_cast<size_t>(omp_get_max_threads()));
     std::vector<const int64_t*> from(bounds.size() - 1);  // where part k's ids wait
     std::vector<size_t> count(bounds.size() - 1);
     encode_parts(
@@ -91,7 +93,8 @@ std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_v
     out.resize(at.back());
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t k = 0; k < static_cast<int64_t>(count.size()); ++k)
-        std::copy_n(from[size_t(k)], count[size_t(k)], out.begin() + static_cast<long>(at[size_t(k)]));
+        std::copy_n(from[size_t(k)], count[size_t(k)],
+                    out.begin() + static_cast<long>(at[size_t(k)]));
     return out;
 }
 

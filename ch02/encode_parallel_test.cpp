@@ -63,7 +63,8 @@ TEST_CASE("safe_cuts: only after a line break between two visible ASCII characte
     CHECK(safe_cuts("no line breaks at all", 1).empty());
 }
 
-TEST_CASE("encode_parts: invalid UTF-8 in any part names the whole text's offset; every valid part's ids") {
+TEST_CASE(
+    "encode_parts: invalid UTF-8 in any part names the whole text's offset; every valid part's ids") {
     std::string text;
     for (int i = 0; i < 200; ++i) text += "line " + std::to_string(i) + " caf\xc3\xa9.\n";
     const auto bounds = part_bounds(text, 64);
@@ -72,8 +73,9 @@ TEST_CASE("encode_parts: invalid UTF-8 in any part names the whole text's offset
     bad[bounds[7] + 8] = '\xff';
     std::vector<int> seen(bounds.size() - 1, 0);
     CHECK_THROWS_WITH_AS(
-        encode_parts(gpt2_tokenizer(), bad, bounds, nullptr,
-                     [&](size_t k, std::vector<int64_t>&) { seen[k] = 1; }, "notes.txt"),
+        encode_parts(
+            gpt2_tokenizer(), bad, bounds, nullptr,
+            [&](size_t k, std::vector<int64_t>&) { seen[k] = 1; }, "notes.txt"),
         ("notes.txt: invalid UTF-8 at byte offset " + std::to_string(bounds[7] + 8)).c_str(),
         FormatError);
     CHECK(seen[7] == 0);

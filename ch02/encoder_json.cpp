@@ -52,7 +52,8 @@ struct SaxEntries : nlohmann::json_sax<nlohmann::json> {
     }
     bool start_array(std::size_t) override { return not_id("an array"); }
     bool end_array() override { return true; }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    bool parse_error(std::size_t, const std::string&,
+                     const nlohmann::detail::exception& e) override {
         return fail(where + ": not valid JSON: " + e.what());
     }
 };
@@ -73,10 +74,14 @@ bool hex4(std::string_view s, size_t& i, uint32_t& v) {
     for (size_t k = 0; k < 4; ++k) {
         const char c = s[i++];
         v <<= 4;
-        if (c >= '0' && c <= '9') v |= uint32_t(c - '0');
-        else if (c >= 'a' && c <= 'f') v |= uint32_t(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F') v |= uint32_t(c - 'A' + 10);
-        else return false;
+        if (c >= '0' && c <= '9')
+            v |= uint32_t(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= uint32_t(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= uint32_t(c - 'A' + 10);
+        else
+            return false;
     }
     return true;
 }
@@ -115,19 +120,22 @@ bool read_encoder_json_fast(std::string_view s, EncoderEntries& entries) {
             const char e = s[i++];
             uint32_t cp = 0;
             switch (e) {
-            case '"': case '\\': case '/': key += e; continue;
-            case 'b': key += '\b'; continue;
-            case 'f': key += '\f'; continue;
-            case 'n': key += '\n'; continue;
-            case 'r': key += '\r'; continue;
-            case 't': key += '\t'; continue;
-            case 'u': break;
-            default: return false;
+                case '"':
+                case '\\':
+                case '/': key += e; continue;
+                case 'b': key += '\b'; continue;
+                case 'f': key += '\f'; continue;
+                case 'n': key += '\n'; continue;
+                case 'r': key += '\r'; continue;
+                case 't': key += '\t'; continue;
+                case 'u': break;
+                default: return false;
             }
             if (!hex4(s, i, cp)) return false;
             if (cp >= 0xD800 && cp < 0xE000) {  // a surrogate pair, or the slow reader's error
                 uint32_t lo = 0;
-                if (cp >= 0xDC00 || i + 2 > s.size() || s[i] != '\\' || s[i + 1] != 'u') return false;
+                if (cp >= 0xDC00 || i + 2 > s.size() || s[i] != '\\' || s[i + 1] != 'u')
+                    return false;
                 i += 2;
                 if (!hex4(s, i, lo) || lo < 0xDC00 || lo >= 0xE000) return false;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -142,7 +150,8 @@ bool read_encoder_json_fast(std::string_view s, EncoderEntries& entries) {
         while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - first < 18)
             id = id * 10 + uint64_t(s[i++] - '0');
         if (i == first || (s[first] == '0' && i - first > 1)) return false;
-        if (i < s.size() && (s[i] == '.' || s[i] == 'e' || s[i] == 'E' || (s[i] >= '0' && s[i] <= '9')))
+        if (i < s.size() &&
+            (s[i] == '.' || s[i] == 'e' || s[i] == 'E' || (s[i] >= '0' && s[i] <= '9')))
             return false;
         entries.emplace_back(key, static_cast<int64_t>(id));
         ws();

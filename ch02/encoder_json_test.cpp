@@ -33,11 +33,11 @@ TEST_CASE("encoder.json: the fast reader reads OpenAI's file as nlohmann does") 
 }
 
 TEST_CASE("encoder.json: the simple form is read fast, the same entries as nlohmann") {
-    for (const char* json : {
-             R"({"a": 0})", "{}", " {\n\t\"a\" :1 ,\r\n \"b\":22}\n ",
-             R"({"\"": 1, "\\": 2, "\/": 3, "\b\f\n\r\t": 4})",
-             R"({"\u0120the": 262, "\u00e9": 5, "\ud83d\ude00": 6, "\u0000": 7})",
-             R"({"a": 0, "a": 1})", R"({"x": 123456789012345678})", "{\"\x7f\": 0}"})
+    for (const char* json :
+         {R"({"a": 0})", "{}", " {\n\t\"a\" :1 ,\r\n \"b\":22}\n ",
+          R"({"\"": 1, "\\": 2, "\/": 3, "\b\f\n\r\t": 4})",
+          R"({"\u0120the": 262, "\u00e9": 5, "\ud83d\ude00": 6, "\u0000": 7})",
+          R"({"a": 0, "a": 1})", R"({"x": 123456789012345678})", "{\"\x7f\": 0}"})
         CHECK_MESSAGE(fast_agrees(json), json);
 }
 

@@ -31,7 +31,6 @@ const std::vector<char32_t>& bytes_to_unicode() {
 
 // ---- the pre-tokenizer --------------------------------------------------------------
 
-
 namespace {
 
 enum Class : uint8_t { Letter, Number, Space, Other };
@@ -157,7 +156,8 @@ struct GPT2Tokenizer::Impl {
             const uint64_t slot = token_slots[s];
             if (slot == 0) return -1;
             const auto id = static_cast<uint32_t>(slot) - 1;
-            if ((slot & ~0xFFFFFFFFull) == tag && bytes_of(id) == bytes) return static_cast<int32_t>(id);
+            if ((slot & ~0xFFFFFFFFull) == tag && bytes_of(id) == bytes)
+                return static_cast<int32_t>(id);
         }
     }
     // Indexes every token that has bytes (the specials have none); -1, or
@@ -220,7 +220,6 @@ bool unicode_to_bytes(std::string_view s, std::string& out) {
     return true;
 }
 
-
 GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
     return from_files(data_dir() / "gpt2" / "encoder.json", data_dir() / "gpt2" / "vocab.bpe");
 }
@@ -252,7 +251,8 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
         seen[static_cast<size_t>(id)] = true;
         if (token.size() > 2 && token.front() == '<' && token.back() == '>' &&
             token.find("<|") == 0) {
-            if (!tok.specials_.emplace(token, id).second)  // <|endoftext|>: never produced by merges
+            if (!tok.specials_.emplace(token, id)
+                     .second)  // <|endoftext|>: never produced by merges
                 throw FormatError(where + ": the special token '" + token + "' appears twice");
             tok.id_to_bytes_[static_cast<size_t>(id)] = token;
             special[static_cast<size_t>(id)] = true;

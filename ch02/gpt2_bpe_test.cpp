@@ -159,13 +159,15 @@ TEST_CASE("2.5 unknown words become subword pieces: 'Akwirw ier' -> 33901 86 343
     CHECK(tokenizer().decode(ids) == "Akwirw ier");
 }
 
-TEST_CASE("unicode_to_bytes inverts bytes_to_unicode_string and rejects what is outside the alphabet") {
+TEST_CASE(
+    "unicode_to_bytes inverts bytes_to_unicode_string and rejects what is outside the alphabet") {
     std::string all, back;
     for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
     REQUIRE(unicode_to_bytes(bytes_to_unicode_string(all), back));
     CHECK(back == all);
     for (const char* bad : {"\xC1\xA1", "\xC4", "\xC4\x41", "\xE2\x82\xAC", " ", "\xC5\x84"})
-        CHECK_FALSE(unicode_to_bytes(bad, back));  // overlong, cut short, 3 bytes, a raw space, U+0144
+        CHECK_FALSE(
+            unicode_to_bytes(bad, back));  // overlong, cut short, 3 bytes, a raw space, U+0144
 }
 
 TEST_CASE("malformed or missing vocabulary files are errors naming the file and the entry") {
@@ -178,7 +180,8 @@ TEST_CASE("malformed or missing vocabulary files are errors naming the file and 
                          doctest::Contains("two tokens map to id 0"), FormatError);
     CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(R"({"a": "zero"})", ""),
                          doctest::Contains("not an integer id"), FormatError);
-    for (const char* bad : {R"({"a": 1.5})", R"({"a": {"b": 1}})", R"({"a": [1]})", R"({"a": null})"})
+    for (const char* bad :
+         {R"({"a": 1.5})", R"({"a": {"b": 1}})", R"({"a": [1]})", R"({"a": null})"})
         CHECK_THROWS_WITH_AS(GPT2Tokenizer::from_strings(bad, ""),
                              doctest::Contains("token 'a' maps to"), FormatError);
     for (const char* bad : {"[0, 1]", "{}", "7"})
@@ -213,7 +216,8 @@ TEST_CASE("malformed or missing vocabulary files are errors naming the file and 
           std::vector<int64_t>{256, 256});
 }
 
-TEST_CASE("encode_into and encode_ordinary_into append the same ids encode and encode_ordinary return") {
+TEST_CASE(
+    "encode_into and encode_ordinary_into append the same ids encode and encode_ordinary return") {
     const std::string text = "Hello, do you like tea? <|endoftext|> In the sunlit terraces";
     std::vector<int64_t> out{7, 8};
     tokenizer().encode_into(text, {"<|endoftext|>"}, out);

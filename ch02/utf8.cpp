@@ -71,7 +71,8 @@ void decode_utf8_into(std::string_view s, std::vector<char32_t>& out, const std:
 void check_utf8(std::string_view s, const std::string& what) {
     for (size_t i = 0; i < s.size();) {
         uint64_t eight;  // ASCII eight bytes at a time
-        if (i + 8 <= s.size() && (std::memcpy(&eight, s.data() + i, 8), (eight & 0x8080808080808080ull) == 0)) {
+        if (i + 8 <= s.size() &&
+            (std::memcpy(&eight, s.data() + i, 8), (eight & 0x8080808080808080ull) == 0)) {
             i += 8;
             continue;
         }

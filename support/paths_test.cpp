@@ -17,7 +17,8 @@ namespace {
 std::filesystem::path written(const std::string& bytes) {
     const auto path = std::filesystem::temp_directory_path() /
         ("llm_paths_test_" + std::to_string(::getpid()) + "_" + std::to_string(bytes.size()));
-    std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(path, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     return path;
 }
 }  // namespace
