@@ -66,9 +66,11 @@ WordCache::Entry* WordCache::allocate(size_t bytes) {
     } bump;
     bytes = (bytes + 7) & ~size_t{7};
     if (bump.owner != owner_ || bump.left < bytes) {
+        // bounded even when threads go back and forth between caches
+        std::unique_ptr<char[]> block(new char[kBlockBytes]);  // not zeroed: written before read
         const std::lock_guard<std::mutex> lock(blocks_mutex_);
-        if (blocks_.size() >= kMaxBlocks) return nullptr;  // bounded even when threads
-        blocks_.emplace_back(new char[kBlockBytes]);  // go back and forth
+        if (blocks_.size() >= kMaxBlocks) return nullptr;
+        blocks_.push_back(std::move(block));
         bump = {owner_, blocks_.back().get(), kBlockBytes};
     }
     char* p = bump.at;
