@@ -7,6 +7,7 @@
 #include <exception>
 #include <iostream>
 #include <malloc.h>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -175,25 +176,33 @@ void walkthrough() {
     std::printf("%s\n", torch_size(input_embeddings.shape()).c_str());
 }
 
-std::string format_ids(const std::vector<int64_t>& ids) {  // space-separated
-    std::string out(ids.size() * 6 + 24, '\0');  // five digits and a space each, then grows
-    char* at = out.data();
+// Ids as space-separated text, in a buffer that is written once (no zero
+// fill first): sized for the widest id, one space each.
+struct IdsText {
+    std::unique_ptr<char[]> data;
+    size_t size = 0;
+};
+IdsText format_ids(const std::vector<int64_t>& ids) {
+    uint64_t widest = 0;
+    for (int64_t id : ids)
+        widest =
+            std::max(widest, id < 0 ? 0 - static_cast<uint64_t>(id) : static_cast<uint64_t>(id));
+    size_t digits = 2;  // a sign and one digit
+    for (; widest >= 10; widest /= 10) ++digits;
+    IdsText out{std::make_unique_for_overwrite<char[]>(ids.size() * (digits + 1)), 0};
+    char* at = out.data.get();
     for (size_t i = 0; i < ids.size(); ++i) {
-        if (out.data() + out.size() - at < 24) {
-            const auto used = at - out.data();
-            out.resize(out.size() * 2);
-            at = out.data() + used;
-        }
         if (i) *at++ = ' ';
-        at = std::to_chars(at, out.data() + out.size(), ids[i]).ptr;
+        at = std::to_chars(at, at + digits, ids[i]).ptr;
     }
-    out.resize(static_cast<size_t>(at - out.data()));
+    out.size = static_cast<size_t>(at - out.data.get());
     return out;
 }
 
 void print_ids(const std::vector<int64_t>& ids) {  // one line
-    const std::string out = format_ids(ids) + '\n';
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    const IdsText out = format_ids(ids);
+    std::fwrite(out.data.get(), 1, out.size, stdout);
+    std::fputc('\n', stdout);
 }
 
 // The vocabulary loads on one core while the other checks that the text is
@@ -222,7 +231,7 @@ void load_checking_utf8(std::string_view text, const std::string& what) {
 class OrderedWriter {
 public:
     explicit OrderedWriter(size_t parts) : parts_(parts), ready_(parts, 0) {}
-    void hand_in(size_t k, std::string text) {
+    void hand_in(size_t k, IdsText text) {
         {
             const std::lock_guard<std::mutex> lock(state_);
             parts_[k] = std::move(text);
@@ -233,10 +242,10 @@ public:
         while (true) {
             std::unique_lock<std::mutex> writer(writing_, std::try_to_lock);
             if (!writer) return;  // the thread that is writing will take it
-            for (std::string p; take_next(p);) {
-                if (p.empty()) continue;
+            for (IdsText p; take_next(p);) {
+                if (p.size == 0) continue;
                 if (!first_) std::fputc(' ', stdout);
-                std::fwrite(p.data(), 1, p.size(), stdout);
+                std::fwrite(p.data.get(), 1, p.size, stdout);
                 first_ = false;
             }
             writer.unlock();
@@ -247,14 +256,14 @@ public:
     bool all_written() const { return next_ == parts_.size(); }
 
 private:
-    bool take_next(std::string& p) {
+    bool take_next(IdsText& p) {
         const std::lock_guard<std::mutex> lock(state_);
         if (next_ == parts_.size() || !ready_[next_]) return false;
         p = std::move(parts_[next_++]);
         return true;
     }
     std::mutex state_, writing_;
-    std::vector<std::string> parts_;
+    std::vector<IdsText> parts_;
     std::vector<char> ready_;
     size_t next_ = 0;  // the first part not yet written
     bool first_ = true;  // nothing written yet (only the writer reads it)

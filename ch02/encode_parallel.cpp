@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <omp.h>
+#include <sys/mman.h>
 
 #include "error.hpp"
 #include "utf8.hpp"
@@ -54,6 +55,18 @@ Encoder encoder(const GPT2Tokenizer& tokenizer, const std::set<std::string>* all
     };
 }
 
+// v.reserve(n), with the kernel asked to back whole 2 MB stretches of it by
+// 2 MB pages (a hint only: THP in "madvise" mode). Filling 32 MB of fresh
+// 4 KB pages takes 8,000 page faults, each several microseconds under a
+// hypervisor; in 2 MB pages, 16.
+void reserve_in_huge_pages(std::vector<int64_t>& v, size_t n) {
+    v.reserve(n);
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    const auto lo = (reinterpret_cast<uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
+    const auto hi = reinterpret_cast<uintptr_t>(v.data() + n) & ~(kHuge - 1);
+    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
+}
+
 // The parts' ids joined in order. Each thread appends its parts' ids to
 // blocks of its own (1 MB each, which the allocator recycles from call to
 // call; nothing is allocated and freed per part), then the parts are copied
@@ -69,7 +82,7 @@ std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_v
         encode(text, out);
         return out;
     }
-    constexpr size_t kBlock = size_t{1} << 17;  // ids
+    constexpr size_t kBlock = size_t{1} << 20;  // ids
     std::vector<std::vector<std::vector<int64_t>>> blocks(
         static_cast<size_t>(omp_get_max_threads()));
     std::vector<const int64_t*> from(bounds.size() - 1);  // where part k's ids wait
@@ -80,7 +93,7 @@ std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_v
             auto& mine = blocks[static_cast<size_t>(omp_get_thread_num())];
             if (mine.empty() || mine.back().capacity() - mine.back().size() < ids.size()) {
                 mine.emplace_back();
-                mine.back().reserve(std::max(kBlock, ids.size()));
+                reserve_in_huge_pages(mine.back(), std::max(kBlock, ids.size()));
             }
             auto& block = mine.back();  // never reallocated: it has room
             from[k] = block.data() + block.size();
@@ -90,6 +103,7 @@ std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_v
         "text");
     std::vector<size_t> at(count.size() + 1, 0);
     for (size_t k = 0; k < count.size(); ++k) at[k + 1] = at[k] + count[k];
+    reserve_in_huge_pages(out, at.back());
     out.resize(at.back());
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t k = 0; k < static_cast<int64_t>(count.size()); ++k)

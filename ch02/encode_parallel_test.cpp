@@ -18,15 +18,6 @@ using namespace llm;
 using namespace llm::ch02;
 namespace fs = std::filesystem;
 
-namespace {
-std::vector<int64_t> read_ids(const fs::path& p) {
-    std::istringstream in(read_file(p));
-    std::vector<int64_t> ids;
-    for (int64_t x; in >> x;) ids.push_back(x);
-    return ids;
-}
-}  // namespace
-
 TEST_CASE("encode_ordinary_parallel: tiktoken's ids for every fixture text, cut into small parts") {
     const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
     int checked = 0;
@@ -34,9 +25,10 @@ TEST_CASE("encode_ordinary_parallel: tiktoken's ids for every fixture text, cut 
         const std::string stem = t.string().substr(0, t.string().size() - 4);
         if (!fs::exists(stem + ".gpt2-ordinary.ids")) continue;
         const std::string text = read_file(t);
-        const auto expected = read_ids(stem + ".gpt2-ordinary.ids");
+        const auto expected = testing::read_ids(stem + ".gpt2-ordinary.ids");
         const bool with_special = fs::exists(stem + ".gpt2.ids");
-        const auto expected_special = with_special ? read_ids(stem + ".gpt2.ids") : expected;
+        const auto expected_special =
+            with_special ? testing::read_ids(stem + ".gpt2.ids") : expected;
         for (size_t part : {size_t{1}, size_t{64}, size_t{4096}}) {
             INFO(t.string() << ", parts of about " << part << " bytes ("
                             << safe_cuts(text, part).size() << " cuts)");

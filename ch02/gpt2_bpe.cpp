@@ -108,23 +108,61 @@ size_t piece_end(const Decoded& d, size_t i) {
 }  // namespace
 
 namespace {
+// The text is decoded a window at a time (kWindowBytes, ending before a
+// UTF-8 lead byte), so the decoded buffers stay in the core's own cache
+// whatever the size of the text: a part of 256 KB decoded whole is 1.5 MB of
+// buffers, streamed out to memory and back, and on both cores at once the
+// two streams contend for the shared cache. A piece is taken from a window
+// only when the window holds three more code points after it (what the
+// pattern looks ahead) or reaches the end of the text; otherwise the next
+// window starts at that piece (twice as large when the piece began the window).
+
+// The end of a window of about `want` bytes from `from`, before a byte that
+// starts a UTF-8 sequence: moved back over up to three continuation bytes,
+// or forward when that would empty the window. (Four continuation bytes in a
+// row are invalid UTF-8, which the window's decoding then reports.)
+size_t window_end(std::string_view text, size_t from, size_t want) {
+    if (text.size() - from <= want) return text.size();
+    auto continuation = [&](size_t i) {
+        return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
+    };
+    size_t end = from + want;
+    for (size_t back = end; back > from && end - back <= 3; --back)
+        if (!continuation(back)) return back;
+    for (int k = 0; k < 3 && end < text.size() && continuation(end); ++k) ++end;
+    return end;
+}
+
 // f(piece) for each piece of text, in order.
 template <typename F>
-void for_each_piece(std::string_view text, F f) {
-    if (text.empty()) return;
+void for_each_piece(std::string_view text, F f, size_t window_bytes = kPretokenizeWindowBytes) {
     thread_local Decoded d;
-    decode_for_pretokenizer(text, d);
-    for (size_t i = 0; i < d.cp.size();) {
-        const size_t e = piece_end(d, i);
-        f(text.substr(d.off[i], d.off[e] - d.off[i]));
-        i = e;
+    size_t want = window_bytes;
+    for (size_t base = 0; base < text.size();) {
+        const size_t end = window_end(text, base, want);
+        try {
+            decode_for_pretokenizer(text.substr(base, end - base), d);
+        } catch (const FormatError&) {
+            check_utf8(text);  // throws, naming the offset in the whole text
+            throw;
+        }
+        const size_t n = d.cp.size();
+        const bool last = end == text.size();
+        size_t i = 0;
+        for (size_t e; i < n && (e = piece_end(d, i), last || e + 3 <= n); i = e)
+            f(text.substr(base + d.off[i], d.off[e] - d.off[i]));
+        if (last && i == n) return;
+        want = i == 0 ? want * 2 : window_bytes;  // a piece longer than the window
+        base += d.off[i];
     }
 }
 }  // namespace
 
-std::vector<std::string_view> gpt2_pretokenize(std::string_view text) {
+std::vector<std::string_view> gpt2_pretokenize(std::string_view text, size_t window_bytes) {
+    if (window_bytes == 0) throw std::invalid_argument("gpt2_pretokenize: a window of 0 bytes");
     std::vector<std::string_view> pieces;
-    for_each_piece(text, [&](std::string_view piece) { pieces.push_back(piece); });
+    for_each_piece(
+        text, [&](std::string_view piece) { pieces.push_back(piece); }, window_bytes);
     return pieces;
 }
 
@@ -374,7 +412,13 @@ std::vector<int64_t> GPT2Tokenizer::encode_ordinary(std::string_view text) const
 }
 
 void GPT2Tokenizer::encode_ordinary_into(std::string_view text, std::vector<int64_t>& out) const {
-    encode_segment(text, out);
+    const size_t before = out.size();
+    try {
+        encode_segment(text, out);
+    } catch (...) {  // invalid UTF-8 found in a later window: nothing appended
+        out.resize(before);
+        throw;
+    }
 }
 
 std::vector<int64_t> GPT2Tokenizer::encode(std::string_view text,

@@ -29,7 +29,11 @@ bool unicode_to_bytes(std::string_view s, std::string& out);
 // The GPT-2 pre-tokenizer: tiktoken's pattern
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 // applied left to right, returning the pieces (they concatenate to the text).
-std::vector<std::string_view> gpt2_pretokenize(std::string_view text);
+// The text is decoded window_bytes at a time (gpt2_bpe.cpp says why); the
+// pieces do not depend on it, which a test checks with tiny windows.
+constexpr size_t kPretokenizeWindowBytes = size_t{8} << 10;
+std::vector<std::string_view> gpt2_pretokenize(std::string_view text,
+                                               size_t window_bytes = kPretokenizeWindowBytes);
 
 class GPT2Tokenizer {
 public:

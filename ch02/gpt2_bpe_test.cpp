@@ -19,13 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 const GPT2Tokenizer& tokenizer() { return gpt2_tokenizer(); }  // the one the chapters share
-std::vector<int64_t> read_ids(const fs::path& p) {
-    std::istringstream in(read_file(p));
-    std::vector<int64_t> ids;
-    int64_t x;
-    while (in >> x) ids.push_back(x);
-    return ids;
-}
 // Index of the first difference, or -1.
 long first_difference(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
     for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
@@ -44,7 +37,7 @@ TEST_CASE(
         if (fs::exists(stem + ".gpt2.ids")) {
             INFO(t.string() << " (encode, <|endoftext|> allowed)");
             const auto got = tokenizer().encode(text, {"<|endoftext|>"});
-            const auto expected = read_ids(stem + ".gpt2.ids");
+            const auto expected = testing::read_ids(stem + ".gpt2.ids");
             CHECK(first_difference(got, expected) == -1);
             CHECK(tokenizer().decode_bytes(got) == text);
             ++checked;
@@ -52,12 +45,40 @@ TEST_CASE(
         if (fs::exists(stem + ".gpt2-ordinary.ids")) {
             INFO(t.string() << " (encode_ordinary)");
             CHECK(first_difference(tokenizer().encode_ordinary(text),
-                                   read_ids(stem + ".gpt2-ordinary.ids")) == -1);
+                                   testing::read_ids(stem + ".gpt2-ordinary.ids")) == -1);
             ++checked;
         }
     }
     for (const auto& t : texts) MESSAGE("GPT-2 tokenizer fixture: " << t.string());
     MESSAGE(checked << " GPT-2 id files checked for " << texts.size() << " texts");
+}
+
+TEST_CASE(
+    "the pre-tokenizer decodes a window at a time: with windows of 1 to 64 bytes, tiktoken's ids for every X.txt") {
+    // Encoding each piece alone and joining the ids gives tiktoken's
+    // encode_ordinary only if the pieces are the pattern's (each piece is one
+    // piece of its own). Tiny windows put a window's end at every kind of place.
+    const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
+    int checked = 0;
+    for (const auto& t : texts) {
+        const std::string stem = t.string().substr(0, t.string().size() - 4);
+        if (!fs::exists(stem + ".gpt2-ordinary.ids")) continue;
+        const std::string text = read_file(t);
+        const auto expected = testing::read_ids(stem + ".gpt2-ordinary.ids");
+        const auto whole = gpt2_pretokenize(text, text.size() + 1);  // one window
+        for (size_t window : {1, 2, 3, 4, 5, 7, 13, 64}) {
+            INFO(t.string() << ", windows of " << window << " bytes");
+            const auto pieces = gpt2_pretokenize(text, window);
+            std::vector<int64_t> ids;
+            for (auto p : pieces)
+                for (auto id : tokenizer().encode_ordinary(p)) ids.push_back(id);
+            CHECK(first_difference(ids, expected) == -1);
+            CHECK(pieces == whole);
+        }
+        MESSAGE("pre-tokenizer windows checked on " << t.string());
+        ++checked;
+    }
+    CHECK(checked > 0);
 }
 
 TEST_CASE("book_numbers.json: the-verdict's 5145 tokens and the book's examples") {
@@ -151,6 +172,15 @@ TEST_CASE("invalid UTF-8 input is an error naming the byte offset") {
                          FormatError);
     CHECK_THROWS_WITH_AS(tokenizer().encode_ordinary("\xe2\x82"),
                          doctest::Contains("byte offset 0"), FormatError);
+    // past the first decoding window: the offset in the whole text, and
+    // encode_ordinary_into leaves out as it was
+    const std::string late = std::string(3 * kPretokenizeWindowBytes + 5, 'a') + " b\xc3(";
+    const std::string where = "byte offset " + std::to_string(late.size() - 2);
+    CHECK_THROWS_WITH_AS(tokenizer().encode_ordinary(late), doctest::Contains(where.c_str()),
+                         FormatError);
+    std::vector<int64_t> out{1, 2};
+    CHECK_THROWS_AS(tokenizer().encode_ordinary_into(late, out), FormatError);
+    CHECK(out == std::vector<int64_t>{1, 2});
 }
 
 TEST_CASE("2.5 unknown words become subword pieces: 'Akwirw ier' -> 33901 86 343 86 220 959") {

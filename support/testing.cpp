@@ -1,6 +1,8 @@
 #include "testing.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -267,6 +269,30 @@ std::string gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f
         }
     }
     return "";
+}
+
+std::vector<int64_t> read_ids(const std::filesystem::path& path) {
+    const std::string text = read_file(path);
+    std::vector<int64_t> ids;
+    const char* at = text.data();
+    const char* end = at + text.size();
+    while (true) {
+        while (at < end && std::isspace(static_cast<unsigned char>(*at))) ++at;
+        if (at == end) return ids;
+        int64_t id = 0;
+        const auto [next, ec] = std::from_chars(at, end, id);
+        if (ec != std::errc() || (next < end && !std::isspace(static_cast<unsigned char>(*next))))
+            throw FormatError(path.string() + ": '" +
+                              std::string(at,
+                                          std::find_if(at, end,
+                                                       [](char c) {
+                                                           return std::isspace(
+                                                               static_cast<unsigned char>(c));
+                                                       })) +
+                              "' is not a token id");
+        ids.push_back(id);
+        at = next;
+    }
 }
 
 std::filesystem::path project_path(const std::string& relative) {

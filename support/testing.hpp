@@ -55,6 +55,10 @@ std::vector<std::filesystem::path> fixture_sets(FixtureKind kind,
 // above data/); absolute paths are kept.
 std::filesystem::path project_path(const std::string& relative);
 
+// The ids of a tokenizer fixture's .ids file (whitespace-separated
+// decimals); FormatError naming the file and the word that is not one.
+std::vector<int64_t> read_ids(const std::filesystem::path& path);
+
 // One number: |got - expected| <= atol + rtol * |expected| (the fixture
 // READMEs' rule; their usual tolerances are the defaults).
 inline bool close(double got, double expected, double atol = 1e-5, double rtol = 1e-4) {
