@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <memory>
 #include <mutex>
+#include <omp.h>
 #include <set>
 #include <stdexcept>
 #include <sstream>
@@ -124,7 +125,7 @@ void walkthrough() {
     }
     const auto ids4 = tok.encode("Akwirw ier");
     std::vector<std::string> pieces;
-    for (auto id : ids4) pieces.push_back(tok.token_bytes(id));
+    for (auto id : ids4) pieces.emplace_back(tok.token_bytes(id));
     std::printf("Exercise 2.1: 'Akwirw ier' -> %s = %s\n", py_list(ids4).c_str(),
                 py_list(pieces).c_str());
 
@@ -207,9 +208,10 @@ void print_ids(const std::vector<int64_t>& ids) {  // one line
 
 // The vocabulary loads on one core while the other checks that the text is
 // UTF-8 (before anything is written): the serial start of a parallel encode.
+// One after the other when the user asks for one thread (OMP_NUM_THREADS=1).
 void load_checking_utf8(std::string_view text, const std::string& what) {
     std::exception_ptr bad_text, bad_vocabulary;
-#pragma omp parallel sections num_threads(2)
+#pragma omp parallel sections num_threads(std::min(2, omp_get_max_threads()))
     {
 #pragma omp section
         try {
@@ -366,7 +368,7 @@ int main(int argc, char** argv) {
             const auto& tok = gpt2_tokenizer();
             std::printf("%-8s %-20s %s\n", "id", "text", "bytes");
             for (int64_t id : tok.encode(text, {"<|endoftext|>"})) {
-                const std::string& b = tok.token_bytes(id);
+                const std::string_view b = tok.token_bytes(id);
                 std::string hex;
                 for (unsigned char c : b) {
                     char h[4];

@@ -108,7 +108,7 @@ size_t piece_end(const Decoded& d, size_t i) {
 }  // namespace
 
 namespace {
-// The text is decoded a window at a time (kWindowBytes, ending before a
+// The text is decoded a window at a time (kPretokenizeWindowBytes, ending before a
 // UTF-8 lead byte), so the decoded buffers stay in the core's own cache
 // whatever the size of the text: a part of 256 KB decoded whole is 1.5 MB of
 // buffers, streamed out to memory and back, and on both cores at once the
@@ -264,21 +264,26 @@ GPT2Tokenizer GPT2Tokenizer::from_data_dir() {
 
 GPT2Tokenizer GPT2Tokenizer::from_files(const std::filesystem::path& encoder_path,
                                         const std::filesystem::path& bpe_path) {
-    const std::string encoder =
-        read_file(encoder_path);  // in this order, so the first missing file is named
-    const std::string merges = read_file(bpe_path);
-    return from_strings(encoder, merges, encoder_path.string(), bpe_path.string());
+    // mapped, not copied; in this order, so the first missing file is named
+    const MappedFile encoder(encoder_path);
+    const MappedFile merges(bpe_path);
+    return from_strings(encoder.bytes(), merges.bytes(), encoder_path.string(), bpe_path.string());
 }
 
-GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
-                                          const std::string& vocab_bpe, const std::string& where,
-                                          const std::string& bpe_name) {
+GPT2Tokenizer GPT2Tokenizer::from_strings(std::string_view encoder_json, std::string_view vocab_bpe,
+                                          const std::string& where, const std::string& bpe_name) {
     GPT2Tokenizer tok;
     Impl& im = *tok.impl_;
     const EncoderEntries entries = read_encoder_json(encoder_json, where);
     const size_t n = entries.size();
-    tok.id_to_bytes_.assign(n, std::string());
-    std::vector<bool> seen(n, false), special(n, false);
+    tok.vocab_size_ = static_cast<int64_t>(n);
+    // Every token's bytes in one string (a special token has none there):
+    // first in file order, then copied into id order. No string per token.
+    std::string all;
+    all.reserve(encoder_json.size() / 2);
+    std::vector<std::pair<uint32_t, uint32_t>> where_in_all(n, {0, 0});
+    std::vector<bool> seen(n, false);
+    std::string bytes;
     for (const auto& [token, id] : entries) {
         if (id < 0 || id >= static_cast<int64_t>(n))
             throw FormatError(where + ": token '" + token + "' has id " + std::to_string(id) +
@@ -292,18 +297,19 @@ GPT2Tokenizer GPT2Tokenizer::from_strings(const std::string& encoder_json,
             if (!tok.specials_.emplace(token, id)
                      .second)  // <|endoftext|>: never produced by merges
                 throw FormatError(where + ": the special token '" + token + "' appears twice");
-            tok.id_to_bytes_[static_cast<size_t>(id)] = token;
-            special[static_cast<size_t>(id)] = true;
             continue;
         }
-        std::string bytes;
         if (!unicode_to_bytes(token, bytes) || bytes.empty())
             throw FormatError(where + ": token '" + token + "' (id " + std::to_string(id) +
                               ") is not in GPT-2's byte-level alphabet");
-        tok.id_to_bytes_[static_cast<size_t>(id)] = std::move(bytes);
+        where_in_all[static_cast<size_t>(id)] = {static_cast<uint32_t>(all.size()),
+                                                 static_cast<uint32_t>(bytes.size())};
+        all += bytes;
     }
+    im.pool.reserve(all.size());
+    im.start.reserve(n + 1);
     for (size_t id = 0; id < n; ++id) {
-        if (!special[id]) im.pool += tok.id_to_bytes_[id];
+        im.pool.append(all, where_in_all[id].first, where_in_all[id].second);
         im.start.push_back(static_cast<uint32_t>(im.pool.size()));
     }
     if (const int64_t twice = im.index_tokens(); twice >= 0)
@@ -466,11 +472,19 @@ void GPT2Tokenizer::encode_into(std::string_view text, const std::set<std::strin
 
 // ---- decoding -----------------------------------------------------------------------
 
-const std::string& GPT2Tokenizer::token_bytes(int64_t id) const {
+std::string_view GPT2Tokenizer::bytes_of(size_t id) const {
+    const std::string_view b = impl_->bytes_of(id);
+    if (!b.empty()) return b;
+    for (const auto& [text, special] : specials_)  // a special token: its text
+        if (static_cast<size_t>(special) == id) return text;
+    return b;
+}
+
+std::string_view GPT2Tokenizer::token_bytes(int64_t id) const {
     if (id < 0 || id >= vocab_size())
         throw ValueError("decode: token id " + std::to_string(id) +
                          " is out of range (vocabulary of " + std::to_string(vocab_size()) + ")");
-    return id_to_bytes_[static_cast<size_t>(id)];
+    return bytes_of(static_cast<size_t>(id));
 }
 
 std::string GPT2Tokenizer::decode_bytes(const std::vector<int64_t>& ids) const {
@@ -480,7 +494,7 @@ std::string GPT2Tokenizer::decode_bytes(const std::vector<int64_t>& ids) const {
             throw ValueError("decode: token id " + std::to_string(ids[k]) + " at position " +
                              std::to_string(k) + " is out of range (vocabulary of " +
                              std::to_string(vocab_size()) + ")");
-        out += id_to_bytes_[static_cast<size_t>(ids[k])];
+        out += bytes_of(static_cast<size_t>(ids[k]));
     }
     return out;
 }

@@ -41,7 +41,7 @@ public:
     static GPT2Tokenizer from_files(const std::filesystem::path& encoder_json,
                                     const std::filesystem::path& vocab_bpe);
     // The same from the files' contents; the names are used in error messages.
-    static GPT2Tokenizer from_strings(const std::string& encoder_json, const std::string& vocab_bpe,
+    static GPT2Tokenizer from_strings(std::string_view encoder_json, std::string_view vocab_bpe,
                                       const std::string& encoder_name = "encoder.json",
                                       const std::string& bpe_name = "vocab.bpe");
     // data/gpt2/ of this repository.
@@ -63,9 +63,10 @@ public:
     std::string decode(const std::vector<int64_t>& ids) const;
     // The raw bytes (tiktoken's decode_bytes). Unknown ids are a ValueError naming id and position.
     std::string decode_bytes(const std::vector<int64_t>& ids) const;
-    const std::string& token_bytes(int64_t id) const;
+    // A token's bytes (a special token's text); ValueError for an unknown id.
+    std::string_view token_bytes(int64_t id) const;
 
-    int64_t vocab_size() const { return static_cast<int64_t>(id_to_bytes_.size()); }
+    int64_t vocab_size() const { return vocab_size_; }
     int64_t eot_token() const { return eot_; }
     // Number of merges read from vocab.bpe.
     size_t merges() const { return merges_; }
@@ -80,7 +81,8 @@ public:
 private:
     void encode_segment(std::string_view segment, std::vector<int64_t>& out) const;
     void encode_piece(std::string_view piece, std::vector<int64_t>& out) const;
-    std::vector<std::string> id_to_bytes_;
+    std::string_view bytes_of(size_t id) const;  // id within range
+    int64_t vocab_size_ = 0;
     std::map<std::string, int64_t> specials_;
     int64_t eot_ = -1;
     size_t merges_ = 0;

@@ -107,7 +107,7 @@ TEST_CASE("book_numbers.json: the-verdict's 5145 tokens and the book's examples"
             if (ex.contains("tokens")) {
                 std::vector<std::string> pieces;
                 for (int64_t id : ex["ids"].get<std::vector<int64_t>>())
-                    pieces.push_back(tokenizer().token_bytes(id));
+                    pieces.emplace_back(tokenizer().token_bytes(id));
                 CHECK(pieces == ex["tokens"].get<std::vector<std::string>>());
             }
         }
