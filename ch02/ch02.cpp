@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <cerrno>
 #include <exception>
 #include <iostream>
 #include <malloc.h>
@@ -407,6 +410,10 @@ int main(int argc, char** argv) {
         } else {
             walkthrough();
         }
+        // a full disk or a closed pipe is an error, not a silent short output
+        if (std::fflush(stdout) != 0 || std::ferror(stdout))
+            throw FileError("standard output: write failed (" + std::string(std::strerror(errno)) +
+                            ")");
     } catch (const Error& e) {
         std::fprintf(stderr, "ch02: error: %s\n", e.what());
         return 1;

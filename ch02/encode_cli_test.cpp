@@ -114,3 +114,13 @@ TEST_CASE("ch02 encode: invalid UTF-8 names the file and the byte offset; nothin
     CHECK(written.find("50256") == std::string::npos);  // no ids, only the error
     CHECK(written.find(" 32 ") == std::string::npos);
 }
+
+TEST_CASE("ch02 encode: a failed write (a full disk) is an error, not a short output") {
+    if (!fs::exists("/dev/full")) return;  // Linux's always-full device
+    const std::string said = testing::program_output("'" LLM_CHAPTER_PROGRAM "' encode '" +
+                                                     (data_dir() / "the-verdict.txt").string() +
+                                                     "' 2>&1 > /dev/full; echo \" status $?\"");
+    INFO(said);
+    CHECK(said.find("standard output: write failed") != std::string::npos);
+    CHECK(said.find(" status 1") != std::string::npos);
+}
