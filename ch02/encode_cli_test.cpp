@@ -43,19 +43,18 @@ struct TempFile {
 
 TEST_CASE("ch02 encode: tiktoken's ids for every fixture text, both modes, on 1 and 2 threads") {
     int checked = 0;
-    for (const auto& t : testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer)) {
-        const std::string stem = t.string().substr(0, t.string().size() - 4);
+    for (const auto& set : testing::gpt2_tokenizer_sets()) {
         for (const bool ordinary : {false, true}) {
-            const fs::path ids = stem + (ordinary ? ".gpt2-ordinary.ids" : ".gpt2.ids");
-            if (!fs::exists(ids)) continue;
-            const auto expected = testing::read_ids(ids);
+            if (!(ordinary ? set.has_ordinary_ids : set.has_ids)) continue;
             for (const int threads : {1, 2}) {
-                INFO(ids.string() << ", " << threads << " thread(s)");
-                CHECK(encode_with_program(t, ordinary, threads) == expected);
+                INFO(set.text_file.string() << (ordinary ? ", encode_ordinary, " : ", encode, ")
+                                            << threads << " thread(s)");
+                CHECK(encode_with_program(set.text_file, ordinary, threads) ==
+                      (ordinary ? set.ordinary_ids : set.ids));
             }
             ++checked;
         }
-        MESSAGE("ch02 encode checked on " << t.string());
+        MESSAGE("ch02 encode checked on " << set.text_file.string());
     }
     CHECK(checked > 0);
 }
@@ -67,30 +66,29 @@ TEST_CASE("ch02 encode: a fixture text repeated into many parts gives its ids re
     // are tiktoken's ids k times. At 1.5 MB or more, ch02 encode cuts the text
     // into several parts, encodes them on every thread and writes them in order.
     int checked = 0;
-    for (const auto& t : testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer)) {
-        const std::string text = read_file(t);
+    for (const auto& set : testing::gpt2_tokenizer_sets()) {
+        const std::string& text = set.text;
         if (text.size() < 2 || !visible_ascii(text.front()) || text.back() != '\n' ||
             !visible_ascii(text[text.size() - 2]))
             continue;
-        const std::string stem = t.string().substr(0, t.string().size() - 4);
         const size_t copies = (size_t{3} << 19) / text.size() + 1;
         std::string many;
         for (size_t k = 0; k < copies; ++k) many += text;
         const TempFile file(many);
         for (const bool ordinary : {false, true}) {
-            const fs::path ids = stem + (ordinary ? ".gpt2-ordinary.ids" : ".gpt2.ids");
-            if (!fs::exists(ids)) continue;
-            const auto once = testing::read_ids(ids);
+            if (!(ordinary ? set.has_ordinary_ids : set.has_ids)) continue;
+            const auto& once = ordinary ? set.ordinary_ids : set.ids;
             std::vector<int64_t> expected;
             for (size_t k = 0; k < copies; ++k)
                 expected.insert(expected.end(), once.begin(), once.end());
             for (const int threads : {2, 1}) {
-                INFO(t.string() << " x " << copies << ", " << ids.filename().string() << ", "
-                                << threads << " thread(s)");
+                INFO(set.text_file.string()
+                     << " x " << copies << (ordinary ? ", encode_ordinary, " : ", encode, ")
+                     << threads << " thread(s)");
                 CHECK(encode_with_program(file.path, ordinary, threads) == expected);
             }
         }
-        MESSAGE("ch02 encode on " << copies << " copies of " << t.string());
+        MESSAGE("ch02 encode on " << copies << " copies of " << set.text_file.string());
         ++checked;
     }
     if (checked == 0) MESSAGE("no fixture text starts and ends as the joint needs: not checked");

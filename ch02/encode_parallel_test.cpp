@@ -19,16 +19,14 @@ using namespace llm::ch02;
 namespace fs = std::filesystem;
 
 TEST_CASE("encode_ordinary_parallel: tiktoken's ids for every fixture text, cut into small parts") {
-    const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
     int checked = 0;
-    for (const auto& t : texts) {
-        const std::string stem = t.string().substr(0, t.string().size() - 4);
-        if (!fs::exists(stem + ".gpt2-ordinary.ids")) continue;
-        const std::string text = read_file(t);
-        const auto expected = testing::read_ids(stem + ".gpt2-ordinary.ids");
-        const bool with_special = fs::exists(stem + ".gpt2.ids");
-        const auto expected_special =
-            with_special ? testing::read_ids(stem + ".gpt2.ids") : expected;
+    for (const auto& set : testing::gpt2_tokenizer_sets()) {
+        if (!set.has_ordinary_ids) continue;
+        const std::string& text = set.text;
+        const auto& t = set.text_file;
+        const auto& expected = set.ordinary_ids;
+        const bool with_special = set.has_ids;
+        const auto& expected_special = with_special ? set.ids : expected;
         for (size_t part : {size_t{1}, size_t{64}, size_t{4096}}) {
             INFO(t.string() << ", parts of about " << part << " bytes ("
                             << safe_cuts(text, part).size() << " cuts)");

@@ -29,28 +29,25 @@ long first_difference(const std::vector<int64_t>& a, const std::vector<int64_t>&
 
 TEST_CASE(
     "tokenizer fixtures: tiktoken's ids for every X.txt, with <|endoftext|> allowed and as encode_ordinary") {
-    const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
+    const auto sets = testing::gpt2_tokenizer_sets();
     int checked = 0;
-    for (const auto& t : texts) {
-        const std::string stem = t.string().substr(0, t.string().size() - 4);
-        const std::string text = read_file(t);
-        if (fs::exists(stem + ".gpt2.ids")) {
-            INFO(t.string() << " (encode, <|endoftext|> allowed)");
-            const auto got = tokenizer().encode(text, {"<|endoftext|>"});
-            const auto expected = testing::read_ids(stem + ".gpt2.ids");
-            CHECK(first_difference(got, expected) == -1);
-            CHECK(tokenizer().decode_bytes(got) == text);
+    for (const auto& set : sets) {
+        if (set.has_ids) {
+            INFO(set.text_file.string() << " (encode, <|endoftext|> allowed)");
+            const auto got = tokenizer().encode(set.text, {"<|endoftext|>"});
+            CHECK(first_difference(got, set.ids) == -1);
+            CHECK(tokenizer().decode_bytes(got) == set.text);
             ++checked;
         }
-        if (fs::exists(stem + ".gpt2-ordinary.ids")) {
-            INFO(t.string() << " (encode_ordinary)");
-            CHECK(first_difference(tokenizer().encode_ordinary(text),
-                                   testing::read_ids(stem + ".gpt2-ordinary.ids")) == -1);
+        if (set.has_ordinary_ids) {
+            INFO(set.text_file.string() << " (encode_ordinary)");
+            CHECK(first_difference(tokenizer().encode_ordinary(set.text), set.ordinary_ids) == -1);
             ++checked;
         }
+        MESSAGE("GPT-2 tokenizer fixture: " << set.text_file.string());
     }
-    for (const auto& t : texts) MESSAGE("GPT-2 tokenizer fixture: " << t.string());
-    MESSAGE(checked << " GPT-2 id files checked for " << texts.size() << " texts");
+    MESSAGE(checked << " GPT-2 id files checked for " << sets.size() << " texts");
+    CHECK(checked > 0);
 }
 
 TEST_CASE(
@@ -58,24 +55,20 @@ TEST_CASE(
     // Encoding each piece alone and joining the ids gives tiktoken's
     // encode_ordinary only if the pieces are the pattern's (each piece is one
     // piece of its own). Tiny windows put a window's end at every kind of place.
-    const auto texts = testing::fixture_sets(testing::FixtureKind::Gpt2Tokenizer);
     int checked = 0;
-    for (const auto& t : texts) {
-        const std::string stem = t.string().substr(0, t.string().size() - 4);
-        if (!fs::exists(stem + ".gpt2-ordinary.ids")) continue;
-        const std::string text = read_file(t);
-        const auto expected = testing::read_ids(stem + ".gpt2-ordinary.ids");
-        const auto whole = gpt2_pretokenize(text, text.size() + 1);  // one window
+    for (const auto& set : testing::gpt2_tokenizer_sets()) {
+        if (!set.has_ordinary_ids) continue;
+        const auto whole = gpt2_pretokenize(set.text, set.text.size() + 1);  // one window
         for (size_t window : {1, 2, 3, 4, 5, 7, 13, 64}) {
-            INFO(t.string() << ", windows of " << window << " bytes");
-            const auto pieces = gpt2_pretokenize(text, window);
+            INFO(set.text_file.string() << ", windows of " << window << " bytes");
+            const auto pieces = gpt2_pretokenize(set.text, window);
             std::vector<int64_t> ids;
             for (auto p : pieces)
                 for (auto id : tokenizer().encode_ordinary(p)) ids.push_back(id);
-            CHECK(first_difference(ids, expected) == -1);
+            CHECK(first_difference(ids, set.ordinary_ids) == -1);
             CHECK(pieces == whole);
         }
-        MESSAGE("pre-tokenizer windows checked on " << t.string());
+        MESSAGE("pre-tokenizer windows checked on " << set.text_file.string());
         ++checked;
     }
     CHECK(checked > 0);

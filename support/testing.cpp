@@ -295,6 +295,22 @@ std::vector<int64_t> read_ids(const std::filesystem::path& path) {
     }
 }
 
+std::vector<Gpt2TokenizerSet> gpt2_tokenizer_sets() {
+    std::vector<Gpt2TokenizerSet> sets;
+    for (const auto& t : fixture_sets(FixtureKind::Gpt2Tokenizer)) {
+        Gpt2TokenizerSet set;
+        set.text_file = t;
+        set.text = read_file(t);
+        const std::string stem = t.string().substr(0, t.string().size() - 4);  // X.txt -> X
+        if ((set.has_ids = std::filesystem::exists(stem + ".gpt2.ids")))
+            set.ids = read_ids(stem + ".gpt2.ids");
+        if ((set.has_ordinary_ids = std::filesystem::exists(stem + ".gpt2-ordinary.ids")))
+            set.ordinary_ids = read_ids(stem + ".gpt2-ordinary.ids");
+        sets.push_back(std::move(set));
+    }
+    return sets;
+}
+
 std::filesystem::path project_path(const std::string& relative) {
     const std::filesystem::path p(relative);
     return p.is_relative() ? data_dir().parent_path() / p : p;

@@ -59,6 +59,18 @@ std::filesystem::path project_path(const std::string& relative);
 // decimals); FormatError naming the file and the word that is not one.
 std::vector<int64_t> read_ids(const std::filesystem::path& path);
 
+// One GPT-2 tokenizer set: X.txt and the ids files next to it (each read
+// when present): tiktoken's encode with <|endoftext|> allowed (X.gpt2.ids)
+// and its encode_ordinary (X.gpt2-ordinary.ids).
+struct Gpt2TokenizerSet {
+    std::filesystem::path text_file;
+    std::string text;
+    bool has_ids = false, has_ordinary_ids = false;
+    std::vector<int64_t> ids, ordinary_ids;
+};
+// Every such set under the fixture root (fixture_sets' rules and messages).
+std::vector<Gpt2TokenizerSet> gpt2_tokenizer_sets();
+
 // One number: |got - expected| <= atol + rtol * |expected| (the fixture
 // READMEs' rule; their usual tolerances are the defaults).
 inline bool close(double got, double expected, double atol = 1e-5, double rtol = 1e-4) {
