@@ -1,6 +1,7 @@
 // libFuzzer target: GPT-2 BPE on arbitrary bytes. Valid UTF-8 must
 // round-trip exactly (decode(encode(text)) == text, in both modes);
-// anything else must raise llm::Error, never crash.
+// anything else must raise llm::Error, never crash. The pre-tokenizer's
+// pieces must not depend on its decoding window (tiny windows against one).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -17,6 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const auto special = tok.encode(text, {"<|endoftext|>"});
         if (tok.decode_bytes(special) != text) std::abort();
         if (tok.decode(ids) != text) std::abort();  // valid UTF-8 in, the same text out
+        const auto whole = llm::ch02::gpt2_pretokenize(text, text.size() + 1);
+        for (size_t window : {1, 3, 16})
+            if (llm::ch02::gpt2_pretokenize(text, window) != whole) std::abort();
     } catch (const llm::Error&) {}
     // arbitrary id sequences: decode must replace broken UTF-8 or name the bad id
     std::vector<int64_t> ids;
