@@ -110,9 +110,8 @@ size_t piece_end(const Decoded& d, size_t i) {
 namespace {
 // The text is decoded a window at a time (kPretokenizeWindowBytes, ending before a
 // UTF-8 lead byte), so the decoded buffers stay in the core's own cache
-// whatever the size of the text: a part of 256 KB decoded whole is 1.5 MB of
-// buffers, streamed out to memory and back, and on both cores at once the
-// two streams contend for the shared cache. A piece is taken from a window
+// whatever the size of the text (a part of 256 KB decoded whole is 1.5 MB of
+// buffers, streamed out to memory and back). A piece is taken from a window
 // only when the window holds three more code points after it (what the
 // pattern looks ahead) or reaches the end of the text; otherwise the next
 // window starts at that piece (twice as large when the piece began the window).
