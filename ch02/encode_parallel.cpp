@@ -68,8 +68,8 @@ void reserve_in_huge_pages(std::vector<int64_t>& v, size_t n) {
 }
 
 // The parts' ids joined in order. Each thread appends its parts' ids to
-// blocks of its own (1 MB each, which the allocator recycles from call to
-// call; nothing is allocated and freed per part), then the parts are copied
+// blocks of its own (8 MB each, in 2 MB pages; nothing is allocated and
+// freed per part), then the parts are copied
 // into place in parallel.
 std::vector<int64_t> encode_joined(const GPT2Tokenizer& tokenizer, std::string_view text,
                                    size_t part_bytes,

@@ -1,12 +1,12 @@
 #include "testing.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "autograd.hpp"
@@ -273,26 +273,17 @@ std::string gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f
 
 std::vector<int64_t> read_ids(const std::filesystem::path& path) {
     const std::string text = read_file(path);
+    std::istringstream words(text);
     std::vector<int64_t> ids;
-    const char* at = text.data();
-    const char* end = at + text.size();
-    while (true) {
-        while (at < end && std::isspace(static_cast<unsigned char>(*at))) ++at;
-        if (at == end) return ids;
+    for (std::string word; words >> word;) {
         int64_t id = 0;
-        const auto [next, ec] = std::from_chars(at, end, id);
-        if (ec != std::errc() || (next < end && !std::isspace(static_cast<unsigned char>(*next))))
-            throw FormatError(path.string() + ": '" +
-                              std::string(at,
-                                          std::find_if(at, end,
-                                                       [](char c) {
-                                                           return std::isspace(
-                                                               static_cast<unsigned char>(c));
-                                                       })) +
-                              "' is not a token id");
+        const char* end = word.data() + word.size();
+        if (const auto [next, ec] = std::from_chars(word.data(), end, id);
+            ec != std::errc() || next != end)
+            throw FormatError(path.string() + ": '" + word + "' is not a token id");
         ids.push_back(id);
-        at = next;
     }
+    return ids;
 }
 
 std::vector<Gpt2TokenizerSet> gpt2_tokenizer_sets() {

@@ -83,3 +83,17 @@ TEST_CASE("a book block matches up to float32 round-off, and only that") {
     // integers stay exact: a block without decimals never matches this way
     CHECK(round_off_match("[1, 2]\n", 0, "[1, 3]\n", 1e-5, why) == std::string::npos);
 }
+
+TEST_CASE(
+    "read_ids: whitespace-separated ids; a word that is not one names the file and the word") {
+    const fs::path dir = fs::temp_directory_path() / ("llm-read-ids-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    write_file_atomic(dir / "good.ids", "15496 11\n 314\t716\n");
+    CHECK(testing::read_ids(dir / "good.ids") == std::vector<int64_t>{15496, 11, 314, 716});
+    write_file_atomic(dir / "empty.ids", " \n");
+    CHECK(testing::read_ids(dir / "empty.ids").empty());
+    write_file_atomic(dir / "bad.ids", "1 2 3x 4\n");
+    CHECK_THROWS_WITH_AS(testing::read_ids(dir / "bad.ids"),
+                         doctest::Contains("bad.ids: '3x' is not a token id"), FormatError);
+    fs::remove_all(dir);
+}
