@@ -15,6 +15,28 @@
 
 namespace llm::ch03 {
 
+// attend_head for one query row (KV-cache generation, one new token): S is a
+// row of Tk dot products and O a weighted sum of value rows, two loops in
+// place of two sgemm calls that would pack a [1, hd] and a [Tk, hd] operand.
+static void attend_one_query(const float* q, const float* k, const float* v, float* o, int64_t ld,
+                             int64_t Tk, int64_t q_offset, int64_t hd, float divisor, float* w,
+                             float* stats) {
+    for (int64_t j = 0; j < Tk; ++j) {  // S = q K^T  [Tk]
+        const float* kj = k + j * ld;
+        float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+        for (int64_t c = 0; c < hd; ++c) s += q[c] * kj[c];
+        w[j] = s;
+    }
+    softmax_row(w, w, std::min(q_offset + 1, Tk), Tk, divisor, stats[0], stats[1]);
+    std::fill(o, o + hd, 0.0f);
+    for (int64_t j = 0; j < Tk; ++j) {  // O = P V  [hd]
+        const float p = w[j], *vj = v + j * ld;
+#pragma omp simd
+        for (int64_t c = 0; c < hd; ++c) o[c] += p * vj[c];
+    }
+}
+
 // One (batch, head) block, the kernel that training and the KV cache share.
 // q holds the head's Tq query rows, k and v its first Tk key and value rows,
 // o receives Tq context rows; all are column blocks of width hd in tensors
@@ -25,6 +47,8 @@ namespace llm::ch03 {
 void attend_head(const float* q, const float* k, const float* v, float* o, int64_t ld, int64_t Tq,
                  int64_t Tk, int64_t q_offset, int64_t hd, float divisor, float* w, float* stats,
                  const uint8_t* keep, float scale) {
+    if (Tq == 1 && !keep)
+        return attend_one_query(q, k, v, o, ld, Tk, q_offset, hd, divisor, w, stats);
     sgemm(false, true, Tq, Tk, hd, 1.0f, q, ld, k, ld, 0.0f, w, Tk);  // S = Q K^T
     for (int64_t r = 0; r < Tq; ++r)
         softmax_row(w + r * Tk, w + r * Tk, std::min(q_offset + r + 1, Tk), Tk, divisor,

@@ -7,6 +7,7 @@
 
 #include "error.hpp"
 #include "../support/packed_sgemm.hpp"  // (a BLAS of our own: support/, as OpenBLAS is outside)
+#include "../support/streaming_sgemv.hpp"
 
 namespace llm {
 
@@ -65,8 +66,19 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     count(2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K));
 }
 
+namespace {
+std::atomic<bool> g_streaming{true};  // ours is faster on AVX2 and AVX-512 alike
+}  // namespace
+
+bool use_streaming_sgemv(bool on) { return g_streaming.exchange(on); }
+
 void sgemv(int64_t M, int64_t N, float alpha, const float* A, int64_t lda, const float* x,
            float beta, float* y) {
+    if (g_streaming) {
+        streaming_sgemv(M, N, alpha, A, lda, x, beta, y);
+        count(2.0 * static_cast<double>(M) * static_cast<double>(N));
+        return;
+    }
     cblas_sgemv(CblasRowMajor, CblasNoTrans, blas_int(M), blas_int(N), alpha, A, blas_int(lda), x,
                 1, beta, y, 1);
     count(2.0 * static_cast<double>(M) * static_cast<double>(N));

@@ -21,8 +21,10 @@ bool packed_sgemm_in_use();
 
 // y[M] = alpha * A[M, N] @ x[N] + beta * y (row-major A with row stride lda):
 // the matrix-vector product of batch-1 generation, bound by memory bandwidth.
+// Ours (streaming_sgemv.hpp) unless switched off, else OpenBLAS's.
 void sgemv(int64_t M, int64_t N, float alpha, const float* A, int64_t lda, const float* x,
            float beta, float* y);
+bool use_streaming_sgemv(bool on);  // returns the previous setting
 
 // Floating-point operations done by sgemm and sgemv since the program started
 // (2 per multiply-add): what the benchmarks divide by time to report how
