@@ -21,20 +21,36 @@ namespace llm::ch03 {
 static void attend_one_query(const float* q, const float* k, const float* v, float* o, int64_t ld,
                              int64_t Tk, int64_t q_offset, int64_t hd, float divisor, float* w,
                              float* stats) {
-    for (int64_t j = 0; j < Tk; ++j) {  // S = q K^T  [Tk]
-        const float* kj = k + j * ld;
+    int64_t j = 0;
+    for (; j + 4 <= Tk; j += 4) {  // S = q K^T  [Tk], four keys per pass
+        const float *k0 = k + j * ld, *k1 = k0 + ld, *k2 = k1 + ld, *k3 = k2 + ld;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+        for (int64_t c = 0; c < hd; ++c) {
+            s0 += q[c] * k0[c];
+            s1 += q[c] * k1[c];
+            s2 += q[c] * k2[c];
+            s3 += q[c] * k3[c];
+        }
+        w[j] = s0, w[j + 1] = s1, w[j + 2] = s2, w[j + 3] = s3;
+    }
+    for (; j < Tk; ++j) {
         float s = 0.0f;
 #pragma omp simd reduction(+ : s)
-        for (int64_t c = 0; c < hd; ++c) s += q[c] * kj[c];
+        for (int64_t c = 0; c < hd; ++c) s += q[c] * k[j * ld + c];
         w[j] = s;
     }
     softmax_row(w, w, std::min(q_offset + 1, Tk), Tk, divisor, stats[0], stats[1]);
     std::fill(o, o + hd, 0.0f);
-    for (int64_t j = 0; j < Tk; ++j) {  // O = P V  [hd]
-        const float p = w[j], *vj = v + j * ld;
+    for (j = 0; j + 4 <= Tk; j += 4) {  // O = P V  [hd], four value rows per pass over o
+        const float *v0 = v + j * ld, *v1 = v0 + ld, *v2 = v1 + ld, *v3 = v2 + ld;
+        const float p0 = w[j], p1 = w[j + 1], p2 = w[j + 2], p3 = w[j + 3];
 #pragma omp simd
-        for (int64_t c = 0; c < hd; ++c) o[c] += p * vj[c];
+        for (int64_t c = 0; c < hd; ++c) o[c] += p0 * v0[c] + p1 * v1[c] + p2 * v2[c] + p3 * v3[c];
     }
+    for (; j < Tk; ++j)
+#pragma omp simd
+        for (int64_t c = 0; c < hd; ++c) o[c] += w[j] * v[j * ld + c];
 }
 
 // One (batch, head) block, the kernel that training and the KV cache share.

@@ -16,6 +16,9 @@ double fma_peak_gflops();
 double sgemm_gflops();
 // Streaming triad a = b + s*c over 3 x 256 MB, GB/s (both cores).
 double mem_bandwidth_gbs();
+// Reading 512 MB once (a sum over it, both cores, 2 MB pages), GB/s: what
+// batch-1 generation does with the weights, so the limit it is measured against.
+double mem_read_bandwidth_gbs();
 // Seconds of wall-clock time since an arbitrary start.
 double now();
 // The shortest wall-clock time of `reps` runs of `run` (seconds).
