@@ -221,6 +221,20 @@ TEST_CASE("gradcheck: scaled_dot_product_attention with dropout, on queries, key
     CHECK_MESSAGE(e.empty(), e);
 }
 
+TEST_CASE("gradcheck: scaled_dot_product_attention on one tensor as queries, keys and values") {
+    // the three gradients are one buffer: each head's products must add to it, not overwrite it
+    Generator g(6);
+    for (const bool two : {false, true}) {
+        const std::string e = testing::gradcheck(
+            [two](const std::vector<Tensor>& x) {
+                return two ? scaled_dot_product_attention(x[0], x[0], x[1], 3, 0.0f, false)
+                           : scaled_dot_product_attention(x[0], x[0], x[0], 3, 0.0f, false);
+            },
+            {rand({2, 5, 6}, g), rand({2, 5, 6}, g)});
+        CHECK_MESSAGE(e.empty(), (two ? "(x, x, v): " : "(x, x, x): ") << e);
+    }
+}
+
 TEST_CASE("scaled_dot_product_attention rejects shapes that do not fit") {
     const Tensor x = Tensor::zeros({1, 4, 6});
     CHECK_THROWS_AS(scaled_dot_product_attention(x, x, x, 4, 0.0f, false),

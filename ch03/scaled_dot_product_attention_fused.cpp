@@ -136,9 +136,18 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
     return record(
         out, {queries, keys, values}, "ScaledDotProductAttentionBackward",
         [queries, keys, values, keep, stats, scale, b, T, D, H, hd, TT, divisor](const Tensor& g) {
-            float* dq = grad_buffer(queries);
-            float* dk = grad_buffer(keys);
-            float* dv = grad_buffer(values);
+            // each (batch, head) block of dQ, dK and dV is one product's output, so a fresh
+            // gradient is written (beta 0) rather than zeroed first; unless two of the three
+            // are one tensor's gradient (self-attention on x, x, x), when all start from zeros
+            float bq = 1.0f, bk = 1.0f, bv = 1.0f;
+            float* dq = grad_buffer(queries, bq);
+            float* dk = grad_buffer(keys, bk);
+            float* dv = grad_buffer(values, bv);
+            if ((dq && (dq == dk || dq == dv)) || (dk && dk == dv)) {
+                const int64_t n = queries.numel();
+                for (auto [p, beta] : {std::pair{dq, &bq}, {dk, &bk}, {dv, &bv}})
+                    if (p && *beta == 0.0f) std::fill(p, p + n, 0.0f), *beta = 1.0f;
+            }
             const float *q = queries.data(), *k = keys.data(), *v = values.data(), *dout = g.data();
 #pragma omp parallel
             {
@@ -163,7 +172,7 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                                     p[static_cast<size_t>(j)] * (kp[j] ? scale : 0.0f);
                             pm = d.data();
                         }
-                        sgemm(true, false, T, hd, T, 1.0f, pm, T, dout + off, D, 1.0f, dv + off, D);
+                        sgemm(true, false, T, hd, T, 1.0f, pm, T, dout + off, D, bv, dv + off, D);
                     }
                     if (!dq && !dk) continue;
                     // dP = (dO V^T) * M
@@ -177,10 +186,10 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                         softmax_row_backward(d.data() + r * T, p.data() + r * T, ds.data() + r * T,
                                              r + 1, divisor);
                     if (dq)  // dQ += dS K
-                        sgemm(false, false, T, hd, T, 1.0f, ds.data(), T, k + off, D, 1.0f,
-                              dq + off, D);
+                        sgemm(false, false, T, hd, T, 1.0f, ds.data(), T, k + off, D, bq, dq + off,
+                              D);
                     if (dk)  // dK += dS^T Q
-                        sgemm(true, false, T, hd, T, 1.0f, ds.data(), T, q + off, D, 1.0f, dk + off,
+                        sgemm(true, false, T, hd, T, 1.0f, ds.data(), T, q + off, D, bk, dk + off,
                               D);
                 }
             }

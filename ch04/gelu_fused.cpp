@@ -45,14 +45,16 @@ Tensor gelu_fused(const Tensor& x) {
         for (int64_t i = 0; i < len; ++i) py[i0 + i] = 0.5f * px[i0 + i] * (1.0f + t[i]);
     });
     return record(y, {x}, "GeluBackward", [x, n](const Tensor& g) {
-        float* gx = grad_buffer(x);
+        float beta = 1.0f;  // 0: gx is fresh, written rather than added to
+        float* gx = grad_buffer(x, beta);
         const float *px = x.data(), *pg = g.data();
         for_tanh_pieces(px, n, [&](int64_t i0, const float* t, int64_t len) {
             for (int64_t i = 0; i < len; ++i) {
                 const float v = px[i0 + i];
-                gx[i0 + i] += pg[i0 + i] *
-                    (0.5f * (1.0f + t[i]) +
-                     0.5f * v * (1.0f - t[i] * t[i]) * k * (1.0f + 3.0f * c * v * v));
+                gx[i0 + i] = (beta == 0.0f ? 0.0f : gx[i0 + i]) +
+                    pg[i0 + i] *
+                        (0.5f * (1.0f + t[i]) +
+                         0.5f * v * (1.0f - t[i] * t[i]) * k * (1.0f + 3.0f * c * v * v));
             }
         });
     });

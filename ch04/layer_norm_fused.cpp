@@ -47,7 +47,8 @@ Tensor layer_norm_fused(const Tensor& x, const Tensor& scale, const Tensor& shif
     return record(
         y, {x, scale, shift}, "LayerNormBackward",
         [x, scale, shift, stats, rows, D](const Tensor& g) {
-            float* gx = grad_buffer(x);
+            float beta = 1.0f;  // 0: gx is fresh, written rather than added to
+            float* gx = grad_buffer(x, beta);
             float* gw = grad_buffer(scale);
             float* gb = grad_buffer(shift);
             const float *px = x.data(), *pw = scale.data(), *pg = g.data();
@@ -67,7 +68,8 @@ Tensor layer_norm_fused(const Tensor& x, const Tensor& scale, const Tensor& shif
                     m2 /= static_cast<float>(D);
                     float* out = gx + r * D;
                     for (int64_t i = 0; i < D; ++i)
-                        out[i] += rstd * (gr[i] * pw[i] - m1 - (xr[i] - mean) * rstd * m2);
+                        out[i] = (beta == 0.0f ? 0.0f : out[i]) +
+                            rstd * (gr[i] * pw[i] - m1 - (xr[i] - mean) * rstd * m2);
                 }
             }
             if (gw ||

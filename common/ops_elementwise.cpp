@@ -128,13 +128,16 @@ Tensor binary(const Tensor& a, const Tensor& b, Bin op) {
             const float* pg = g.data();
             if (a.shape() == b.shape()) {  // no broadcasting: write straight into the grads
                 const int64_t n = g.numel();
-                float* ga = need_a ? grad_buffer(a) : nullptr;
-                float* gb = need_b ? grad_buffer(b) : nullptr;
+                // a fresh gradient is written, not zeroed and added to (beta 0); when a and b
+                // are one tensor (x + x), b's buffer is a's and b adds in the same iteration
+                float beta_a = 1.0f, beta_b = 1.0f;
+                float* ga = need_a ? grad_buffer(a, beta_a) : nullptr;
+                float* gb = need_b ? grad_buffer(b, beta_b) : nullptr;
 #pragma omp parallel for simd if (n > 65536)
                 for (int64_t i = 0; i < n; ++i) {
                     const float x = pa ? pa[i] : 0.0f, y = pb ? pb[i] : 0.0f;
-                    if (ga) ga[i] += partial_a(op, pg[i], x, y);
-                    if (gb) gb[i] += partial_b(op, pg[i], x, y);
+                    if (ga) ga[i] = (beta_a == 0.0f ? 0.0f : ga[i]) + partial_a(op, pg[i], x, y);
+                    if (gb) gb[i] = (beta_b == 0.0f ? 0.0f : gb[i]) + partial_b(op, pg[i], x, y);
                 }
                 return;
             }
