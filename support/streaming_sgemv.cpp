@@ -9,7 +9,8 @@ namespace llm {
 namespace {
 
 // One vector register of floats: AVX-512's zmm where the build targets it,
-// else AVX2's ymm (16 zmm accumulators-wide rows spill on AVX2's 16 registers).
+// else AVX2's ymm (16-float accumulators would take two ymm each, and eight
+// rows of them spill out of AVX2's 16 registers).
 #ifdef __AVX512F__
 constexpr int64_t W = 16;
 #else
