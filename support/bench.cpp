@@ -119,9 +119,17 @@ double mem_read_bandwidth_gbs() {
     madvise(a, bytes, MADV_HUGEPAGE);
 #pragma omp parallel for
     for (size_t i = 0; i < n; ++i) a[i] = 1.0f;
-    using vec = float __attribute__((vector_size(64)));  // 16 floats: one zmm or two ymm
+#ifdef __AVX512F__
+    constexpr size_t W = 16;
+#else
+    constexpr size_t W = 8;
+#endif
+    // One register's width per load, as the matrix-vector products read: 16 floats with
+    // AVX-512, 8 with AVX2 (there a 64-byte vector, two ymm per load, read 5-35% slower in
+    // the same minutes and understated the limit).
+    typedef float vec __attribute__((vector_size(4 * W)));
     const size_t nt = static_cast<size_t>(omp_get_max_threads());
-    const size_t part = n / nt / 4 / 16 * 16;  // floats per stream
+    const size_t part = n / nt / 4 / W * W;  // floats per stream
     double best = 0, total = 0;
     for (int rep = 0; rep < 5; ++rep) {
         const double t0 = now();
@@ -129,18 +137,19 @@ double mem_read_bandwidth_gbs() {
 #pragma omp parallel num_threads(static_cast <int>(nt)) reduction(+ : sum)
         {
             // each thread reads its half as four streams side by side (a quarter apart): more
-            // reads in flight than one stream gets, the fastest pattern found here (one
-            // stream 49-64 GB/s, four 56-79, eight 61-75 in the same minutes)
+            // reads in flight than one stream gets, the fastest pattern found here (with
+            // AVX-512 one stream 49-64 GB/s, four 56-79, eight 61-75 in the same minutes; on
+            // the AVX2 machine kind two 29-34, four 33-45, eight 33-35)
             const float* p = a + static_cast<size_t>(omp_get_thread_num()) * part * 4;
             vec acc[4] = {};  // one chain per stream
-            for (size_t i = 0; i < part; i += 16)
+            for (size_t i = 0; i < part; i += W)
                 for (int k = 0; k < 4; ++k) {
                     vec v;
                     std::memcpy(&v, p + static_cast<size_t>(k) * part + i, sizeof v);
                     acc[k] += v;
                 }
             for (const vec& v : acc)
-                for (int j = 0; j < 16; ++j) sum += v[j];
+                for (size_t j = 0; j < W; ++j) sum += v[j];
         }
         best =
             std::max(best, static_cast<double>(nt * 4 * part * sizeof(float)) / (now() - t0) / 1e9);

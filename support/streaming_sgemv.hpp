@@ -3,9 +3,11 @@
 // multiply-add per element, so the product is bound by how fast the cores
 // stream memory, not by arithmetic. This one reads eight rows at a time with
 // one vector accumulator per row (the x vector loaded once for eight
-// multiply-adds) and splits the rows between the threads in one parallel
-// region: 10-20% faster than OpenBLAS 0.3.21's sgemv on GPT-2's matrices here
-// (notes/performance.md, "KV generation").
+// multiply-adds); with AVX2 the eight come from four far-apart ranges, two
+// adjacent rows each (more streams in flight). The threads take chunks of 192
+// rows as they come free. On GPT-2's matrices: 15-30% faster than OpenBLAS
+// 0.3.21's sgemv with AVX-512, 17-28% with AVX2 (notes/performance.md,
+// "Batch-1 generation").
 #pragma once
 #include <cstdint>
 
