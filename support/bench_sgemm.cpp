@@ -2,7 +2,10 @@
 // sgemm_gflops (GPT-shaped products) and mem_bandwidth_gbs (a triad); and
 // the run's own noise: how far three measurements of the same products in this
 // run lie apart, which `./book bench --compare` takes as the change a figure
-// may show without being called a regression.
+// may show without being called a regression; and the machine's kind, the
+// widest vector registers the build runs on (512 bits where the hypervisor
+// shows AVX-512, else 256), so that a comparison can tell runs of different
+// kinds apart.
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -21,4 +24,9 @@ int main(int argc, char** argv) {
     llm::bench::record("sgemm_gflops", *hi, "GFLOP/s");
     llm::bench::record("run_noise", (*hi - *lo) / *hi, "fraction");
     llm::bench::record("mem_bandwidth_gbs", llm::bench::mem_bandwidth_gbs(), "GB/s");
+#ifdef __AVX512F__
+    llm::bench::record("vector_bits", 512, "bits");
+#else
+    llm::bench::record("vector_bits", 256, "bits");
+#endif
 }
