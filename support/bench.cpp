@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "blas.hpp"
+#include "vector_register.hpp"
 
 namespace llm::bench {
 
@@ -119,15 +120,11 @@ double mem_read_bandwidth_gbs() {
     madvise(a, bytes, MADV_HUGEPAGE);
 #pragma omp parallel for
     for (size_t i = 0; i < n; ++i) a[i] = 1.0f;
-#ifdef __AVX512F__
-    constexpr size_t W = 16;
-#else
-    constexpr size_t W = 8;
-#endif
     // One register's width per load, as the matrix-vector products read: 16 floats with
     // AVX-512, 8 with AVX2 (there a 64-byte vector, two ymm per load, read 5-35% slower in
     // the same minutes and understated the limit).
-    typedef float vec __attribute__((vector_size(4 * W)));
+    constexpr size_t W = kRegisterFloats;
+    typedef register_vec vec;
     const size_t nt = static_cast<size_t>(omp_get_max_threads());
     const size_t part = n / nt / 4 / W * W;  // floats per stream
     double best = 0, total = 0;

@@ -13,6 +13,7 @@
 #include "bench.hpp"
 #include "blas.hpp"
 #include "blas_startup.hpp"
+#include "vector_register.hpp"
 
 int main(int argc, char** argv) {
     llm::blas_startup(argc, argv);
@@ -24,9 +25,5 @@ int main(int argc, char** argv) {
     llm::bench::record("sgemm_gflops", *hi, "GFLOP/s");
     llm::bench::record("run_noise", (*hi - *lo) / *hi, "fraction");
     llm::bench::record("mem_bandwidth_gbs", llm::bench::mem_bandwidth_gbs(), "GB/s");
-#ifdef __AVX512F__
-    llm::bench::record("vector_bits", 512, "bits");
-#else
-    llm::bench::record("vector_bits", 256, "bits");
-#endif
+    llm::bench::record("vector_bits", 32.0 * llm::kRegisterFloats, "bits");
 }

@@ -1,5 +1,7 @@
 #include "streaming_sgemv.hpp"
 
+#include "vector_register.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <omp.h>
@@ -8,15 +10,9 @@ namespace llm {
 
 namespace {
 
-// One vector register of floats: AVX-512's zmm where the build targets it,
-// else AVX2's ymm (16-float accumulators would take two ymm each, and eight
-// rows of them spill out of AVX2's 16 registers).
-#ifdef __AVX512F__
-constexpr int64_t W = 16;
-#else
-constexpr int64_t W = 8;
-#endif
-typedef float vec __attribute__((vector_size(4 * W)));
+// One vector register of floats (vector_register.hpp): 16 with AVX-512, 8 with AVX2.
+constexpr int64_t W = kRegisterFloats;
+typedef register_vec vec;
 constexpr int64_t R = 8;  // rows per pass: eight accumulators, x loaded once for eight rows
 // Where the eight rows come from. With AVX2's ymm registers (8 floats per load), G = 4
 // far-apart ranges of the thread's rows, Q = 2 adjacent rows from each: more independent
