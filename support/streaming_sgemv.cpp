@@ -15,7 +15,7 @@ constexpr int64_t W = kRegisterFloats;
 typedef register_vec vec;
 constexpr int64_t R = 8;  // rows per pass: eight accumulators, x loaded once for eight rows
 // Where the eight rows come from. With AVX2's ymm registers (8 floats per load), G = 4
-// far-apart ranges of the thread's rows, Q = 2 adjacent rows from each: more independent
+// far-apart ranges of a chunk's rows, Q = 2 adjacent rows from each: more independent
 // streams in flight than eight adjacent rows give, 10-15% faster over GPT-2's matrices on
 // the AVX2 machine kind; with AVX-512's zmm, eight adjacent rows measured faster (the
 // far-apart forms 50-55 GB/s against 57-61), so G = 1 there (notes/performance.md).
