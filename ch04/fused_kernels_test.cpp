@@ -131,29 +131,37 @@ TEST_CASE(
 
 TEST_CASE(
     "fast tier = reference tier: the cached attention kernel and listing 3.5's lines, with a query offset") {
-    // 5 new queries after 3 cached positions, a cache of capacity 10, 2 heads of 4
-    Generator g(6);
-    const int64_t b = 2, Tq = 5, L = 8, C = 10, H = 2, hd = 4, D = H * hd;
-    const Tensor queries = randn({b, Tq, D}, g), keys = randn({b, C, D}, g),
-                 values = randn({b, C, D}, g);
-    NoGradGuard ng;
-    const Tensor fast = ch03::scaled_dot_product_attention_cached(queries, keys, values, L, H);
-    // the book's lines: split heads, scores, masked_fill (query i at position 3 + i
-    // hides keys after it), softmax(scores / sqrt(head_dim)), weights @ values
-    auto heads = [&](const Tensor& t, int64_t T) {
-        return narrow(t, 1, 0, T).view({b, T, H, hd}).transpose(1, 2);  // [b, H, T, hd]
+    // Tq new queries after L - Tq cached positions, in a cache of capacity 10: a prompt of 5
+    // (2 heads), and one new token (generation's path, two loops instead of two products)
+    // with 3 heads and with 5 of width 12, over a cache whose length is no multiple of 4
+    struct Case {
+        int64_t Tq, L, H, hd;
     };
-    const Tensor q = heads(queries, Tq), k = heads(keys, L), v = heads(values, L);
-    Tensor mask = Tensor::zeros({Tq, L});
-    for (int64_t i = 0; i < Tq; ++i)
-        for (int64_t j = 3 + i + 1; j < L; ++j) mask.data()[i * L + j] = 1;
-    const Tensor scores = masked_fill(matmul(q, k.transpose(2, 3)), mask, -INFINITY);
-    const Tensor weights = softmax(scores / std::sqrt(static_cast<float>(hd)), -1);
-    const Tensor ref = matmul(weights, v).transpose(1, 2).contiguous().view({b, Tq, D});
-    const auto r = testing::all_close(fast, ref.to_vector(), 1e-6, 1e-5);
-    CHECK_MESSAGE(r.ok, r.message);
-    CHECK_THROWS_AS(ch03::scaled_dot_product_attention_cached(queries, keys, values, 11, H),
-                    ShapeError);  // more filled rows than the cache holds
+    for (const Case c : {Case{5, 8, 2, 4}, Case{1, 7, 3, 4}, Case{1, 10, 5, 12}}) {
+        INFO("Tq " << c.Tq << " L " << c.L << " heads " << c.H << " head_dim " << c.hd);
+        Generator g(6);
+        const int64_t b = 2, Tq = c.Tq, L = c.L, C = 10, H = c.H, hd = c.hd, D = H * hd;
+        const Tensor queries = randn({b, Tq, D}, g), keys = randn({b, C, D}, g),
+                     values = randn({b, C, D}, g);
+        NoGradGuard ng;
+        const Tensor fast = ch03::scaled_dot_product_attention_cached(queries, keys, values, L, H);
+        // the book's lines: split heads, scores, masked_fill (query i at position L - Tq + i
+        // hides keys after it), softmax(scores / sqrt(head_dim)), weights @ values
+        auto heads = [&](const Tensor& t, int64_t T) {
+            return narrow(t, 1, 0, T).view({b, T, H, hd}).transpose(1, 2);  // [b, H, T, hd]
+        };
+        const Tensor q = heads(queries, Tq), k = heads(keys, L), v = heads(values, L);
+        Tensor mask = Tensor::zeros({Tq, L});
+        for (int64_t i = 0; i < Tq; ++i)
+            for (int64_t j = L - Tq + i + 1; j < L; ++j) mask.data()[i * L + j] = 1;
+        const Tensor scores = masked_fill(matmul(q, k.transpose(2, 3)), mask, -INFINITY);
+        const Tensor weights = softmax(scores / std::sqrt(static_cast<float>(hd)), -1);
+        const Tensor ref = matmul(weights, v).transpose(1, 2).contiguous().view({b, Tq, D});
+        const auto r = testing::all_close(fast, ref.to_vector(), 1e-6, 1e-5);
+        CHECK_MESSAGE(r.ok, r.message);
+        CHECK_THROWS_AS(ch03::scaled_dot_product_attention_cached(queries, keys, values, 11, H),
+                        ShapeError);  // more filled rows than the cache holds
+    }
 }
 
 TEST_CASE(
