@@ -261,7 +261,18 @@ TEST_CASE("MultiHeadAttention with a KV cache gives the same outputs as the full
     const auto r = testing::all_close(stepwise, full.to_vector(), 1e-5, 1e-5);
     CHECK_MESSAGE(r.ok, r.message);
     CHECK(cache.length == 7);
+    // the cache as the book's bonus KV cache keeps it: keys.view(b, T, heads, head_dim)
+    // .transpose(1, 2), [b, heads, positions, head_dim], the first 7 positions filled
+    CHECK(cache.keys.shape() == Shape{2, 2, 10, 4});
+    const Tensor book_keys = mha.W_key->forward(x).view({2, 7, 2, 4}).transpose(1, 2);
+    const auto k =
+        testing::all_close(narrow(cache.keys, 2, 0, 7), book_keys.to_vector(), 1e-6,
+                           1e-6);  // (one row at a time: products summed in another order)
+    CHECK_MESSAGE(k.ok, k.message);
     CHECK_THROWS_AS(mha.forward_cached(rand({2, 4, 8}, g), cache), ShapeError);  // 7 + 4 > 10
+    const std::vector<float> row(4 * 8, 0.0f);  // 4 positions of [heads * head_dim]
+    CHECK_THROWS_AS(cache.put(0, row.data(), row.data(), 4, 8), ShapeError);  // 7 + 4 > 10
+    CHECK_THROWS_AS(cache.put(2, row.data(), row.data(), 1, 8), ShapeError);  // batch rows 0, 1
 }
 
 TEST_CASE("the attention softmax's graph is freed when its output is dropped without backward()") {

@@ -77,6 +77,20 @@ Tensor MultiHeadAttention::forward(const Tensor& x) {
     return out_proj->forward(context_vec);  // [b, T, d_out]
 }
 
+void KVCache::put(int64_t i, const float* k, const float* v, int64_t T, int64_t ld) {
+    const int64_t H = keys.size(1), C = keys.size(2), hd = keys.size(3);
+    if (i < 0 || i >= keys.size(0) || length + T > C)
+        throw ShapeError("KVCache: " + std::to_string(T) + " positions of batch row " +
+                         std::to_string(i) + " do not fit a cache " + shape_str(keys.shape()) +
+                         " holding " + std::to_string(length));
+    for (int64_t h = 0; h < H; ++h)
+        for (int64_t t = 0; t < T; ++t) {  // row t, head h -> [i, h, length + t, :]
+            const int64_t dst = ((i * H + h) * C + length + t) * hd;
+            std::copy(k + t * ld + h * hd, k + t * ld + (h + 1) * hd, keys.data() + dst);
+            std::copy(v + t * ld + h * hd, v + t * ld + (h + 1) * hd, values.data() + dst);
+        }
+}
+
 Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
     NoGradGuard no_grad;
     const int64_t b = x.size(0), T = x.size(1), L0 = cache.length, L = L0 + T;
@@ -85,17 +99,14 @@ Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
                          " tokens; " + std::to_string(T) + " more exceed the context length " +
                          std::to_string(context_length));
     if (!cache.keys.defined() || cache.keys.size(0) != b) {
-        cache.keys = Tensor::zeros({b, context_length, d_out});
-        cache.values = Tensor::zeros({b, context_length, d_out});
+        cache.keys = Tensor::zeros({b, num_heads, context_length, head_dim});
+        cache.values = Tensor::zeros({b, num_heads, context_length, head_dim});
     }
     const Tensor q = W_query->forward(x), k = W_key->forward(x),
                  v = W_value->forward(x);  // [b, T, d_out]
     // append the new keys and values at positions L0 .. L-1
-    for (int64_t i = 0; i < b; ++i) {
-        const int64_t src = i * T * d_out, dst = (i * context_length + L0) * d_out;
-        std::copy(k.data() + src, k.data() + src + T * d_out, cache.keys.data() + dst);
-        std::copy(v.data() + src, v.data() + src + T * d_out, cache.values.data() + dst);
-    }
+    for (int64_t i = 0; i < b; ++i)
+        cache.put(i, k.data() + i * T * d_out, v.data() + i * T * d_out, T, d_out);
     cache.length = L;
     // the training kernel, over L keys, the queries at positions L0 .. L-1
     return out_proj->forward(

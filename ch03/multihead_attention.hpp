@@ -18,10 +18,16 @@ public:
 
 // Keys and values of the tokens seen so far, per layer, for generation
 // one token at a time (chapter 4's KV cache). Filled by MultiHeadAttention.
+// As the book's bonus KV cache keeps them, [b, heads, positions, head_dim]:
+// each head's rows adjacent, so attention over the cache reads each head as
+// one stream of memory.
 struct KVCache {
-    Tensor keys, values;  // [b, context_length, d_out] (heads side by side), allocated on first use
+    Tensor keys, values;  // [b, num_heads, capacity, head_dim], allocated on first use
     int64_t length = 0;  // how many positions are filled
     void reset() { length = 0; }
+    // Writes T new positions of batch row i at length .. length + T - 1 (length
+    // is not moved): k and v are [T, num_heads * head_dim], rows ld floats apart.
+    void put(int64_t i, const float* k, const float* v, int64_t T, int64_t ld);
 };
 
 class MultiHeadAttention : public Module {

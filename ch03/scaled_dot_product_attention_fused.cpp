@@ -20,7 +20,7 @@ namespace llm::ch03 {
 // place of two sgemm calls that would pack a [1, hd] and a [Tk, hd] operand.
 static void attend_one_query(const float* q, const float* k, const float* v, float* o, int64_t ld,
                              int64_t Tk, int64_t q_offset, int64_t hd, float divisor, float* w,
-                             float* stats) {
+                             float* stats) {  // ld: the rows of k and v
     int64_t j = 0;
     for (; j + 4 <= Tk; j += 4) {  // S = q K^T  [Tk], four keys per pass
         const float *k0 = k + j * ld, *k1 = k0 + ld, *k2 = k1 + ld, *k3 = k2 + ld;
@@ -56,16 +56,17 @@ static void attend_one_query(const float* q, const float* k, const float* v, flo
 // One (batch, head) block, the kernel that training and the KV cache share.
 // q holds the head's Tq query rows, k and v its first Tk key and value rows,
 // o receives Tq context rows; all are column blocks of width hd in tensors
-// whose rows are ld floats apart. Query row r sits at position q_offset + r
+// whose rows are ld floats apart (ld_kv for k and v: a KV cache holds each
+// head's rows side by side). Query row r sits at position q_offset + r
 // and sees keys 0 .. q_offset + r (causal). w is [Tq, Tk] scratch; on
 // return it holds the weights before dropout, and stats the softmax's
 // (max, 1 / sum) per row. keep, when given, is the dropout mask.
-void attend_head(const float* q, const float* k, const float* v, float* o, int64_t ld, int64_t Tq,
-                 int64_t Tk, int64_t q_offset, int64_t hd, float divisor, float* w, float* stats,
-                 const uint8_t* keep, float scale) {
+void attend_head(const float* q, const float* k, const float* v, float* o, int64_t ld,
+                 int64_t ld_kv, int64_t Tq, int64_t Tk, int64_t q_offset, int64_t hd, float divisor,
+                 float* w, float* stats, const uint8_t* keep, float scale) {
     if (Tq == 1 && !keep)
-        return attend_one_query(q, k, v, o, ld, Tk, q_offset, hd, divisor, w, stats);
-    sgemm(false, true, Tq, Tk, hd, 1.0f, q, ld, k, ld, 0.0f, w, Tk);  // S = Q K^T
+        return attend_one_query(q, k, v, o, ld_kv, Tk, q_offset, hd, divisor, w, stats);
+    sgemm(false, true, Tq, Tk, hd, 1.0f, q, ld, k, ld_kv, 0.0f, w, Tk);  // S = Q K^T
     for (int64_t r = 0; r < Tq; ++r)
         softmax_row(w + r * Tk, w + r * Tk, std::min(q_offset + r + 1, Tk), Tk, divisor,
                     stats[2 * r], stats[2 * r + 1]);
@@ -77,7 +78,7 @@ void attend_head(const float* q, const float* k, const float* v, float* o, int64
             dropped[static_cast<size_t>(j)] = w[j] * (keep[j] ? scale : 0.0f);
         pm = dropped.data();
     }
-    sgemm(false, false, Tq, hd, Tk, 1.0f, pm, Tk, v, ld, 0.0f, o, ld);  // O = (P * M) V
+    sgemm(false, false, Tq, hd, Tk, 1.0f, pm, Tk, v, ld_kv, 0.0f, o, ld);  // O = (P * M) V
 }
 
 // Per (batch i, head h), with Q, K, V, O the head's [T, hd] column block of
@@ -126,7 +127,7 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
 #pragma omp for schedule(static)
         for (int64_t ih = 0; ih < b * H; ++ih) {
             const int64_t off = (ih / H) * T * D + (ih % H) * hd;  // the head's block in [b, T, D]
-            attend_head(q + off, k + off, v + off, o + off, D, T, T, 0, hd, divisor, w.data(),
+            attend_head(q + off, k + off, v + off, o + off, D, D, T, T, 0, hd, divisor, w.data(),
                         stats->data() + 2 * ih * T, keep ? keep->data() + ih * TT : nullptr, scale);
             if (weights_out)
                 std::memcpy(weights_out->data() + ih * TT, w.data(),
@@ -200,15 +201,18 @@ Tensor scaled_dot_product_attention_cached(const Tensor& queries, const Tensor& 
                                            const Tensor& values, int64_t kv_length,
                                            int64_t num_heads) {
     const int64_t b = queries.size(0), Tq = queries.size(1), D = queries.size(2);
-    if (queries.dim() != 3 || keys.dim() != 3 || keys.shape() != values.shape() ||
-        keys.size(0) != b || keys.size(2) != D || kv_length < Tq || kv_length > keys.size(1))
+    if (num_heads <= 0 || queries.dim() != 3 || D % num_heads != 0)
+        throw ShapeError("scaled_dot_product_attention_cached: queries " +
+                         shape_str(queries.shape()) + " do not split into " +
+                         std::to_string(num_heads) + " heads");
+    const int64_t H = num_heads, hd = D / H;
+    if (keys.dim() != 4 || keys.shape() != values.shape() || keys.size(0) != b ||
+        keys.size(1) != H || keys.size(3) != hd || kv_length < Tq || kv_length > keys.size(2))
         throw ShapeError("scaled_dot_product_attention_cached: queries " +
                          shape_str(queries.shape()) + " and " + std::to_string(kv_length) +
-                         " filled rows of keys/values " + shape_str(keys.shape()) + " do not fit");
-    if (num_heads <= 0 || D % num_heads != 0)
-        throw ShapeError("scaled_dot_product_attention_cached: width " + std::to_string(D) +
-                         " does not split into " + std::to_string(num_heads) + " heads");
-    const int64_t H = num_heads, hd = D / H, C = keys.size(1), Tk = kv_length;
+                         " filled rows of keys/values " + shape_str(keys.shape()) +
+                         " do not fit (the cache is [b, heads, capacity, head_dim])");
+    const int64_t C = keys.size(2), Tk = kv_length;
     const int64_t q_offset = kv_length - Tq;  // the new tokens are the last Tq of the cache
     const float divisor = std::sqrt(static_cast<float>(hd));
     Tensor out = Tensor::empty({b, Tq, D});
@@ -218,10 +222,10 @@ Tensor scaled_dot_product_attention_cached(const Tensor& queries, const Tensor& 
     {
         std::vector<float> w(static_cast<size_t>(Tq * Tk)), stats(static_cast<size_t>(2 * Tq));
 #pragma omp for schedule(static)
-        for (int64_t ih = 0; ih < b * H; ++ih) {
+        for (int64_t ih = 0; ih < b * H; ++ih) {  // a head's cached rows are adjacent: [C, hd]
             const int64_t i = ih / H, col = (ih % H) * hd;
-            attend_head(q + i * Tq * D + col, k + i * C * D + col, v + i * C * D + col,
-                        o + i * Tq * D + col, D, Tq, Tk, q_offset, hd, divisor, w.data(),
+            attend_head(q + i * Tq * D + col, k + ih * C * hd, v + ih * C * hd,
+                        o + i * Tq * D + col, D, hd, Tq, Tk, q_offset, hd, divisor, w.data(),
                         stats.data(), nullptr, 1.0f);
         }
     }

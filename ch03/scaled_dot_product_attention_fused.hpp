@@ -30,9 +30,11 @@ Tensor scaled_dot_product_attention(const Tensor& queries, const Tensor& keys, c
                                     Tensor* weights_out = nullptr);
 
 // The same kernel for generation with a KV cache (no autograd, no dropout):
-// keys and values are [b, capacity, num_heads * head_dim] with their first
-// kv_length rows filled, queries [b, Tq, ...] the newest Tq of those
-// positions (query offset kv_length - Tq), each seeing the keys up to its own.
+// keys and values are [b, num_heads, capacity, head_dim] (KVCache's layout:
+// a head's cached rows adjacent, read as one stream) with their first
+// kv_length positions filled, queries [b, Tq, num_heads * head_dim] the
+// newest Tq of those positions (query offset kv_length - Tq), each seeing the
+// keys up to its own.
 Tensor scaled_dot_product_attention_cached(const Tensor& queries, const Tensor& keys,
                                            const Tensor& values, int64_t kv_length,
                                            int64_t num_heads);

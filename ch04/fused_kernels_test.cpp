@@ -141,16 +141,15 @@ TEST_CASE(
         INFO("Tq " << c.Tq << " L " << c.L << " heads " << c.H << " head_dim " << c.hd);
         Generator g(6);
         const int64_t b = 2, Tq = c.Tq, L = c.L, C = 10, H = c.H, hd = c.hd, D = H * hd;
-        const Tensor queries = randn({b, Tq, D}, g), keys = randn({b, C, D}, g),
-                     values = randn({b, C, D}, g);
+        // the cache as the book's bonus KV cache keeps it: [b, H, capacity, hd]
+        const Tensor queries = randn({b, Tq, D}, g), keys = randn({b, H, C, hd}, g),
+                     values = randn({b, H, C, hd}, g);
         NoGradGuard ng;
         const Tensor fast = ch03::scaled_dot_product_attention_cached(queries, keys, values, L, H);
         // the book's lines: split heads, scores, masked_fill (query i at position L - Tq + i
         // hides keys after it), softmax(scores / sqrt(head_dim)), weights @ values
-        auto heads = [&](const Tensor& t, int64_t T) {
-            return narrow(t, 1, 0, T).view({b, T, H, hd}).transpose(1, 2);  // [b, H, T, hd]
-        };
-        const Tensor q = heads(queries, Tq), k = heads(keys, L), v = heads(values, L);
+        const Tensor q = queries.view({b, Tq, H, hd}).transpose(1, 2),  // [b, H, Tq, hd]
+            k = narrow(keys, 2, 0, L), v = narrow(values, 2, 0, L);  // [b, H, L, hd]
         Tensor mask = Tensor::zeros({Tq, L});
         for (int64_t i = 0; i < Tq; ++i)
             for (int64_t j = L - Tq + i + 1; j < L; ++j) mask.data()[i * L + j] = 1;

@@ -48,10 +48,7 @@ Tensor attention(ch03::MultiHeadAttention& att, const Tensor& x, std::vector<Seq
     for (size_t s = 0; s < seqs.size(); ++s) {
         KVCache& cache = seqs[s]->caches[block];
         const Rows r = rows[s];
-        std::copy(k.data() + r.first * D, k.data() + (r.first + r.count) * D,
-                  cache.keys.data() + cache.length * D);
-        std::copy(v.data() + r.first * D, v.data() + (r.first + r.count) * D,
-                  cache.values.data() + cache.length * D);
+        cache.put(0, k.data() + r.first * D, v.data() + r.first * D, r.count, D);
         cache.length += r.count;
         const Tensor out = ch03::scaled_dot_product_attention_cached(
             rows_of(q, r), cache.keys, cache.values, cache.length, att.num_heads);
@@ -99,8 +96,9 @@ Sequence start(const ch04::GPTModel& model, size_t index, const std::vector<int6
     const auto capacity = static_cast<int64_t>(prompt.size()) + max_new_tokens;
     for (int64_t i = 0; i < model.cfg.n_layers; ++i) {
         KVCache c;
-        c.keys = Tensor::zeros({1, capacity, model.cfg.emb_dim});
-        c.values = Tensor::zeros({1, capacity, model.cfg.emb_dim});
+        const int64_t H = model.cfg.n_heads, hd = model.cfg.emb_dim / H;
+        c.keys = Tensor::zeros({1, H, capacity, hd});
+        c.values = Tensor::zeros({1, H, capacity, hd});
         s.caches.push_back(std::move(c));
     }
     return s;
