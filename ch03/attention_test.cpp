@@ -273,6 +273,8 @@ TEST_CASE("MultiHeadAttention with a KV cache gives the same outputs as the full
     const std::vector<float> row(4 * 8, 0.0f);  // 4 positions of [heads * head_dim]
     CHECK_THROWS_AS(cache.put(0, row.data(), row.data(), 4, 8), ShapeError);  // 7 + 4 > 10
     CHECK_THROWS_AS(cache.put(2, row.data(), row.data(), 1, 8), ShapeError);  // batch rows 0, 1
+    KVCache empty;
+    CHECK_THROWS_AS(empty.put(0, row.data(), row.data(), 1, 8), ShapeError);  // not allocated
 }
 
 TEST_CASE("the attention softmax's graph is freed when its output is dropped without backward()") {

@@ -77,9 +77,17 @@ Tensor MultiHeadAttention::forward(const Tensor& x) {
     return out_proj->forward(context_vec);  // [b, T, d_out]
 }
 
+void KVCache::allocate(int64_t b, int64_t num_heads, int64_t capacity, int64_t head_dim) {
+    keys = Tensor::zeros({b, num_heads, capacity, head_dim});
+    values = Tensor::zeros({b, num_heads, capacity, head_dim});
+    length = 0;
+}
+
 void KVCache::put(int64_t i, const float* k, const float* v, int64_t T, int64_t ld) {
+    if (!keys.defined() || keys.dim() != 4)
+        throw ShapeError("KVCache: put before allocate (no [b, heads, capacity, head_dim] cache)");
     const int64_t H = keys.size(1), C = keys.size(2), hd = keys.size(3);
-    if (i < 0 || i >= keys.size(0) || length + T > C)
+    if (i < 0 || i >= keys.size(0) || T < 0 || length + T > C)
         throw ShapeError("KVCache: " + std::to_string(T) + " positions of batch row " +
                          std::to_string(i) + " do not fit a cache " + shape_str(keys.shape()) +
                          " holding " + std::to_string(length));
@@ -98,10 +106,8 @@ Tensor MultiHeadAttention::forward_cached(const Tensor& x, KVCache& cache) {
         throw ShapeError("MultiHeadAttention: the KV cache holds " + std::to_string(L0) +
                          " tokens; " + std::to_string(T) + " more exceed the context length " +
                          std::to_string(context_length));
-    if (!cache.keys.defined() || cache.keys.size(0) != b) {
-        cache.keys = Tensor::zeros({b, num_heads, context_length, head_dim});
-        cache.values = Tensor::zeros({b, num_heads, context_length, head_dim});
-    }
+    if (!cache.keys.defined() || cache.keys.size(0) != b)
+        cache.allocate(b, num_heads, context_length, head_dim);
     const Tensor q = W_query->forward(x), k = W_key->forward(x),
                  v = W_value->forward(x);  // [b, T, d_out]
     // append the new keys and values at positions L0 .. L-1

@@ -25,6 +25,8 @@ struct KVCache {
     Tensor keys, values;  // [b, num_heads, capacity, head_dim], allocated on first use
     int64_t length = 0;  // how many positions are filled
     void reset() { length = 0; }
+    // Zeroed keys and values for b rows of capacity positions, length 0.
+    void allocate(int64_t b, int64_t num_heads, int64_t capacity, int64_t head_dim);
     // Writes T new positions of batch row i at length .. length + T - 1 (length
     // is not moved): k and v are [T, num_heads * head_dim], rows ld floats apart.
     void put(int64_t i, const float* k, const float* v, int64_t T, int64_t ld);

@@ -160,6 +160,10 @@ TEST_CASE(
         CHECK_MESSAGE(r.ok, r.message);
         CHECK_THROWS_AS(ch03::scaled_dot_product_attention_cached(queries, keys, values, 11, H),
                         ShapeError);  // more filled rows than the cache holds
+        const Tensor side_by_side = randn({b, C, D}, g);  // the heads side by side: not a cache
+        CHECK_THROWS_AS(
+            ch03::scaled_dot_product_attention_cached(queries, side_by_side, side_by_side, L, H),
+            ShapeError);
     }
 }
 

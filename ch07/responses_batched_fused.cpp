@@ -96,9 +96,7 @@ Sequence start(const ch04::GPTModel& model, size_t index, const std::vector<int6
     const auto capacity = static_cast<int64_t>(prompt.size()) + max_new_tokens;
     for (int64_t i = 0; i < model.cfg.n_layers; ++i) {
         KVCache c;
-        const int64_t H = model.cfg.n_heads, hd = model.cfg.emb_dim / H;
-        c.keys = Tensor::zeros({1, H, capacity, hd});
-        c.values = Tensor::zeros({1, H, capacity, hd});
+        c.allocate(1, model.cfg.n_heads, capacity, model.cfg.emb_dim / model.cfg.n_heads);
         s.caches.push_back(std::move(c));
     }
     return s;
